@@ -1,0 +1,299 @@
+import type { Queryable } from '../ports/database.js';
+import type { AssetExif } from '../media/read-exif.js';
+import type { Asset, AssetFile, AssetFileType } from './asset.js';
+
+const ASSET_COLUMNS = `
+  a.id, a.owner_id AS "ownerId", a.library_id AS "libraryId", a.device_asset_id AS "deviceAssetId",
+  a.device_id AS "deviceId", a.type, a.status, a.failed_reason AS "failedReason",
+  a.original_path AS "originalPath", a.original_file_name AS "originalFileName",
+  a.original_mime_type AS "originalMimeType", a.checksum, a.file_size_bytes AS "fileSizeBytes",
+  a.width, a.height, a.duration_ms AS "durationMs", a.taken_at AS "takenAt",
+  a.local_date_time AS "localDateTime", a.time_zone AS "timeZone", a.file_created_at AS "fileCreatedAt",
+  a.file_modified_at AS "fileModifiedAt", a.thumbhash, a.is_favorite AS "isFavorite", a.visibility,
+  a.is_offline AS "isOffline", a.live_photo_video_id AS "livePhotoVideoId", a.stack_id AS "stackId",
+  a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.deleted_at AS "deletedAt"`;
+
+export interface NewAsset {
+  id: string;
+  ownerId: string;
+  type: Asset['type'];
+  originalPath: string;
+  originalFileName: string;
+  originalMimeType: string | null;
+  checksum: Buffer;
+  fileSizeBytes: number;
+  fileCreatedAt: Date;
+  fileModifiedAt: Date;
+  deviceAssetId: string | null;
+  deviceId: string | null;
+  isFavorite: boolean;
+  visibility: Asset['visibility'];
+}
+
+/** Inserts an asset awaiting its bytes; false when the owner already has these bytes. */
+export async function insertUploadingAsset(db: Queryable, asset: NewAsset): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO assets (id, owner_id, type, status, original_path, original_file_name, original_mime_type, checksum,
+       file_size_bytes, taken_at, local_date_time, file_created_at, file_modified_at, device_asset_id, device_id,
+       is_favorite, visibility)
+     VALUES ($1, $2, $3, 'uploading', $4, $5, $6, $7, $8, $9::timestamptz, $9::timestamptz AT TIME ZONE 'UTC', $9::timestamptz, $10, $11, $12, $13, $14)
+     ON CONFLICT DO NOTHING`,
+    [
+      asset.id,
+      asset.ownerId,
+      asset.type,
+      asset.originalPath,
+      asset.originalFileName,
+      asset.originalMimeType,
+      asset.checksum,
+      asset.fileSizeBytes,
+      asset.fileCreatedAt,
+      asset.fileModifiedAt,
+      asset.deviceAssetId,
+      asset.deviceId,
+      asset.isFavorite,
+      asset.visibility,
+    ],
+  );
+  return result.rowCount === 1;
+}
+
+export async function getAsset(db: Queryable, id: string): Promise<Asset | undefined> {
+  const { rows } = await db.query<Asset>(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1`, [id]);
+  return rows[0];
+}
+
+export interface ChecksumMatch {
+  checksum: Buffer;
+  id: string;
+  status: Asset['status'];
+  isTrashed: boolean;
+}
+
+export async function findByChecksums(db: Queryable, ownerId: string, checksums: Buffer[]): Promise<ChecksumMatch[]> {
+  if (checksums.length === 0) return [];
+  const { rows } = await db.query<ChecksumMatch>(
+    `SELECT checksum, id, status, deleted_at IS NOT NULL AS "isTrashed"
+     FROM assets WHERE owner_id = $1 AND library_id IS NULL AND checksum = ANY($2::bytea[])`,
+    [ownerId, checksums],
+  );
+  return rows;
+}
+
+export interface VerifiedOriginal {
+  type: Asset['type'];
+  mime: string;
+  width: number | null;
+  height: number | null;
+  fileSizeBytes: number;
+  takenAt: Date;
+  localDateTime: string;
+  timeZone: string | null;
+}
+
+export async function markOriginalVerified(db: Queryable, id: string, v: VerifiedOriginal): Promise<void> {
+  await db.query(
+    `UPDATE assets SET status = CASE WHEN status IN ('uploading', 'failed') THEN 'processing' ELSE status END,
+       type = $2, original_mime_type = $3, width = $4, height = $5, file_size_bytes = $6, taken_at = $7,
+       local_date_time = $8::timestamp, time_zone = $9, failed_reason = NULL, updated_at = now()
+     WHERE id = $1`,
+    [id, v.type, v.mime, v.width, v.height, v.fileSizeBytes, v.takenAt, v.localDateTime, v.timeZone],
+  );
+}
+
+export async function upsertExif(db: Queryable, assetId: string, exif: AssetExif, fileSizeBytes: number): Promise<void> {
+  await db.query(
+    `INSERT INTO asset_exif (asset_id, make, model, lens_model, exif_image_width, exif_image_height, file_size_bytes,
+       orientation, date_time_original, modify_date, time_zone, latitude, longitude, description, rating, f_number,
+       focal_length, iso, exposure_time, projection_type)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+     ON CONFLICT (asset_id) DO UPDATE SET make = excluded.make, model = excluded.model, lens_model = excluded.lens_model,
+       exif_image_width = excluded.exif_image_width, exif_image_height = excluded.exif_image_height,
+       file_size_bytes = excluded.file_size_bytes, orientation = excluded.orientation,
+       date_time_original = excluded.date_time_original, modify_date = excluded.modify_date,
+       time_zone = excluded.time_zone, latitude = excluded.latitude, longitude = excluded.longitude,
+       description = excluded.description, rating = excluded.rating, f_number = excluded.f_number,
+       focal_length = excluded.focal_length, iso = excluded.iso, exposure_time = excluded.exposure_time,
+       projection_type = excluded.projection_type, updated_at = now()`,
+    [
+      assetId,
+      exif.make,
+      exif.model,
+      exif.lensModel,
+      exif.exifImageWidth,
+      exif.exifImageHeight,
+      fileSizeBytes,
+      exif.orientation === null ? null : String(exif.orientation),
+      exif.dateTimeOriginal,
+      exif.modifyDate,
+      exif.timeZone,
+      exif.latitude,
+      exif.longitude,
+      exif.description,
+      exif.rating,
+      exif.fNumber,
+      exif.focalLength,
+      exif.iso,
+      exif.exposureTime,
+      exif.projectionType,
+    ],
+  );
+}
+
+export interface ExifRow {
+  make: string | null;
+  model: string | null;
+  lensModel: string | null;
+  exifImageWidth: number | null;
+  exifImageHeight: number | null;
+  fileSizeInByte: number | null;
+  orientation: string | null;
+  dateTimeOriginal: Date | null;
+  modifyDate: Date | null;
+  timeZone: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  description: string;
+  rating: number | null;
+  fNumber: number | null;
+  focalLength: number | null;
+  iso: number | null;
+  exposureTime: string | null;
+  projectionType: string | null;
+}
+
+export async function getExif(db: Queryable, assetIds: string[]): Promise<Map<string, ExifRow>> {
+  if (assetIds.length === 0) return new Map();
+  const { rows } = await db.query<ExifRow & { assetId: string }>(
+    `SELECT asset_id AS "assetId", make, model, lens_model AS "lensModel", exif_image_width AS "exifImageWidth",
+       exif_image_height AS "exifImageHeight", file_size_bytes AS "fileSizeInByte", orientation,
+       date_time_original AS "dateTimeOriginal", modify_date AS "modifyDate", time_zone AS "timeZone",
+       latitude, longitude, city, state, country, description, rating, f_number AS "fNumber",
+       focal_length AS "focalLength", iso, exposure_time AS "exposureTime", projection_type AS "projectionType"
+     FROM asset_exif WHERE asset_id = ANY($1::uuid[])`,
+    [assetIds],
+  );
+  return new Map(rows.map(({ assetId, ...exif }) => [assetId, exif]));
+}
+
+export async function markFailed(db: Queryable, id: string, reason: string): Promise<void> {
+  await db.query(`UPDATE assets SET status = 'failed', failed_reason = $2, updated_at = now() WHERE id = $1`, [id, reason]);
+}
+
+export async function markReady(db: Queryable, id: string, thumbhash: Buffer): Promise<void> {
+  await db.query(
+    `UPDATE assets SET status = 'ready', thumbhash = $2, failed_reason = NULL, updated_at = now()
+     WHERE id = $1 AND status <> 'uploading'`,
+    [id, thumbhash],
+  );
+}
+
+export async function upsertAssetFile(db: Queryable, assetId: string, file: AssetFile): Promise<void> {
+  await db.query(
+    `INSERT INTO asset_files (asset_id, type, path, width, height, size_bytes) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (asset_id, type) DO UPDATE SET path = excluded.path, width = excluded.width, height = excluded.height,
+       size_bytes = excluded.size_bytes, updated_at = now()`,
+    [assetId, file.type, file.path, file.width, file.height, file.sizeBytes],
+  );
+}
+
+export async function getAssetFile(db: Queryable, assetId: string, type: AssetFileType): Promise<AssetFile | undefined> {
+  const { rows } = await db.query<AssetFile>(
+    `SELECT type, path, width, height, size_bytes AS "sizeBytes" FROM asset_files WHERE asset_id = $1 AND type = $2`,
+    [assetId, type],
+  );
+  return rows[0];
+}
+
+export async function recordStage(
+  db: Queryable,
+  assetId: string,
+  stage: string,
+  status: 'done' | 'failed' | 'skipped',
+  sourceChecksum: Buffer | null,
+  error: string | null,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO asset_job_status (asset_id, stage, status, source_checksum, error) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (asset_id, stage) DO UPDATE SET status = excluded.status, source_checksum = excluded.source_checksum,
+       error = excluded.error, updated_at = now()`,
+    [assetId, stage, status, sourceChecksum, error],
+  );
+}
+
+/** Every object key an asset owns: its original and everything derived from it. */
+export async function objectKeysOf(db: Queryable, assetIds: string[]): Promise<string[]> {
+  if (assetIds.length === 0) return [];
+  const { rows } = await db.query<{ path: string }>(
+    `SELECT original_path AS path FROM assets WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT path FROM asset_files WHERE asset_id = ANY($1::uuid[])`,
+    [assetIds],
+  );
+  return rows.map((row) => row.path);
+}
+
+/** The ids among `ids` that `ownerId` owns. */
+export async function ownedAssetIds(db: Queryable, ownerId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2::uuid[])', [ownerId, ids]);
+  return rows.map((row) => row.id);
+}
+
+export async function deleteAssetRows(db: Queryable, ids: string[]): Promise<void> {
+  if (ids.length > 0) await db.query('DELETE FROM assets WHERE id = ANY($1::uuid[])', [ids]);
+}
+
+export async function trashAssets(db: Queryable, ids: string[]): Promise<void> {
+  if (ids.length > 0) {
+    await db.query('UPDATE assets SET deleted_at = now(), updated_at = now() WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL', [ids]);
+  }
+}
+
+export interface AssetSearch {
+  ownerId: string;
+  id?: string;
+  checksum?: Buffer;
+  type?: Asset['type'];
+  isFavorite?: boolean;
+  visibility?: Asset['visibility'];
+  withDeleted?: boolean;
+  takenAfter?: Date;
+  takenBefore?: Date;
+  originalFileName?: string;
+  status?: Asset['status'];
+  order: 'asc' | 'desc';
+  page: number;
+  size: number;
+}
+
+/** One page of an owner's assets, newest capture first by default. */
+export async function searchAssets(db: Queryable, q: AssetSearch): Promise<{ items: Asset[]; total: number }> {
+  const where = ['a.owner_id = $1'];
+  const params: unknown[] = [q.ownerId];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (q.id) add('a.id = ?', q.id);
+  if (q.checksum) add('a.checksum = ?', q.checksum);
+  if (q.type) add('a.type = ?', q.type);
+  if (q.isFavorite !== undefined) add('a.is_favorite = ?', q.isFavorite);
+  if (q.visibility) add('a.visibility = ?', q.visibility);
+  if (q.status) add('a.status = ?', q.status);
+  if (!q.withDeleted) where.push('a.deleted_at IS NULL');
+  if (q.takenAfter) add('a.taken_at >= ?', q.takenAfter);
+  if (q.takenBefore) add('a.taken_at <= ?', q.takenBefore);
+  if (q.originalFileName) add(`a.original_file_name ILIKE '%' || ? || '%'`, q.originalFileName.replace(/[\\%_]/g, '\\$&'));
+  const filter = where.join(' AND ');
+  const direction = q.order === 'asc' ? 'ASC' : 'DESC';
+  const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM assets a WHERE ${filter}`, params);
+  const { rows } = await db.query<Asset>(
+    `SELECT ${ASSET_COLUMNS} FROM assets a WHERE ${filter}
+     ORDER BY a.taken_at ${direction}, a.id ${direction} LIMIT ${q.size} OFFSET ${(q.page - 1) * q.size}`,
+    params,
+  );
+  return { items: rows, total: total.rows[0]!.n };
+}

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const MiB = 1024 * 1024;
+
+/** Every setting Shoebox reads from the environment, parsed once at start-up. */
+export const ConfigSchema = z.object({
+  SHOEBOX_PORT: z.coerce.number().int().min(0).max(65535).default(2283),
+  SHOEBOX_HOST: z.string().default('0.0.0.0'),
+  SHOEBOX_DATA: z.string().default('data'),
+  /** Base URL that clients use to reach this server; signed blob URLs are built on it. */
+  SHOEBOX_PUBLIC_URL: z.url().optional(),
+  /** HMAC key for signed blob URLs; generated and kept in the data folder when unset. */
+  SHOEBOX_SECRET: z.string().min(32).optional(),
+  /** A real Postgres with pgvector; when unset the embedded PGlite database is used. */
+  DATABASE_URL: z.string().optional(),
+  SHOEBOX_DB_POOL_MAX: z.coerce.number().int().positive().optional(),
+  SHOEBOX_PGLITE_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/).default('32MB'),
+  SHOEBOX_UPLOAD_URL_TTL: seconds(3600),
+  SHOEBOX_UPLOAD_SESSION_TTL: seconds(24 * 3600),
+  SHOEBOX_DOWNLOAD_URL_TTL: seconds(3600),
+  SHOEBOX_PART_SIZE: z.coerce.number().int().min(5 * MiB).default(16 * MiB),
+  SHOEBOX_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(50 * 1024 * MiB),
+  SHOEBOX_MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(16384 * 16384),
+  SHOEBOX_MAX_RECEIVES: z.coerce.number().int().positive().default(5),
+  SHOEBOX_VISIBILITY_TIMEOUT: seconds(120),
+  SHOEBOX_RETRY_BASE_SECONDS: seconds(10),
+  SHOEBOX_SWEEP_INTERVAL: seconds(60),
+  SHOEBOX_METADATA_WORKERS: z.coerce.number().int().positive().default(2),
+  SHOEBOX_THUMBNAIL_WORKERS: z.coerce.number().int().positive().default(2),
+  /** Bucket name in object-created events; the S3 bucket on AWS. */
+  SHOEBOX_BUCKET: z.string().default('shoebox'),
+  SHOEBOX_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string | undefined;
+  secret: string | undefined;
+  databaseUrl: string | undefined;
+  dbPoolMax: number;
+  pgliteSharedBuffers: string;
+  uploadUrlTtlSeconds: number;
+  uploadSessionTtlSeconds: number;
+  downloadUrlTtlSeconds: number;
+  partSize: number;
+  maxUploadBytes: number;
+  maxImagePixels: number;
+  maxReceives: number;
+  visibilityTimeoutSeconds: number;
+  retryBaseSeconds: number;
+  sweepIntervalSeconds: number;
+  workers: { metadata: number; thumbnail: number };
+  bucket: string;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+export function readConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.SHOEBOX_PORT,
+    host: e.SHOEBOX_HOST,
+    dataDir: path.resolve(e.SHOEBOX_DATA),
+    publicUrl: e.SHOEBOX_PUBLIC_URL?.replace(/\/$/, ''),
+    secret: e.SHOEBOX_SECRET,
+    databaseUrl: e.DATABASE_URL,
+    // PGlite has one backend shared by every socket connection: a second connection would
+    // interleave with an open transaction, so the embedded database gets exactly one.
+    dbPoolMax: e.SHOEBOX_DB_POOL_MAX ?? (e.DATABASE_URL ? 10 : 1),
+    pgliteSharedBuffers: e.SHOEBOX_PGLITE_SHARED_BUFFERS,
+    uploadUrlTtlSeconds: e.SHOEBOX_UPLOAD_URL_TTL,
+    uploadSessionTtlSeconds: e.SHOEBOX_UPLOAD_SESSION_TTL,
+    downloadUrlTtlSeconds: e.SHOEBOX_DOWNLOAD_URL_TTL,
+    partSize: e.SHOEBOX_PART_SIZE,
+    maxUploadBytes: e.SHOEBOX_MAX_UPLOAD_BYTES,
+    maxImagePixels: e.SHOEBOX_MAX_IMAGE_PIXELS,
+    maxReceives: e.SHOEBOX_MAX_RECEIVES,
+    visibilityTimeoutSeconds: e.SHOEBOX_VISIBILITY_TIMEOUT,
+    retryBaseSeconds: e.SHOEBOX_RETRY_BASE_SECONDS,
+    sweepIntervalSeconds: e.SHOEBOX_SWEEP_INTERVAL,
+    workers: { metadata: e.SHOEBOX_METADATA_WORKERS, thumbnail: e.SHOEBOX_THUMBNAIL_WORKERS },
+    bucket: e.SHOEBOX_BUCKET,
+    logLevel: e.SHOEBOX_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Expected outcomes of bad input. Each carries a message that tells the user what to do;
+ * the API maps them to HTTP statuses in one place, queue stages record them on the asset.
+ * Anything that is not one of these is a bug: it is thrown, logged, retried, dead-lettered.
+ */
+export abstract class ShoeboxError extends Error {
+  abstract readonly status: number;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequest extends ShoeboxError {
+  readonly status = 400;
+}
+export class Unauthorized extends ShoeboxError {
+  readonly status = 401;
+}
+export class Forbidden extends ShoeboxError {
+  readonly status = 403;
+}
+export class NotFound extends ShoeboxError {
+  readonly status = 404;
+}
+export class Conflict extends ShoeboxError {
+  readonly status = 409;
+}
+export class PayloadTooLarge extends ShoeboxError {
+  readonly status = 413;
+}
+export class UnsupportedMedia extends ShoeboxError {
+  readonly status = 415;
+}
+/** The bytes are of a supported type but cannot be decoded (truncated, damaged, a bomb). */
+export class CorruptFile extends ShoeboxError {
+  readonly status = 422;
+}
+export class QuotaExceeded extends ShoeboxError {
+  readonly status = 507;
+}
+export class TooManyRequests extends ShoeboxError {
+  readonly status = 429;
+}
+
+export function isShoeboxError(error: unknown): error is ShoeboxError {
+  return error instanceof ShoeboxError;
+}

@@ -1,0 +1,17 @@
+import type { ApiKey, User } from '../users/user-queries.js';
+import type { Ports } from '../runtime/ports.js';
+
+export interface AuthContext {
+  user: User;
+  /** Set when the request came with an API key; absent for session tokens. */
+  apiKey?: ApiKey;
+  sessionId?: string;
+}
+
+/** Hono's typed context for every Shoebox route: the ports and, once authenticated, who asks. */
+export interface ApiEnv {
+  Variables: {
+    ports: Ports;
+    auth: AuthContext;
+  };
+}

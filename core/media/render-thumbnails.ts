@@ -1,0 +1,113 @@
+import sharp from 'sharp';
+import { rgbaToThumbHash } from 'thumbhash';
+import { CorruptFile, UnsupportedMedia } from '../errors.js';
+
+export interface ThumbnailSettings {
+  /** Shorter side of the WebP thumbnail (Immich: 250). */
+  thumbnailSize: number;
+  /** Shorter side of the JPEG preview (Immich: 1440). */
+  previewSize: number;
+  quality: number;
+  maxPixels: number;
+}
+
+export const DEFAULT_THUMBNAIL_SETTINGS: Omit<ThumbnailSettings, 'maxPixels'> = {
+  thumbnailSize: 250,
+  previewSize: 1440,
+  quality: 80,
+};
+
+export interface RenderedImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface RenderedThumbnails {
+  thumbnail: RenderedImage;
+  preview: RenderedImage;
+  thumbhash: Buffer;
+}
+
+export interface ImageHeader {
+  format: string;
+  /** As displayed, after EXIF orientation. */
+  width: number;
+  height: number;
+  orientation: number | undefined;
+}
+
+/** Reads dimensions from the header without decoding pixels, refusing decompression bombs. */
+export async function readImageHeader(input: Buffer, maxPixels: number): Promise<ImageHeader> {
+  const meta = await sharp(input, { limitInputPixels: false }).metadata().catch((error: unknown) => {
+    throw classifyDecodeError(error);
+  });
+  if (!meta.width || !meta.height) throw new CorruptFile('The image has no dimensions; the file is damaged');
+  assertWithinPixelLimit(meta.width, meta.height, maxPixels);
+  const swap = (meta.orientation ?? 1) >= 5;
+  return {
+    format: meta.format,
+    width: swap ? meta.height : meta.width,
+    height: swap ? meta.width : meta.height,
+    orientation: meta.orientation,
+  };
+}
+
+export function assertWithinPixelLimit(width: number, height: number, maxPixels: number): void {
+  if (width * height > maxPixels) {
+    throw new CorruptFile(
+      `The image claims ${width}×${height} pixels, over the limit of ${Math.round(maxPixels / 1e6)} megapixels; it was not decoded`,
+    );
+  }
+}
+
+/**
+ * Preview and thumbnail in one decode: the preview is made from the original (JPEG
+ * shrink-on-load does most of the work), the thumbnail and thumbhash from the preview.
+ * Both are auto-oriented and converted to sRGB; the original is only read.
+ */
+export async function renderThumbnails(input: Buffer, settings: ThumbnailSettings): Promise<RenderedThumbnails> {
+  try {
+    const preview = await sharp(input, { limitInputPixels: settings.maxPixels, failOn: 'error', sequentialRead: true })
+      .autoOrient()
+      .resize(settings.previewSize, settings.previewSize, { fit: 'outside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .jpeg({ quality: settings.quality, progressive: true })
+      .toBuffer({ resolveWithObject: true });
+    const thumbnail = await sharp(preview.data)
+      .resize(settings.thumbnailSize, settings.thumbnailSize, { fit: 'outside', withoutEnlargement: true })
+      .webp({ quality: settings.quality })
+      .toBuffer({ resolveWithObject: true });
+    const small = await sharp(thumbnail.data)
+      .resize(100, 100, { fit: 'inside' })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return {
+      preview: { data: preview.data, width: preview.info.width, height: preview.info.height },
+      thumbnail: { data: thumbnail.data, width: thumbnail.info.width, height: thumbnail.info.height },
+      thumbhash: Buffer.from(rgbaToThumbHash(small.info.width, small.info.height, small.data)),
+    };
+  } catch (error) {
+    throw classifyDecodeError(error);
+  }
+}
+
+/** libvips' messages, turned into what a user can act on. Unknown errors stay bugs. */
+export function classifyDecodeError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format|no decoding plugin|not a known file format|heif|compression format has not been built in/i.test(message)) {
+    return new UnsupportedMedia(`This server cannot decode this image format yet (${firstLine(message)})`);
+  }
+  if (/pixel limit/i.test(message)) {
+    return new CorruptFile('The image is larger than the pixel limit; it was not decoded (possible decompression bomb)');
+  }
+  if (/premature end|truncated|corrupt|bad|invalid|unexpected end|read error|improper|not enough|VipsJpeg|VipsPng|vipspng|webp|gifload|tiff|Input buffer/i.test(message)) {
+    return new CorruptFile(`The image is damaged or truncated and cannot be decoded (${firstLine(message)})`);
+  }
+  return error instanceof Error ? error : new Error(message);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim().slice(0, 200);
+}

@@ -1,0 +1,45 @@
+/** Names of the queues that chain the pipeline; one stage reads each. */
+export const QueueNames = ['metadata', 'thumbnail'] as const;
+export type QueueName = (typeof QueueNames)[number];
+
+export interface QueueMessage {
+  id: string;
+  /** Identifies this delivery; delete and changeVisibility need it, a stale one is ignored. */
+  receiptHandle: string;
+  body: string;
+  /** 1 on the first delivery. */
+  receiveCount: number;
+  sentAt: Date;
+}
+
+export interface DeadLetter {
+  id: string;
+  body: string;
+  receiveCount: number;
+  reason: string | null;
+  sentAt: Date;
+  diedAt: Date;
+}
+
+export interface QueueStats {
+  waiting: number;
+  inFlight: number;
+  dead: number;
+}
+
+/**
+ * At-least-once message queue with SQS semantics: a received message is hidden for the
+ * visibility timeout, reappears unless deleted, and goes to the dead letters after
+ * `maxReceives` deliveries.
+ */
+export interface Queue {
+  send(queue: QueueName, bodies: string[], opts?: { delaySeconds?: number }): Promise<void>;
+  receive(queue: QueueName, opts: { maxMessages: number; visibilityTimeoutSeconds: number }): Promise<QueueMessage[]>;
+  delete(queue: QueueName, receiptHandle: string): Promise<void>;
+  /** Hides (or, with 0, releases) an in-flight message; `reason` is kept for the dead letter. */
+  changeVisibility(queue: QueueName, receiptHandle: string, seconds: number, reason?: string): Promise<void>;
+  stats(queue: QueueName): Promise<QueueStats>;
+  deadLetters(queue: QueueName, limit: number): Promise<DeadLetter[]>;
+  /** Moves every dead letter back to the queue with a fresh receive count. */
+  redrive(queue: QueueName): Promise<number>;
+}

@@ -1,0 +1,18 @@
+import type { Config } from '../config.js';
+import type { Clock } from '../ports/clock.js';
+import type { Database } from '../ports/database.js';
+import type { KeyValueStore } from '../ports/key-value-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { Queue } from '../ports/queue.js';
+
+/** Everything a function may touch outside itself. Config picks the adapters; nothing else does. */
+export interface Ports {
+  config: Config;
+  db: Database;
+  store: ObjectStore;
+  queue: Queue;
+  kv: KeyValueStore;
+  clock: Clock;
+  logger: Logger;
+}

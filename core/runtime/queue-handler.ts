@@ -1,0 +1,67 @@
+import middy from '@middy/core';
+import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Ports } from './ports.js';
+
+export interface Stage<Job> {
+  name: string;
+  /** One SQS record body to the jobs it carries (an S3 event may carry several objects). Throws on a malformed body. */
+  parse(body: string): Job[];
+  /** Same key = same work: a job whose key has completed is skipped (at-least-once delivery). */
+  idempotencyKey(job: Job): string;
+  run(job: Job, ports: Ports): Promise<void>;
+}
+
+/** A failure as reported to the caller; Lambda reads only itemIdentifier, the local runtime keeps the reason. */
+export type StageItemFailure = SQSBatchItemFailure & { reason: string };
+
+type IdempotencyRecord = { status: 'in_progress' | 'completed' };
+const COMPLETED_TTL_SECONDS = 7 * 24 * 3600;
+
+export class JobInProgress extends Error {}
+
+/**
+ * The one place where a queue stage is wired: middy, zod parsing of each message,
+ * idempotency records and SQS partial batch failures. A throw fails only its own message.
+ */
+export function queueHandler<Job>(stage: Stage<Job>, ports: Ports) {
+  const { logger, kv, config } = ports;
+
+  async function runOnce(job: Job): Promise<void> {
+    const key = `${stage.name}:${stage.idempotencyKey(job)}`;
+    const existing = await kv.get<IdempotencyRecord>(key);
+    if (existing?.status === 'completed') return;
+    // The claim outlives the visibility timeout by nothing: a worker killed mid-job frees it
+    // exactly when the message reappears for another worker.
+    if (!(await kv.putIfAbsent(key, { status: 'in_progress' }, config.visibilityTimeoutSeconds))) {
+      const now = await kv.get<IdempotencyRecord>(key);
+      if (now?.status === 'completed') return;
+      throw new JobInProgress(`${key} is being processed by another worker`);
+    }
+    try {
+      await stage.run(job, ports);
+    } catch (error) {
+      await kv.delete(key);
+      throw error;
+    }
+    await kv.put(key, { status: 'completed' }, COMPLETED_TTL_SECONDS);
+  }
+
+  async function processRecord(record: SQSRecord): Promise<void> {
+    for (const job of stage.parse(record.body)) await runOnce(job);
+  }
+
+  const base = async (event: SQSEvent, _context: Context): Promise<SQSBatchResponse> => {
+    const batchItemFailures: StageItemFailure[] = [];
+    for (const record of event.Records) {
+      try {
+        await processRecord(record);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.error(`${stage.name} failed`, { messageId: record.messageId, reason, stack: (error as Error)?.stack });
+        batchItemFailures.push({ itemIdentifier: record.messageId, reason });
+      }
+    }
+    return { batchItemFailures };
+  };
+  return middy<SQSEvent, SQSBatchResponse>(base);
+}

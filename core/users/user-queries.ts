@@ -1,0 +1,140 @@
+import type { Queryable } from '../ports/database.js';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  shouldChangePassword: boolean;
+  avatarColor: string | null;
+  storageLabel: string | null;
+  quotaSizeBytes: number | null;
+  status: 'active' | 'removing' | 'deleted';
+  createdAt: Date;
+  updatedAt: Date;
+  profileChangedAt: Date;
+  deletedAt: Date | null;
+}
+
+const USER_COLUMNS = `u.id, u.email, u.name, u.is_admin AS "isAdmin", u.should_change_password AS "shouldChangePassword",
+  u.avatar_color AS "avatarColor", u.storage_label AS "storageLabel", u.quota_size_bytes AS "quotaSizeBytes",
+  u.status, u.created_at AS "createdAt", u.updated_at AS "updatedAt",
+  u.profile_changed_at AS "profileChangedAt", u.deleted_at AS "deletedAt"`;
+
+export interface NewUser {
+  email: string;
+  name: string;
+  passwordHash: string;
+  isAdmin: boolean;
+  shouldChangePassword: boolean;
+  quotaSizeBytes: number | null;
+}
+
+export async function countUsers(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return rows[0]!.n;
+}
+
+/** Undefined when the e-mail is taken (case-insensitively). */
+export async function insertUser(db: Queryable, user: NewUser): Promise<User | undefined> {
+  const { rows } = await db.query<User>(
+    `INSERT INTO users AS u (email, name, password_hash, is_admin, should_change_password, quota_size_bytes)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING ${USER_COLUMNS}`,
+    [user.email, user.name, user.passwordHash, user.isAdmin, user.shouldChangePassword, user.quotaSizeBytes],
+  );
+  return rows[0];
+}
+
+export async function getUser(db: Queryable, id: string): Promise<User | undefined> {
+  const { rows } = await db.query<User>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
+  return rows[0];
+}
+
+export async function findUserForLogin(db: Queryable, email: string): Promise<(User & { passwordHash: string | null }) | undefined> {
+  const { rows } = await db.query<User & { passwordHash: string | null }>(
+    `SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash" FROM users u
+     WHERE lower(u.email) = lower($1) AND u.deleted_at IS NULL`,
+    [email],
+  );
+  return rows[0];
+}
+
+export async function insertSession(db: Queryable, userId: string, tokenHash: Buffer, expiresAt: Date, deviceType: string): Promise<void> {
+  await db.query('INSERT INTO sessions (user_id, token_hash, expires_at, device_type) VALUES ($1, $2, $3, $4)', [
+    userId,
+    tokenHash,
+    expiresAt,
+    deviceType,
+  ]);
+}
+
+export async function userBySessionToken(db: Queryable, tokenHash: Buffer, now: Date): Promise<{ user: User; sessionId: string } | undefined> {
+  const { rows } = await db.query<User & { sessionId: string }>(
+    `SELECT ${USER_COLUMNS}, s.id AS "sessionId" FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL`,
+    [tokenHash, now],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { sessionId, ...user } = row;
+  return { user, sessionId };
+}
+
+export async function deleteSession(db: Queryable, sessionId: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  permissions: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const API_KEY_COLUMNS = 'k.id, k.name, k.permissions, k.created_at AS "createdAt", k.updated_at AS "updatedAt"';
+
+export async function insertApiKey(db: Queryable, userId: string, name: string, keyHash: Buffer, permissions: string[]): Promise<ApiKey> {
+  const { rows } = await db.query<ApiKey>(
+    `INSERT INTO api_keys AS k (user_id, name, key_hash, permissions) VALUES ($1, $2, $3, $4) RETURNING ${API_KEY_COLUMNS}`,
+    [userId, name, keyHash, permissions],
+  );
+  return rows[0]!;
+}
+
+export async function listApiKeys(db: Queryable, userId: string): Promise<ApiKey[]> {
+  const { rows } = await db.query<ApiKey>(`SELECT ${API_KEY_COLUMNS} FROM api_keys k WHERE k.user_id = $1 ORDER BY k.created_at`, [userId]);
+  return rows;
+}
+
+export async function getApiKey(db: Queryable, userId: string, id: string): Promise<ApiKey | undefined> {
+  const { rows } = await db.query<ApiKey>(`SELECT ${API_KEY_COLUMNS} FROM api_keys k WHERE k.user_id = $1 AND k.id = $2`, [userId, id]);
+  return rows[0];
+}
+
+export async function deleteApiKey(db: Queryable, userId: string, id: string): Promise<boolean> {
+  const result = await db.query('DELETE FROM api_keys WHERE user_id = $1 AND id = $2', [userId, id]);
+  return result.rowCount === 1;
+}
+
+export async function userByApiKey(db: Queryable, keyHash: Buffer): Promise<{ user: User; apiKey: ApiKey } | undefined> {
+  const { rows } = await db.query<User & { apiKey: ApiKey }>(
+    `SELECT ${USER_COLUMNS}, json_build_object('id', k.id, 'name', k.name, 'permissions', k.permissions,
+       'createdAt', k.created_at, 'updatedAt', k.updated_at) AS "apiKey"
+     FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1 AND u.deleted_at IS NULL`,
+    [keyHash],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { apiKey, ...user } = row;
+  return { user, apiKey };
+}
+
+/** Bytes of originals a user stores (uploads in progress excluded). */
+export async function storageUsage(db: Queryable, userId: string): Promise<number> {
+  const { rows } = await db.query<{ bytes: number }>(
+    `SELECT coalesce(sum(file_size_bytes), 0)::bigint AS bytes FROM assets WHERE owner_id = $1 AND status <> 'uploading'`,
+    [userId],
+  );
+  return rows[0]!.bytes;
+}

@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import type { ApiEnv } from '../../core/http/api-env.js';
+import { errorResponse } from '../../core/http/errors.js';
+import type { Ports } from '../../core/runtime/ports.js';
+import { uploadRoutes } from '../upload/routes.js';
+import { assetRoutes } from './asset-routes.js';
+import { authRoutes } from './auth-routes.js';
+import { jobRoutes } from './job-routes.js';
+import { openApiDocument } from './openapi.js';
+import { serverRoutes } from './server-routes.js';
+import { userRoutes } from './user-routes.js';
+
+/** The whole HTTP API as one Hono app, served by the local server and by API Gateway alike. */
+export function createApi(ports: Ports): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>().basePath('/api');
+  api.use(async (c, next) => {
+    c.set('ports', ports);
+    await next();
+  });
+  api.onError(errorResponse);
+  api.notFound((c) => c.json({ message: `No route ${c.req.method} ${c.req.path}`, error: 'Not Found', statusCode: 404 }, 404));
+  api.route('/', serverRoutes);
+  api.route('/', authRoutes);
+  api.route('/', userRoutes);
+  api.route('/', uploadRoutes);
+  api.route('/', assetRoutes);
+  api.route('/', jobRoutes);
+  const spec = openApiDocument([...api.routes, { method: 'GET', path: '/api/spec.json' }]);
+  api.get('/spec.json', (c) => c.json(spec));
+  return api;
+}

@@ -1,0 +1,111 @@
+import { Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { hashPassword, verifyPassword } from '../../core/auth/password.js';
+import { hashSecret, newSecret } from '../../core/auth/tokens.js';
+import { BadRequest, NotFound, Unauthorized } from '../../core/errors.js';
+import type { ApiEnv } from '../../core/http/api-env.js';
+import { authenticate, SESSION_COOKIE } from '../../core/http/authenticate.js';
+import { jsonBody } from '../../core/http/validate.js';
+import { transaction } from '../../core/ports/database.js';
+import {
+  countUsers,
+  deleteApiKey,
+  deleteSession,
+  findUserForLogin,
+  getApiKey,
+  insertApiKey,
+  insertSession,
+  insertUser,
+  listApiKeys,
+} from '../../core/users/user-queries.js';
+import { apiKeyDto, userAdminDto } from './dto.js';
+
+const SESSION_DAYS = 90;
+const SIGN_UP_LOCK = 0x5b0e_0001;
+
+export const SignUp = z.object({
+  email: z.email().max(254),
+  password: z.string().min(1).max(1024),
+  name: z.string().trim().min(1).max(200),
+});
+export const Login = z.object({ email: z.string().max(254), password: z.string().max(1024) });
+export const ApiKeyCreate = z.object({
+  name: z.string().trim().max(200).optional(),
+  permissions: z.array(z.string().max(100)).max(200).default(['all']),
+});
+const Uuid = z.uuid();
+
+export const authRoutes = new Hono<ApiEnv>()
+  /** The first account; it becomes admin. Refused once anyone exists. */
+  .post('/auth/admin-sign-up', async (c) => {
+    const body = await jsonBody(c, SignUp);
+    const { db } = c.var.ports;
+    const passwordHash = await hashPassword(body.password);
+    const user = await transaction(db, async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [SIGN_UP_LOCK]);
+      if ((await countUsers(tx)) > 0) throw new BadRequest('The server already has an admin');
+      return insertUser(tx, { ...body, passwordHash, isAdmin: true, shouldChangePassword: false, quotaSizeBytes: null });
+    });
+    return c.json(userAdminDto(user!), 201);
+  })
+  .post('/auth/login', async (c) => {
+    const body = await jsonBody(c, Login);
+    const { db, clock } = c.var.ports;
+    const user = await findUserForLogin(db, body.email);
+    // Verify even for unknown e-mails, so timing does not reveal which accounts exist.
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AA==');
+    if (!user || !ok) throw new Unauthorized('Incorrect email or password');
+    const token = newSecret();
+    const expires = new Date(clock.now().getTime() + SESSION_DAYS * 86_400_000);
+    await insertSession(db, user.id, hashSecret(token), expires, c.req.header('user-agent')?.slice(0, 200) ?? '');
+    const secure = new URL(c.req.url).protocol === 'https:';
+    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure, path: '/', expires });
+    setCookie(c, 'immich_auth_type', 'password', { httpOnly: true, sameSite: 'Lax', secure, path: '/', expires });
+    setCookie(c, 'immich_is_authenticated', 'true', { sameSite: 'Lax', secure, path: '/', expires });
+    return c.json(
+      {
+        accessToken: token,
+        userId: user.id,
+        userEmail: user.email,
+        name: user.name,
+        isAdmin: user.isAdmin,
+        profileImagePath: '',
+        shouldChangePassword: user.shouldChangePassword,
+        isOnboarded: true,
+      },
+      201,
+    );
+  })
+  .post('/auth/logout', authenticate, async (c) => {
+    const { sessionId } = c.var.auth;
+    if (sessionId) await deleteSession(c.var.ports.db, sessionId);
+    for (const name of [SESSION_COOKIE, 'immich_auth_type', 'immich_is_authenticated']) deleteCookie(c, name, { path: '/' });
+    return c.json({ successful: true, redirectUri: '/auth/login?autoLaunch=0' });
+  })
+  .post('/api-keys', authenticate, async (c) => {
+    const body = await jsonBody(c, ApiKeyCreate);
+    const secret = newSecret();
+    const key = await insertApiKey(c.var.ports.db, c.var.auth.user.id, body.name || 'API Key', hashSecret(secret), body.permissions);
+    const dto = apiKeyDto(key);
+    return c.json({ ...dto, apiKey: dto, secret }, 201);
+  })
+  .get('/api-keys', authenticate, async (c) => {
+    const keys = await listApiKeys(c.var.ports.db, c.var.auth.user.id);
+    return c.json(keys.map(apiKeyDto));
+  })
+  .get('/api-keys/me', authenticate, async (c) => {
+    const { apiKey } = c.var.auth;
+    if (!apiKey) throw new BadRequest('This request was not made with an API key');
+    return c.json(apiKeyDto(apiKey));
+  })
+  .get('/api-keys/:id', authenticate, async (c) => {
+    const key = await getApiKey(c.var.ports.db, c.var.auth.user.id, Uuid.parse(c.req.param('id')));
+    if (!key) throw new NotFound('API key not found');
+    return c.json(apiKeyDto(key));
+  })
+  .delete('/api-keys/:id', authenticate, async (c) => {
+    const deleted = await deleteApiKey(c.var.ports.db, c.var.auth.user.id, Uuid.parse(c.req.param('id')));
+    if (!deleted) throw new NotFound('API key not found');
+    return c.body(null, 204);
+  });

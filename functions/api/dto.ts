@@ -1,0 +1,118 @@
+import type { Asset } from '../../core/assets/asset.js';
+import type { ExifRow } from '../../core/assets/asset-queries.js';
+import type { ApiKey, User } from '../../core/users/user-queries.js';
+
+/** Immich's response shapes (see @immich/sdk), built from Shoebox rows. */
+
+export function userDto(user: User) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    avatarColor: user.avatarColor ?? 'primary',
+    profileImagePath: '',
+    profileChangedAt: user.profileChangedAt.toISOString(),
+  };
+}
+
+export function userAdminDto(user: User, usageBytes: number | null = null) {
+  return {
+    ...userDto(user),
+    isAdmin: user.isAdmin,
+    shouldChangePassword: user.shouldChangePassword,
+    storageLabel: user.storageLabel,
+    quotaSizeInBytes: user.quotaSizeBytes,
+    quotaUsageInBytes: usageBytes,
+    status: user.status,
+    oauthId: '',
+    license: null,
+    clusterGroupId: '',
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+    deletedAt: user.deletedAt?.toISOString() ?? null,
+  };
+}
+
+export function apiKeyDto(key: ApiKey) {
+  return {
+    id: key.id,
+    name: key.name,
+    permissions: key.permissions,
+    createdAt: new Date(key.createdAt).toISOString(),
+    updatedAt: new Date(key.updatedAt).toISOString(),
+  };
+}
+
+export function exifDto(exif: ExifRow) {
+  return {
+    make: exif.make,
+    model: exif.model,
+    lensModel: exif.lensModel,
+    exifImageWidth: exif.exifImageWidth,
+    exifImageHeight: exif.exifImageHeight,
+    fileSizeInByte: exif.fileSizeInByte,
+    orientation: exif.orientation,
+    dateTimeOriginal: exif.dateTimeOriginal?.toISOString() ?? null,
+    modifyDate: exif.modifyDate?.toISOString() ?? null,
+    timeZone: exif.timeZone ? `UTC${exif.timeZone.replace(/^([+-])0?(\d+):00$/, '$1$2')}` : null,
+    latitude: exif.latitude,
+    longitude: exif.longitude,
+    city: exif.city,
+    state: exif.state,
+    country: exif.country,
+    description: exif.description,
+    rating: exif.rating,
+    fNumber: exif.fNumber,
+    focalLength: exif.focalLength,
+    iso: exif.iso,
+    exposureTime: exif.exposureTime,
+    projectionType: exif.projectionType,
+  };
+}
+
+export function assetDto(asset: Asset, exif?: ExifRow) {
+  return {
+    id: asset.id,
+    ownerId: asset.ownerId,
+    libraryId: asset.libraryId,
+    deviceAssetId: asset.deviceAssetId ?? '',
+    deviceId: asset.deviceId ?? '',
+    type: asset.type,
+    originalPath: asset.originalPath,
+    originalFileName: asset.originalFileName,
+    originalMimeType: asset.originalMimeType ?? undefined,
+    checksum: asset.checksum.toString('base64'),
+    thumbhash: asset.thumbhash?.toString('base64') ?? null,
+    fileCreatedAt: asset.takenAt.toISOString(),
+    fileModifiedAt: asset.fileModifiedAt.toISOString(),
+    localDateTime: `${asset.localDateTime.slice(0, 23)}Z`,
+    createdAt: asset.createdAt.toISOString(),
+    updatedAt: asset.updatedAt.toISOString(),
+    isFavorite: asset.isFavorite,
+    isArchived: asset.visibility === 'archive',
+    isTrashed: asset.deletedAt !== null,
+    isOffline: asset.isOffline,
+    isEdited: false,
+    visibility: asset.visibility,
+    width: asset.width,
+    height: asset.height,
+    duration: asset.durationMs === null ? null : formatDuration(asset.durationMs),
+    hasMetadata: exif !== undefined,
+    livePhotoVideoId: asset.livePhotoVideoId,
+    stack: null,
+    duplicateId: null,
+    resized: asset.status === 'ready',
+    exifInfo: exif ? exifDto(exif) : undefined,
+    // Shoebox's additions: where the pipeline stands, and why it stopped if it did.
+    status: asset.status,
+    failedReason: asset.failedReason,
+  };
+}
+
+/** Immich writes durations as 'H:MM:SS.mmm'. */
+function formatDuration(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = ((ms % 60_000) / 1000).toFixed(3).padStart(6, '0');
+  return `${h}:${String(m).padStart(2, '0')}:${s}`;
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { getAsset, markFailed, markOriginalVerified, recordStage, upsertExif } from '../../core/assets/asset-queries.js';
+import type { Asset } from '../../core/assets/asset.js';
+import { parseOriginalKey } from '../../core/assets/object-keys.js';
+import { deleteUploadSession } from '../../core/assets/upload-session-queries.js';
+import { isShoeboxError } from '../../core/errors.js';
+import { ThumbnailJob } from '../../core/jobs.js';
+import { captureDateFromInstant } from '../../core/media/capture-date.js';
+import { DETECTION_BYTES, detectMediaType } from '../../core/media/detect-type.js';
+import { readExif, type ExifReading } from '../../core/media/read-exif.js';
+import { readImageHeader, type ImageHeader } from '../../core/media/render-thumbnails.js';
+import { transaction } from '../../core/ports/database.js';
+import type { Ports } from '../../core/runtime/ports.js';
+import type { ObjectCreated } from '../../core/s3-event.js';
+
+export const STAGE = 'metadata';
+/** Images up to this size are held in memory for EXIF and header reads; larger files are only hashed. */
+const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+
+/**
+ * First stage after bytes land: prove they are what the client declared (size, SHA-1,
+ * real type by magic bytes), read EXIF, settle the capture date, then queue thumbnails.
+ * Bytes that are not what was declared are deleted and the asset says why.
+ */
+export async function extractMetadata(object: ObjectCreated, ports: Ports): Promise<void> {
+  const { db, store, logger } = ports;
+  const ids = parseOriginalKey(object.key);
+  if (!ids) {
+    logger.warn('object-created event outside the originals layout ignored', { key: object.key });
+    return;
+  }
+  const asset = await getAsset(db, ids.assetId);
+  if (!asset || asset.originalPath !== object.key) {
+    // Its upload was aborted or expired before the bytes arrived: an orphan.
+    logger.info('deleting orphaned original', { key: object.key });
+    await store.delete(object.key);
+    return;
+  }
+  const scanned = await scanOriginal(ports, asset);
+  if (!scanned) return;
+  const rejection = await verify(asset, scanned);
+  if (rejection) {
+    await store.delete(asset.originalPath);
+    await transaction(db, async (tx) => {
+      await markFailed(tx, asset.id, rejection);
+      await recordStage(tx, asset.id, STAGE, 'failed', scanned.sha1, rejection);
+    });
+    return;
+  }
+  const detected = await detectMediaType(scanned.head, asset.originalFileName);
+  if (!detected.ok) throw new Error('unreachable: verify() checked the type');
+
+  let header: ImageHeader | undefined;
+  let headerProblem: string | undefined;
+  let reading: ExifReading | undefined;
+  if (scanned.buffer) {
+    reading = await readExif(scanned.buffer);
+    try {
+      header = await readImageHeader(scanned.buffer, ports.config.maxImagePixels);
+    } catch (error) {
+      if (!isShoeboxError(error)) throw error;
+      // Formats sharp cannot read yet (HEIC, RAW) still get their EXIF; bombs and wrecks say why.
+      if (error.status !== 415) headerProblem = error.message;
+    }
+  }
+  const fileTime = new Date(Math.min(asset.fileCreatedAt.getTime(), asset.fileModifiedAt.getTime()));
+  const captureDate = reading?.captureDate ?? captureDateFromInstant(fileTime);
+
+  await transaction(db, async (tx) => {
+    await markOriginalVerified(tx, asset.id, {
+      type: detected.type,
+      mime: detected.mime,
+      width: header?.width ?? reading?.exif.exifImageWidth ?? null,
+      height: header?.height ?? reading?.exif.exifImageHeight ?? null,
+      fileSizeBytes: scanned.size,
+      ...captureDate,
+    });
+    if (reading) await upsertExif(tx, asset.id, reading.exif, scanned.size);
+    await deleteUploadSession(tx, asset.id);
+    if (headerProblem) {
+      await markFailed(tx, asset.id, headerProblem);
+      await recordStage(tx, asset.id, STAGE, 'failed', scanned.sha1, headerProblem);
+    } else {
+      await recordStage(tx, asset.id, STAGE, 'done', scanned.sha1, null);
+    }
+  });
+  if (!headerProblem) {
+    const job: ThumbnailJob = { assetId: asset.id, checksum: scanned.sha1.toString('hex') };
+    await ports.queue.send('thumbnail', [JSON.stringify(job)]);
+  }
+}
+
+interface ScannedOriginal {
+  size: number;
+  sha1: Buffer;
+  head: Buffer;
+  /** The whole file, for images small enough to hold. */
+  buffer: Buffer | undefined;
+}
+
+/** One pass over the stored bytes: size, SHA-1, the head for type detection, and the body for images. */
+async function scanOriginal(ports: Ports, asset: Asset): Promise<ScannedOriginal | undefined> {
+  const info = await ports.store.head(asset.originalPath);
+  if (!info) return undefined;
+  const keep = asset.type === 'IMAGE' && info.size <= MAX_BUFFERED_BYTES;
+  const hash = createHash('sha1');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of await ports.store.read(asset.originalPath)) {
+    const buf = chunk as Buffer;
+    hash.update(buf);
+    size += buf.length;
+    if (keep || size - buf.length < DETECTION_BYTES) chunks.push(buf);
+  }
+  const joined = Buffer.concat(chunks);
+  return { size, sha1: hash.digest(), head: joined.subarray(0, DETECTION_BYTES), buffer: keep ? joined : undefined };
+}
+
+/** Why these bytes cannot be this asset's original, or undefined when they can. */
+async function verify(asset: Asset, scanned: ScannedOriginal): Promise<string | undefined> {
+  if (scanned.size === 0) return 'The file is empty (0 bytes)';
+  if (asset.fileSizeBytes !== null && scanned.size !== asset.fileSizeBytes) {
+    return `The upload has ${scanned.size} bytes but ${asset.fileSizeBytes} were declared; upload the file again`;
+  }
+  if (!scanned.sha1.equals(asset.checksum)) {
+    return 'The uploaded bytes do not match the declared SHA-1 checksum; the file changed or was damaged in transit, upload it again';
+  }
+  const detected = await detectMediaType(scanned.head, asset.originalFileName);
+  return detected.ok ? undefined : detected.reason;
+}

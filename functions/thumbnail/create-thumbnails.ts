@@ -1,0 +1,58 @@
+import { getAsset, markFailed, markReady, recordStage, upsertAssetFile } from '../../core/assets/asset-queries.js';
+import { derivedKey } from '../../core/assets/object-keys.js';
+import { isShoeboxError } from '../../core/errors.js';
+import type { ThumbnailJob } from '../../core/jobs.js';
+import { DEFAULT_THUMBNAIL_SETTINGS, renderThumbnails, type RenderedThumbnails } from '../../core/media/render-thumbnails.js';
+import { transaction } from '../../core/ports/database.js';
+import { readAll } from '../../core/ports/object-store.js';
+import type { Ports } from '../../core/runtime/ports.js';
+
+export const STAGE = 'thumbnail';
+const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Renders the WebP thumbnail, JPEG preview and thumbhash of a verified image. Output keys
+ * are fixed per asset, so a repeated job overwrites instead of duplicating.
+ */
+export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise<void> {
+  const { db, store, config } = ports;
+  const asset = await getAsset(db, job.assetId);
+  // Deleted, or re-uploaded with other bytes since the job was queued: nothing to do.
+  if (!asset || asset.checksum.toString('hex') !== job.checksum) return;
+  const checksum = Buffer.from(job.checksum, 'hex');
+
+  let rendered: RenderedThumbnails;
+  try {
+    if (asset.type !== 'IMAGE') throw new UnsupportedForNow(asset.originalMimeType);
+    const original = await readAll(await store.read(asset.originalPath), MAX_IMAGE_BYTES);
+    rendered = await renderThumbnails(original, { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels });
+  } catch (error) {
+    if (!isShoeboxError(error) && !(error instanceof UnsupportedForNow)) throw error;
+    await transaction(db, async (tx) => {
+      await markFailed(tx, asset.id, error.message);
+      await recordStage(tx, asset.id, STAGE, 'failed', checksum, error.message);
+    });
+    return;
+  }
+
+  const thumbnailKey = derivedKey(asset.ownerId, asset.id, 'thumbnail', 'webp');
+  const previewKey = derivedKey(asset.ownerId, asset.id, 'preview', 'jpeg');
+  await store.write(thumbnailKey, rendered.thumbnail.data, 'image/webp');
+  await store.write(previewKey, rendered.preview.data, 'image/jpeg');
+  await transaction(db, async (tx) => {
+    await upsertAssetFile(tx, asset.id, { type: 'thumbnail', path: thumbnailKey, ...sizeOf(rendered.thumbnail) });
+    await upsertAssetFile(tx, asset.id, { type: 'preview', path: previewKey, ...sizeOf(rendered.preview) });
+    await markReady(tx, asset.id, rendered.thumbhash);
+    await recordStage(tx, asset.id, STAGE, 'done', checksum, null);
+  });
+}
+
+class UnsupportedForNow extends Error {
+  constructor(mime: string | null) {
+    super(`Previews for ${mime ?? 'this type'} are not made by this server yet; the original is stored and can be downloaded`);
+  }
+}
+
+function sizeOf(image: { data: Buffer; width: number; height: number }) {
+  return { width: image.width, height: image.height, sizeBytes: image.data.length };
+}

@@ -1,0 +1,56 @@
+import { deleteAssetRows, getAsset } from '../../core/assets/asset-queries.js';
+import { getUploadSession, type UploadSession } from '../../core/assets/upload-session-queries.js';
+import { BadRequest, Conflict, NotFound } from '../../core/errors.js';
+import type { CompletedPart } from '../../core/ports/object-store.js';
+import type { Ports } from '../../core/runtime/ports.js';
+import type { User } from '../../core/users/user-queries.js';
+
+export interface UploadStatus {
+  id: string;
+  status: 'uploading' | 'processing' | 'ready' | 'failed';
+  failedReason: string | null;
+}
+
+/** Where an upload stands; other users' ids read as not found. */
+export async function uploadStatus(ports: Ports, user: User, assetId: string): Promise<UploadStatus> {
+  const asset = await getAsset(ports.db, assetId);
+  if (!asset || asset.ownerId !== user.id) throw new NotFound('No such upload');
+  return { id: asset.id, status: asset.status, failedReason: asset.failedReason };
+}
+
+/** Joins the uploaded parts into the original; the store then raises ObjectCreated. */
+export async function completeUpload(ports: Ports, user: User, assetId: string, parts: CompletedPart[]): Promise<UploadStatus> {
+  const session = await ownedSession(ports, user, assetId);
+  if (!session.multipartUploadId) {
+    // A single PUT completes by itself; answering keeps clients simple.
+    return uploadStatus(ports, user, assetId);
+  }
+  if (parts.length !== session.partCount) {
+    throw new BadRequest(`This upload has ${session.partCount} parts; ${parts.length} were listed`);
+  }
+  await ports.store.completeMultipart(session.objectKey, session.multipartUploadId, parts);
+  return uploadStatus(ports, user, assetId);
+}
+
+/** Cancels an unfinished upload: parts, partial object and the reserved asset go. */
+export async function abortUpload(ports: Ports, user: User, assetId: string): Promise<void> {
+  const session = await ownedSession(ports, user, assetId);
+  const asset = await getAsset(ports.db, assetId);
+  if (asset && asset.status !== 'uploading' && asset.status !== 'failed') {
+    throw new Conflict('This upload has already been received; delete the asset instead');
+  }
+  await discardUpload(ports, session);
+}
+
+/** Removes every trace of an upload that will never finish. Safe to repeat. */
+export async function discardUpload(ports: Ports, session: UploadSession): Promise<void> {
+  if (session.multipartUploadId) await ports.store.abortMultipart(session.objectKey, session.multipartUploadId);
+  await ports.store.delete(session.objectKey);
+  await deleteAssetRows(ports.db, [session.assetId]);
+}
+
+async function ownedSession(ports: Ports, user: User, assetId: string): Promise<UploadSession> {
+  const session = await getUploadSession(ports.db, assetId);
+  if (!session || session.ownerId !== user.id) throw new NotFound('No such upload in progress (finished, aborted or expired)');
+  return session;
+}

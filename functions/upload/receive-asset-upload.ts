@@ -1,0 +1,201 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Transform, type Readable } from 'node:stream';
+import busboy from 'busboy';
+import { deleteAssetRows, findByChecksums, insertUploadingAsset } from '../../core/assets/asset-queries.js';
+import { parseSha1 } from '../../core/assets/checksum.js';
+import { originalKey, stagingKey } from '../../core/assets/object-keys.js';
+import { BadRequest, PayloadTooLarge, UnsupportedMedia } from '../../core/errors.js';
+import { DETECTION_BYTES, detectMediaType } from '../../core/media/detect-type.js';
+import { extensionOf, mediaTypeOfExtension, sanitizeFileName } from '../../core/media/media-types.js';
+import type { Ports } from '../../core/runtime/ports.js';
+import type { User } from '../../core/users/user-queries.js';
+import { assertQuota } from './create-upload.js';
+
+export interface AssetUploadResult {
+  id: string;
+  status: 'created' | 'duplicate';
+}
+
+interface StagedFile {
+  key: string;
+  fileName: string;
+  size: number;
+  sha1: Buffer;
+  head: Buffer;
+  truncated: boolean;
+}
+
+/**
+ * Immich's `POST /api/assets` (multipart/form-data with `assetData`): the bytes stream
+ * into a staging key while being hashed, then either become a new original or, when the
+ * user already has them, are dropped as a duplicate. Nothing stays behind on any error.
+ */
+export async function receiveAssetUpload(
+  ports: Ports,
+  user: User,
+  request: { headers: IncomingHttpHeaders; body: Readable; checksumHeader?: string },
+): Promise<AssetUploadResult> {
+  if (request.checksumHeader) {
+    const [known] = await findByChecksums(ports.db, user.id, [parseSha1(request.checksumHeader)]);
+    if (known && known.status !== 'uploading') {
+      request.body.resume();
+      return { id: known.id, status: 'duplicate' };
+    }
+  }
+  const { fields, file } = await stageMultipart(ports, request.headers, request.body);
+  try {
+    return await adoptStagedFile(ports, user, fields, file, request.checksumHeader);
+  } finally {
+    await ports.store.delete(file.key);
+  }
+}
+
+async function adoptStagedFile(
+  ports: Ports,
+  user: User,
+  fields: Record<string, string>,
+  file: StagedFile,
+  checksumHeader: string | undefined,
+): Promise<AssetUploadResult> {
+  if (file.truncated) throw new PayloadTooLarge(`The file is larger than this server's limit of ${ports.config.maxUploadBytes} bytes`);
+  if (file.size === 0) throw new BadRequest('The file is empty (0 bytes)');
+  if (checksumHeader && !parseSha1(checksumHeader).equals(file.sha1)) {
+    throw new BadRequest('The uploaded bytes do not match x-immich-checksum; the upload was damaged, try again');
+  }
+  const fileName = sanitizeFileName(fields.filename ?? file.fileName);
+  const detected = await detectMediaType(file.head, fileName);
+  if (!detected.ok) throw new UnsupportedMedia(detected.reason);
+
+  const [known] = await findByChecksums(ports.db, user.id, [file.sha1]);
+  if (known && known.status !== 'uploading') return { id: known.id, status: 'duplicate' };
+  await assertQuota(ports, user, file.size);
+
+  const id = randomUUID();
+  const ext = extensionOf(fileName);
+  const key = originalKey(user.id, id, mediaTypeOfExtension(ext) ? ext : '');
+  const now = ports.clock.now();
+  const inserted = await insertUploadingAsset(ports.db, {
+    id,
+    ownerId: user.id,
+    type: detected.type,
+    originalPath: key,
+    originalFileName: fileName,
+    originalMimeType: detected.mime,
+    checksum: file.sha1,
+    fileSizeBytes: file.size,
+    fileCreatedAt: dateField(fields.fileCreatedAt) ?? dateField(fields.fileModifiedAt) ?? now,
+    fileModifiedAt: dateField(fields.fileModifiedAt) ?? dateField(fields.fileCreatedAt) ?? now,
+    deviceAssetId: fields.deviceAssetId?.slice(0, 255) ?? null,
+    deviceId: fields.deviceId?.slice(0, 255) ?? null,
+    isFavorite: fields.isFavorite === 'true',
+    visibility: visibilityField(fields.visibility),
+  });
+  if (!inserted) {
+    const [raced] = await findByChecksums(ports.db, user.id, [file.sha1]);
+    if (raced) return { id: raced.id, status: 'duplicate' };
+    throw new Error(`asset insert for ${id} conflicted without a matching checksum`);
+  }
+  try {
+    await ports.store.move(file.key, key);
+  } catch (error) {
+    await deleteAssetRows(ports.db, [id]);
+    await ports.store.delete(key);
+    throw error;
+  }
+  return { id, status: 'created' };
+}
+
+function stageMultipart(
+  ports: Ports,
+  headers: IncomingHttpHeaders,
+  body: Readable,
+): Promise<{ fields: Record<string, string>; file: StagedFile }> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers,
+        limits: { files: 2, fields: 30, fieldSize: 64 * 1024, fileSize: ports.config.maxUploadBytes },
+      });
+    } catch {
+      reject(new BadRequest('Expected a multipart/form-data body with an assetData file'));
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let staging: Promise<StagedFile> | undefined;
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      body.unpipe(parser);
+      body.resume();
+      // The staged bytes, if any, must not outlive the request.
+      void (staging ?? Promise.resolve(undefined))
+        .then((file) => file && ports.store.delete(file.key))
+        .catch(() => undefined)
+        .finally(() => reject(error));
+    };
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'assetData' || staging) {
+        stream.resume();
+        return;
+      }
+      staging = stageStream(ports, stream, info.filename ?? 'unnamed');
+      staging.catch(fail);
+    });
+    parser.on('error', () => fail(new BadRequest('The multipart body is malformed or was cut off')));
+    parser.on('close', () => {
+      if (failed) return;
+      if (!staging) {
+        fail(new BadRequest('The form has no assetData file'));
+        return;
+      }
+      staging.then((file) => resolve({ fields, file }), fail);
+    });
+    body.on('error', () => fail(new BadRequest('The upload was interrupted')));
+    body.pipe(parser);
+  });
+}
+
+async function stageStream(ports: Ports, stream: Readable & { truncated?: boolean }, fileName: string): Promise<StagedFile> {
+  const key = stagingKey(randomUUID());
+  const sha1 = createHash('sha1');
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let size = 0;
+  // A Transform, not a 'data' listener: nothing flows until the store starts reading.
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sha1.update(chunk);
+      size += chunk.length;
+      if (headBytes < DETECTION_BYTES) {
+        head.push(chunk.subarray(0, DETECTION_BYTES - headBytes));
+        headBytes += Math.min(chunk.length, DETECTION_BYTES - headBytes);
+      }
+      done(null, chunk);
+    },
+  });
+  stream.on('error', (error) => tap.destroy(error));
+  stream.pipe(tap);
+  try {
+    await ports.store.write(key, tap, 'application/octet-stream');
+  } catch (error) {
+    await ports.store.delete(key);
+    throw error;
+  }
+  return { key, fileName: fileName || 'unnamed', size, sha1: sha1.digest(), head: Buffer.concat(head), truncated: stream.truncated === true };
+}
+
+function dateField(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function visibilityField(value: string | undefined): 'archive' | 'timeline' | 'hidden' | 'locked' {
+  return value === 'archive' || value === 'hidden' || value === 'locked' ? value : 'timeline';
+}

@@ -1,0 +1,70 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { BadRequest } from '../../core/errors.js';
+import type { ApiEnv } from '../../core/http/api-env.js';
+import { authenticate } from '../../core/http/authenticate.js';
+import { jsonBody } from '../../core/http/validate.js';
+import { checkBulkUpload } from './check-bulk-upload.js';
+import { createUpload } from './create-upload.js';
+import { abortUpload, completeUpload, uploadStatus } from './finish-upload.js';
+import { receiveAssetUpload } from './receive-asset-upload.js';
+
+export const UploadCreate = z
+  .object({
+    fileName: z.string().min(1).max(1024).optional(),
+    filename: z.string().min(1).max(1024).optional(),
+    size: z.number().int().nonnegative(),
+    checksum: z.string().max(64),
+    fileCreatedAt: z.coerce.date().optional(),
+    fileModifiedAt: z.coerce.date().optional(),
+    deviceAssetId: z.string().max(255).optional(),
+    deviceId: z.string().max(255).optional(),
+    isFavorite: z.boolean().optional(),
+    visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
+  })
+  .refine((body) => body.fileName ?? body.filename, { message: 'fileName is required' });
+export const UploadComplete = z.object({
+  parts: z.array(z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) })).max(10_000),
+});
+export const BulkUploadCheck = z.object({
+  assets: z.array(z.object({ id: z.string().max(4096), checksum: z.string().max(64) })).max(10_000),
+});
+const Uuid = z.uuid();
+
+/**
+ * Getting bytes in: Shoebox's presigned uploads (`/uploads`: ask, PUT to the URL(s),
+ * complete multipart) beside Immich's multipart `POST /assets` and bulk-upload-check.
+ */
+export const uploadRoutes = new Hono<ApiEnv>()
+  .use('/uploads', authenticate)
+  .use('/uploads/*', authenticate)
+  .post('/uploads', async (c) => {
+    const body = await jsonBody(c, UploadCreate);
+    const ticket = await createUpload(c.var.ports, c.var.auth.user, { ...body, fileName: (body.fileName ?? body.filename)! });
+    return c.json(ticket, ticket.status === 'duplicate' ? 200 : 201);
+  })
+  .get('/uploads/:id', async (c) => c.json(await uploadStatus(c.var.ports, c.var.auth.user, Uuid.parse(c.req.param('id')))))
+  .post('/uploads/:id/complete', async (c) => {
+    const body = await jsonBody(c, UploadComplete);
+    return c.json(await completeUpload(c.var.ports, c.var.auth.user, Uuid.parse(c.req.param('id')), body.parts));
+  })
+  .delete('/uploads/:id', async (c) => {
+    await abortUpload(c.var.ports, c.var.auth.user, Uuid.parse(c.req.param('id')));
+    return c.body(null, 204);
+  })
+  .post('/assets', authenticate, async (c) => {
+    const raw = c.req.raw;
+    if (!raw.body) throw new BadRequest('Expected a multipart/form-data body with an assetData file');
+    const result = await receiveAssetUpload(c.var.ports, c.var.auth.user, {
+      headers: Object.fromEntries(raw.headers),
+      body: Readable.fromWeb(raw.body as WebReadableStream<Uint8Array>),
+      checksumHeader: c.req.header('x-immich-checksum'),
+    });
+    return c.json(result, result.status === 'created' ? 201 : 200);
+  })
+  .post('/assets/bulk-upload-check', authenticate, async (c) => {
+    const body = await jsonBody(c, BulkUploadCheck);
+    return c.json({ results: await checkBulkUpload(c.var.ports, c.var.auth.user, body.assets) });
+  });

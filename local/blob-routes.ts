@@ -1,0 +1,94 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Hono } from 'hono';
+import type { FsObjectStore } from '../adapters/local/fs-object-store.js';
+import { isShoeboxError } from '../core/errors.js';
+import { ObjectNotFound } from '../core/ports/object-store.js';
+
+/**
+ * The local store's signed URLs, served like S3 serves presigned ones: PUT (whole object
+ * or one multipart part) and GET with Range. The signature is the only credential.
+ */
+export function blobRoutes(store: FsObjectStore): Hono {
+  const app = new Hono();
+  const keyOf = (path: string) => decodeURIComponent(path.replace(/^\/_blob\//, ''));
+  const failure = (status: 400 | 403 | 404 | 416, message: string) => Response.json({ message, statusCode: status }, { status });
+
+  app.on(['PUT', 'GET', 'HEAD'], '/_blob/*', async (c) => {
+    const method = c.req.method === 'PUT' ? 'PUT' : 'GET';
+    const key = keyOf(c.req.path);
+    const query = c.req.query();
+    const check = store.verifySignedUrl(method, key, query);
+    if (!check.ok) {
+      const messages = { missing: 'This URL is not signed', expired: 'This URL has expired; ask for a new one', invalid: 'The URL signature does not match' };
+      return failure(403, messages[check.reason]);
+    }
+    try {
+      return method === 'PUT' ? await put(c.req.raw, key, query) : await get(c.req.raw, key, query);
+    } catch (error) {
+      if (error instanceof ObjectNotFound) return failure(404, 'No such object');
+      if (isShoeboxError(error)) return failure(400, error.message);
+      throw error;
+    }
+  });
+
+  async function put(request: Request, key: string, query: Record<string, string>): Promise<Response> {
+    if (!request.body) return failure(400, 'Empty body');
+    const expected = query.size === undefined ? undefined : Number(query.size);
+    const declared = request.headers.get('content-length');
+    if (expected !== undefined && declared !== null && Number(declared) !== expected) {
+      return failure(400, `Content-Length ${declared} differs from the signed size ${expected}`);
+    }
+    const body = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
+    if (query.uploadId && query.partNumber) {
+      const etag = await store.writePart(key, query.uploadId, Number(query.partNumber), body, expected);
+      return new Response(null, { status: 200, headers: { etag: `"${etag}"`, 'access-control-expose-headers': 'ETag' } });
+    }
+    const info = await store.writeSigned(key, body, expected);
+    return new Response(null, { status: 200, headers: { etag: `"${info.etag}"` } });
+  }
+
+  async function get(request: Request, key: string, query: Record<string, string>): Promise<Response> {
+    const info = await store.head(key);
+    if (!info) return failure(404, 'No such object');
+    const headers: Record<string, string> = {
+      'content-type': query.type ?? 'application/octet-stream',
+      etag: `"${info.etag}"`,
+      'last-modified': info.lastModified.toUTCString(),
+      'accept-ranges': 'bytes',
+      'cache-control': 'private, max-age=3600',
+    };
+    if (query.name) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(query.name)}`;
+    const range = parseRange(request.headers.get('range'), info.size);
+    if (range === 'unsatisfiable') {
+      return new Response(null, { status: 416, headers: { 'content-range': `bytes */${info.size}` } });
+    }
+    if (request.method === 'HEAD') return new Response(null, { status: 200, headers: { ...headers, 'content-length': String(info.size) } });
+    const stream = await store.read(key, range);
+    const body = Readable.toWeb(stream) as unknown as ReadableStream;
+    if (!range) return new Response(body, { status: 200, headers: { ...headers, 'content-length': String(info.size) } });
+    return new Response(body, {
+      status: 206,
+      headers: { ...headers, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${info.size}` },
+    });
+  }
+
+  return app;
+}
+
+/** One byte range ('bytes=0-99', 'bytes=100-', 'bytes=-50'); multi-range requests get the whole object. */
+export function parseRange(header: string | null, size: number): { start: number; end: number } | undefined | 'unsatisfiable' {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  let start: number;
+  let end: number;
+  if (match[1] === '') {
+    start = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
+}

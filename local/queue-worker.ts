@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { PostgresQueue } from '../adapters/local/postgres-queue.js';
+import type { Logger } from '../core/ports/logger.js';
+import type { QueueMessage, QueueName } from '../core/ports/queue.js';
+import type { StageItemFailure } from '../core/runtime/queue-handler.js';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface QueueWorkerOptions {
+  queue: PostgresQueue;
+  name: QueueName;
+  handler: SqsHandler;
+  concurrency: number;
+  visibilityTimeoutSeconds: number;
+  retryBaseSeconds: number;
+  logger: Logger;
+  /** Longest sleep when the queue is empty; a send wakes the worker sooner. */
+  idlePollMs?: number;
+}
+
+export interface QueueWorker {
+  /** Stops taking messages and waits for those in hand. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What Lambda's SQS event source does, locally: receive, call the handler with a real
+ * SQSEvent, delete what succeeded, and put failures back with exponential backoff.
+ */
+export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
+  let stopping = false;
+  const wakers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of wakers) wake();
+  };
+  opts.queue.sent.on(opts.name, wakeAll);
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakers.add(done);
+    });
+
+  async function loop(): Promise<void> {
+    while (!stopping) {
+      let messages: QueueMessage[];
+      try {
+        messages = await opts.queue.receive(opts.name, { maxMessages: 1, visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds });
+      } catch (error) {
+        if (stopping) return;
+        opts.logger.error('queue receive failed', { queue: opts.name, error: (error as Error).message });
+        await sleep(1000);
+        continue;
+      }
+      if (messages.length === 0) {
+        await sleep(opts.idlePollMs ?? 1000);
+        continue;
+      }
+      await deliver(messages);
+    }
+  }
+
+  async function deliver(messages: QueueMessage[]): Promise<void> {
+    let failures: StageItemFailure[];
+    try {
+      const result = await opts.handler(sqsEvent(opts.name, messages), lambdaContext(opts.name));
+      failures = (result?.batchItemFailures ?? []) as StageItemFailure[];
+    } catch (error) {
+      const reason = (error as Error).message;
+      failures = messages.map((m) => ({ itemIdentifier: m.id, reason }));
+    }
+    const failed = new Map(failures.map((f) => [f.itemIdentifier, f.reason ?? 'failed']));
+    for (const message of messages) {
+      const reason = failed.get(message.id);
+      if (reason === undefined) {
+        await opts.queue.delete(opts.name, message.receiptHandle);
+      } else {
+        const delay = Math.min(opts.retryBaseSeconds * 2 ** (message.receiveCount - 1), 900);
+        await opts.queue.changeVisibility(opts.name, message.receiptHandle, delay, reason);
+      }
+    }
+  }
+
+  const loops = Array.from({ length: opts.concurrency }, () => loop());
+  return {
+    async stop() {
+      stopping = true;
+      opts.queue.sent.off(opts.name, wakeAll);
+      wakeAll();
+      await Promise.all(loops);
+    },
+  };
+}
+
+function sqsEvent(name: QueueName, messages: QueueMessage[]): SQSEvent {
+  return {
+    Records: messages.map(
+      (m): SQSRecord => ({
+        messageId: m.id,
+        receiptHandle: m.receiptHandle,
+        body: m.body,
+        attributes: {
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(m.sentAt.getTime()),
+          SenderId: 'shoebox-local',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: createHash('md5').update(m.body).digest('hex'),
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:local:000000000000:shoebox-${name}`,
+        awsRegion: 'local',
+      }),
+    ),
+  };
+}
+
+function lambdaContext(name: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `shoebox-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:shoebox-${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/shoebox/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

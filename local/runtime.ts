@@ -1,0 +1,107 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createPorts, type RuntimePorts } from '../adapters/create-ports.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../adapters/local/embedded-postgres.js';
+import type { Config } from '../core/config.js';
+import { migrate } from '../core/db/migrate.js';
+import type { Logger } from '../core/ports/logger.js';
+import { queueHandler } from '../core/runtime/queue-handler.js';
+import { objectCreatedMessage } from '../core/s3-event.js';
+import { createApi } from '../functions/api/app.js';
+import { metadataStage } from '../functions/metadata/stage.js';
+import { thumbnailStage } from '../functions/thumbnail/stage.js';
+import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
+import { blobRoutes } from './blob-routes.js';
+import { startQueueWorker, type QueueWorker } from './queue-worker.js';
+
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  ports: RuntimePorts;
+  stop(): Promise<void>;
+}
+
+/**
+ * Shoebox on one machine: the database (embedded PGlite unless DATABASE_URL), the API and
+ * signed blob URLs on one HTTP port, and worker loops feeding the Lambda-shaped handlers.
+ */
+export async function startLocalRuntime(config: Config, logger: Logger): Promise<LocalRuntime> {
+  await mkdir(config.dataDir, { recursive: true });
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'db'), sharedBuffers: config.pgliteSharedBuffers });
+    databaseUrl = embedded.url;
+  }
+
+  // Listen first: signed URLs need the real port when the configured one is 0.
+  let app: Hono | undefined;
+  const server = await listen(config, (request) =>
+    app ? app.fetch(request) : Response.json({ message: 'Starting up' }, { status: 503, headers: { 'retry-after': '1' } }),
+  );
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+
+  const ports = await createPorts(config, { databaseUrl, publicUrl: config.publicUrl ?? url, logger });
+  const applied = await migrate(ports.db);
+  if (applied.length) logger.info('migrations applied', { applied });
+
+  // What an S3 bucket notification does: every new original becomes a metadata message.
+  ports.store.onObjectCreated = (key, info) => ports.queue.send('metadata', [objectCreatedMessage(config.bucket, key, info)]);
+
+  const root = new Hono();
+  root.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
+  root.route('/', blobRoutes(ports.store));
+  root.route('/', createApi(ports));
+  app = root;
+
+  const workers: QueueWorker[] = [
+    worker(ports, 'metadata', queueHandler(metadataStage, ports), config.workers.metadata),
+    worker(ports, 'thumbnail', queueHandler(thumbnailStage, ports), config.workers.thumbnail),
+  ];
+  const sweeper = setInterval(() => {
+    void sweep(ports).catch((error: Error) => logger.error('sweep failed', { error: error.message }));
+  }, config.sweepIntervalSeconds * 1000);
+  sweeper.unref();
+
+  logger.info('Shoebox is running', { url, dataDir: config.dataDir, database: embedded ? 'embedded' : 'external' });
+  return {
+    url,
+    port,
+    ports,
+    async stop() {
+      clearInterval(sweeper);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(workers.map((w) => w.stop()));
+      await ports.db.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+async function sweep(ports: RuntimePorts): Promise<void> {
+  await sweepExpiredUploads(ports);
+  await ports.kv.sweepExpired();
+}
+
+function worker(ports: RuntimePorts, name: 'metadata' | 'thumbnail', handler: ReturnType<typeof queueHandler>, concurrency: number) {
+  return startQueueWorker({
+    queue: ports.queue,
+    name,
+    handler,
+    concurrency,
+    visibilityTimeoutSeconds: ports.config.visibilityTimeoutSeconds,
+    retryBaseSeconds: ports.config.retryBaseSeconds,
+    logger: ports.logger,
+  });
+}
+
+function listen(config: Config, fetch: (request: Request) => Response | Promise<Response>): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readConfig } from '../core/config.js';
+import { createLogger } from '../core/runtime/logger.js';
+import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
+
+export interface TestRuntime extends LocalRuntime {
+  dataDir: string;
+  /** Stops the runtime and removes its data folder. */
+  close(): Promise<void>;
+}
+
+/** The real local runtime on a free port with a fresh data folder. */
+export async function startTestRuntime(env: Record<string, string> = {}, dataDir?: string): Promise<TestRuntime> {
+  const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'shoebox-test-')));
+  const config = readConfig({
+    SHOEBOX_PORT: '0',
+    SHOEBOX_HOST: '127.0.0.1',
+    SHOEBOX_DATA: dir,
+    SHOEBOX_LOG_LEVEL: 'SILENT',
+    SHOEBOX_RETRY_BASE_SECONDS: '1',
+    ...env,
+  });
+  const runtime = await startLocalRuntime(config, createLogger(config.logLevel));
+  return {
+    ...runtime,
+    dataDir: dir,
+    async close() {
+      await runtime.stop();
+      if (!dataDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  apiKey: string;
+  accessToken: string;
+}
+
+/** A small HTTP client bound to one runtime, for tests that drive it like a client would. */
+export function apiClient(baseUrl: string) {
+  async function call<T = unknown>(method: string, path: string, opts: { body?: unknown; key?: string; token?: string; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.key) headers['x-api-key'] = opts.key;
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const response = await fetch(`${baseUrl}/api${path}`, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: response.status, body: json as T, headers: response.headers };
+  }
+
+  async function loginWithKey(email: string, password: string): Promise<TestUser> {
+    const login = await call<{ accessToken: string; userId: string }>('POST', '/auth/login', { body: { email, password } });
+    if (login.status !== 201) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+    const key = await call<{ secret: string }>('POST', '/api-keys', { token: login.body.accessToken, body: { name: 'test' } });
+    return { id: login.body.userId, email, apiKey: key.body.secret, accessToken: login.body.accessToken };
+  }
+
+  return {
+    call,
+    async signUpAdmin(email = 'admin@example.com', password = 'correct horse battery staple'): Promise<TestUser> {
+      const signUp = await call('POST', '/auth/admin-sign-up', { body: { email, password, name: 'Admin' } });
+      if (signUp.status !== 201) throw new Error(`sign-up failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);
+      return loginWithKey(email, password);
+    },
+    async createUser(admin: TestUser, email: string, password = 'another good password', extra: Record<string, unknown> = {}): Promise<TestUser> {
+      const created = await call('POST', '/admin/users', { key: admin.apiKey, body: { email, password, name: email, ...extra } });
+      if (created.status !== 201) throw new Error(`create user failed: ${created.status} ${JSON.stringify(created.body)}`);
+      return loginWithKey(email, password);
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after the deadline. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
