@@ -30,9 +30,10 @@ export function queueHandler<Job>(stage: Stage<Job>, ports: Ports) {
     const key = `${stage.name}:${stage.idempotencyKey(job)}`;
     const existing = await kv.get<IdempotencyRecord>(key);
     if (existing?.status === 'completed') return;
-    // The claim outlives the visibility timeout by nothing: a worker killed mid-job frees it
-    // exactly when the message reappears for another worker.
-    if (!(await kv.putIfAbsent(key, { status: 'in_progress' }, config.visibilityTimeoutSeconds))) {
+    // The claim ends just before the message's visibility timeout: a worker killed mid-job
+    // has released it by the time the message reappears for another worker.
+    const claimSeconds = Math.max(1, config.visibilityTimeoutSeconds - 1);
+    if (!(await kv.putIfAbsent(key, { status: 'in_progress' }, claimSeconds))) {
       const now = await kv.get<IdempotencyRecord>(key);
       if (now?.status === 'completed') return;
       throw new JobInProgress(`${key} is being processed by another worker`);

@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { keyValueStoreContract } from '../../core/ports/key-value-store.contract.js';
+import { objectStoreContract } from '../../core/ports/object-store.contract.js';
+import { queueContract } from '../../core/ports/queue.contract.js';
+import { systemClock } from '../../core/ports/clock.js';
+import { blobRoutes } from '../../local/blob-routes.js';
+import { startTestDatabase } from '../../test/test-database.js';
+import { FsObjectStore } from './fs-object-store.js';
+import { PostgresKeyValueStore } from './postgres-key-value-store.js';
+import { PostgresQueue } from './postgres-queue.js';
+
+objectStoreContract('local folder + signed URLs', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-store-'));
+  let store: FsObjectStore | undefined;
+  const server = serve({ port: 0, hostname: '127.0.0.1', fetch: (request) => blobRoutes(store!).fetch(request) });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  store = new FsObjectStore({ root: dir, baseUrl: `http://127.0.0.1:${port}/_blob`, secret: 'x'.repeat(32), clock: systemClock });
+  return {
+    store,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+queueContract('Postgres (PGlite)', async () => {
+  const database = await startTestDatabase();
+  let n = 0;
+  return {
+    queue: new PostgresQueue(database.db, 3),
+    maxReceives: 3,
+    // Test queues are outside QueueName on purpose: each test gets an empty one.
+    freshQueue: async () => `contract-${n++}` as never,
+    close: database.close,
+  };
+});
+
+keyValueStoreContract('Postgres (PGlite)', async () => {
+  const database = await startTestDatabase();
+  return { kv: new PostgresKeyValueStore(database.db), close: database.close };
+});

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ObjectNotFound, readAll, type ObjectStore } from './object-store.js';
+
+export interface ObjectStoreFixture {
+  store: ObjectStore;
+  close(): Promise<void>;
+}
+
+const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
+
+/**
+ * What every ObjectStore must do, run against each adapter. Presigned URLs are exercised
+ * over real HTTP, so the fixture's URLs must be live.
+ */
+export function objectStoreContract(name: string, createFixture: () => Promise<ObjectStoreFixture>): void {
+  describe(`ObjectStore contract: ${name}`, () => {
+    let fixture: ObjectStoreFixture;
+    let store: ObjectStore;
+    let n = 0;
+    const key = (suffix = 'bin') => `contract/${Date.now()}-${n++}/object.${suffix}`;
+
+    beforeAll(async () => {
+      fixture = await createFixture();
+      store = fixture.store;
+    });
+    afterAll(async () => fixture?.close());
+
+    it('writes, heads, reads, range-reads and deletes', async () => {
+      const k = key();
+      const bytes = Buffer.from('0123456789abcdefghij');
+      const info = await store.write(k, bytes, 'application/octet-stream');
+      expect(info.size).toBe(bytes.length);
+      expect((await store.head(k))?.size).toBe(bytes.length);
+      expect(await readAll(await store.read(k))).toEqual(bytes);
+      expect((await readAll(await store.read(k, { start: 5, end: 9 }))).toString()).toBe('56789');
+      await store.delete(k);
+      expect(await store.head(k)).toBeUndefined();
+    });
+
+    it('changes the etag when the bytes change', async () => {
+      const k = key();
+      const first = await store.write(k, Buffer.from('one'), 'text/plain');
+      const second = await store.write(k, Buffer.from('two!'), 'text/plain');
+      expect(second.etag).not.toBe(first.etag);
+    });
+
+    it('reports a missing key as absent, unreadable, and deletable', async () => {
+      const k = key();
+      expect(await store.head(k)).toBeUndefined();
+      await expect(store.read(k)).rejects.toBeInstanceOf(ObjectNotFound);
+      await expect(store.delete(k)).resolves.toBeUndefined();
+    });
+
+    it('accepts exactly the signed bytes on a presigned PUT and serves them on a presigned GET', async () => {
+      const k = key('jpg');
+      const bytes = Buffer.from('pretend these are jpeg bytes');
+      const tooLong = await fetch(await store.presignPut(k, { expiresIn: 60, contentLength: bytes.length }), {
+        method: 'PUT',
+        body: Buffer.concat([bytes, bytes]),
+      });
+      expect(tooLong.ok).toBe(false);
+      expect(await store.head(k)).toBeUndefined();
+
+      const put = await fetch(await store.presignPut(k, { expiresIn: 60, contentLength: bytes.length }), { method: 'PUT', body: bytes });
+      expect(put.status).toBe(200);
+      const get = await fetch(await store.presignGet(k, { expiresIn: 60, downloadName: 'Holiday 2024.jpg', contentType: 'image/jpeg' }));
+      expect(get.status).toBe(200);
+      expect(get.headers.get('content-type')).toBe('image/jpeg');
+      expect(decodeURIComponent(get.headers.get('content-disposition') ?? '')).toContain('Holiday 2024.jpg');
+      expect(Buffer.from(await get.arrayBuffer())).toEqual(bytes);
+    });
+
+    it('refuses an expired presigned URL', async () => {
+      const k = key();
+      const response = await fetch(await store.presignPut(k, { expiresIn: -5 }), { method: 'PUT', body: 'late' });
+      expect(response.status).toBe(403);
+      expect(await store.head(k)).toBeUndefined();
+    });
+
+    it('assembles a multipart upload from presigned parts in order', async () => {
+      const k = key();
+      const partA = Buffer.alloc(5 * 1024 * 1024, 'a');
+      const partB = Buffer.from('the last part may be small');
+      const uploadId = await store.createMultipart(k);
+      const etags = [];
+      for (const [index, part] of [partA, partB].entries()) {
+        const url = await store.presignPart(k, uploadId, index + 1, { expiresIn: 60, contentLength: part.length });
+        const response = await fetch(url, { method: 'PUT', body: part });
+        expect(response.status).toBe(200);
+        const etag = response.headers.get('etag')!;
+        expect(etag.replaceAll('"', '')).toBe(md5(part));
+        etags.push({ partNumber: index + 1, etag });
+      }
+      expect(await store.head(k)).toBeUndefined();
+      await expect(store.completeMultipart(k, uploadId, [{ partNumber: 1, etag: etags[0]!.etag }, { partNumber: 2, etag: '"0000"' }])).rejects.toThrow();
+      const info = await store.completeMultipart(k, uploadId, etags);
+      expect(info.size).toBe(partA.length + partB.length);
+      expect(md5(await readAll(await store.read(k)))).toBe(md5(Buffer.concat([partA, partB])));
+    });
+
+    it('forgets an aborted multipart upload', async () => {
+      const k = key();
+      const uploadId = await store.createMultipart(k);
+      const url = await store.presignPart(k, uploadId, 1, { expiresIn: 60 });
+      await store.abortMultipart(k, uploadId);
+      const response = await fetch(url, { method: 'PUT', body: 'too late' });
+      expect(response.ok).toBe(false);
+      await expect(store.completeMultipart(k, uploadId, [{ partNumber: 1, etag: 'x' }])).rejects.toThrow();
+    });
+
+    it('moves an object to a new key', async () => {
+      const from = key();
+      const to = key();
+      await store.write(from, Buffer.from('moving'), 'text/plain');
+      await store.move(from, to);
+      expect(await store.head(from)).toBeUndefined();
+      expect((await readAll(await store.read(to))).toString()).toBe('moving');
+      await expect(store.move(from, key())).rejects.toBeInstanceOf(ObjectNotFound);
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const mediaPath = (name: string) => path.join(import.meta.dirname, 'fixtures/media', name);
+export const readMedia = (name: string) => readFile(mediaPath(name));
+export const sha1Hex = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
+
+/**
+ * A decompression bomb: a real JPEG whose frame header (SOF) is rewritten to claim
+ * width × height pixels. Decoders that trust the header would allocate gigabytes.
+ */
+export function jpegClaimingSize(jpeg: Buffer, width: number, height: number): Buffer {
+  const bomb = Buffer.from(jpeg);
+  for (let i = 2; i < bomb.length - 9; ) {
+    if (bomb[i] !== 0xff) throw new Error('not a JPEG marker stream');
+    const marker = bomb[i + 1]!;
+    const length = bomb.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      bomb.writeUInt16BE(height, i + 5);
+      bomb.writeUInt16BE(width, i + 7);
+      return bomb;
+    }
+    i += 2 + length;
+  }
+  throw new Error('no SOF marker found');
+}
