@@ -27,8 +27,11 @@ export const ConfigSchema = z.object({
   SHOEBOX_VISIBILITY_TIMEOUT: seconds(120),
   SHOEBOX_RETRY_BASE_SECONDS: seconds(10),
   SHOEBOX_SWEEP_INTERVAL: seconds(60),
+  /** 'false' serves the API only (workers run elsewhere, or are started later). */
+  SHOEBOX_WORKERS: z.enum(['true', 'false']).default('true'),
   SHOEBOX_METADATA_WORKERS: z.coerce.number().int().positive().default(2),
-  SHOEBOX_THUMBNAIL_WORKERS: z.coerce.number().int().positive().default(2),
+  // sharp runs one thread per image; four in flight keep two cores busy while others wait on I/O.
+  SHOEBOX_THUMBNAIL_WORKERS: z.coerce.number().int().positive().default(4),
   /** Bucket name in object-created events; the S3 bucket on AWS. */
   SHOEBOX_BUCKET: z.string().default('shoebox'),
   SHOEBOX_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
@@ -53,7 +56,7 @@ export interface Config {
   visibilityTimeoutSeconds: number;
   retryBaseSeconds: number;
   sweepIntervalSeconds: number;
-  workers: { metadata: number; thumbnail: number };
+  workers: { enabled: boolean; metadata: number; thumbnail: number };
   bucket: string;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
@@ -86,7 +89,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     visibilityTimeoutSeconds: e.SHOEBOX_VISIBILITY_TIMEOUT,
     retryBaseSeconds: e.SHOEBOX_RETRY_BASE_SECONDS,
     sweepIntervalSeconds: e.SHOEBOX_SWEEP_INTERVAL,
-    workers: { metadata: e.SHOEBOX_METADATA_WORKERS, thumbnail: e.SHOEBOX_THUMBNAIL_WORKERS },
+    workers: { enabled: e.SHOEBOX_WORKERS === 'true', metadata: e.SHOEBOX_METADATA_WORKERS, thumbnail: e.SHOEBOX_THUMBNAIL_WORKERS },
     bucket: e.SHOEBOX_BUCKET,
     logLevel: e.SHOEBOX_LOG_LEVEL,
   };

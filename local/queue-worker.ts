@@ -31,10 +31,12 @@ export interface QueueWorker {
 export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
   let stopping = false;
   const wakers = new Set<() => void>();
-  const wakeAll = () => {
-    for (const wake of wakers) wake();
+  const wake = (count: number) => {
+    // One sleeping loop per message: waking them all would only send them racing for one.
+    for (const waker of [...wakers].slice(0, count)) waker();
   };
-  opts.queue.sent.on(opts.name, wakeAll);
+  const wakeAll = () => wake(Number.MAX_SAFE_INTEGER);
+  opts.queue.sent.on(opts.name, wake);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -91,7 +93,7 @@ export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
   return {
     async stop() {
       stopping = true;
-      opts.queue.sent.off(opts.name, wakeAll);
+      opts.queue.sent.off(opts.name, wake);
       wakeAll();
       await Promise.all(loops);
     },

@@ -21,6 +21,10 @@ export interface LocalRuntime {
   url: string;
   port: number;
   ports: RuntimePorts;
+  /** Starts the queue workers (already running unless config.workers.enabled is false). */
+  startWorkers(): void;
+  /** Stops the queue workers after the jobs in hand (messages stay queued). */
+  stopWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,10 +62,15 @@ export async function startLocalRuntime(config: Config, logger: Logger): Promise
   root.route('/', createApi(ports));
   app = root;
 
-  const workers: QueueWorker[] = [
-    worker(ports, 'metadata', queueHandler(metadataStage, ports), config.workers.metadata),
-    worker(ports, 'thumbnail', queueHandler(thumbnailStage, ports), config.workers.thumbnail),
-  ];
+  const workers: QueueWorker[] = [];
+  const startWorkers = () => {
+    if (workers.length > 0) return;
+    workers.push(
+      worker(ports, 'metadata', queueHandler(metadataStage, ports), config.workers.metadata),
+      worker(ports, 'thumbnail', queueHandler(thumbnailStage, ports), config.workers.thumbnail),
+    );
+  };
+  if (config.workers.enabled) startWorkers();
   const sweeper = setInterval(() => {
     void sweep(ports).catch((error: Error) => logger.error('sweep failed', { error: error.message }));
   }, config.sweepIntervalSeconds * 1000);
@@ -72,6 +81,10 @@ export async function startLocalRuntime(config: Config, logger: Logger): Promise
     url,
     port,
     ports,
+    startWorkers,
+    async stopWorkers() {
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+    },
     async stop() {
       clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));

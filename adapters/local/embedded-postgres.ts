@@ -1,7 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the `pg` driver. */
@@ -10,24 +9,21 @@ export interface EmbeddedPostgres {
 }
 
 /**
- * PGlite (Postgres + pgvector in WASM) on disk, served on a loopback port so the app talks
- * to it with the same `pg` driver it uses for a real Postgres.
+ * PGlite (Postgres + pgvector in WASM) on disk, in its own thread, served on a loopback
+ * port so the app talks to it with the same `pg` driver it uses for a real Postgres.
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; sharedBuffers: string }): Promise<EmbeddedPostgres> {
-  await mkdir(opts.dataDir, { recursive: true });
-  const db = await PGlite.create({
-    dataDir: opts.dataDir,
-    extensions: { vector },
-    // PGlite's default buffers cost ~300 MB of RSS; a home library is served well by less.
-    postgresqlconf: `shared_buffers=${opts.sharedBuffers}`,
-  });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
-  await server.start();
+  const worker = new Worker(fileURLToPath(new URL('./embedded-postgres-worker.mjs', import.meta.url)), { workerData: opts, execArgv: [] });
+  const [message] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => Promise.reject(error))])) as [
+    { type: string; address: string },
+  ];
+  if (message.type !== 'listening') throw new Error(`embedded Postgres did not start: ${JSON.stringify(message)}`);
   return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`,
+    url: `postgres://postgres@${message.address}/postgres?sslmode=disable`,
     async stop() {
-      await server.stop();
-      await db.close();
+      worker.postMessage({ type: 'stop' });
+      await Promise.race([once(worker, 'message'), once(worker, 'exit')]);
+      await worker.terminate();
     },
   };
 }

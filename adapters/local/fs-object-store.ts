@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -229,13 +230,16 @@ export class FsObjectStore implements ObjectStore {
         done(null, chunk);
       },
     });
+    const out = createWriteStream(temp);
     try {
-      await pipeline(body, counter, createWriteStream(temp));
+      await pipeline(body, counter, out);
       if (expectedSize !== undefined && size !== expectedSize) {
         throw new BadRequest(`Body has ${size} bytes but the URL was signed for ${expectedSize}`);
       }
       return temp;
     } catch (error) {
+      // The file may still be opening: removing it before the stream closes would race its creation.
+      if (!out.closed) await once(out, 'close');
       await rm(temp, { force: true });
       throw error;
     }

@@ -8,7 +8,7 @@ import type { DeadLetter, Queue, QueueMessage, QueueName, QueueStats } from '../
  * message received `maxReceives` times goes to the dead letters on its next delivery.
  */
 export class PostgresQueue implements Queue {
-  /** Wakes local workers as soon as something is sent, instead of waiting for their next poll. */
+  /** Emits (queue, count) on send, so local workers wake at once instead of at their next poll. */
   readonly sent = new EventEmitter();
 
   constructor(
@@ -25,7 +25,7 @@ export class PostgresQueue implements Queue {
        SELECT $1, body, now() + make_interval(secs => $3) FROM unnest($2::text[]) AS body`,
       [queue, bodies, opts.delaySeconds ?? 0],
     );
-    this.sent.emit(queue);
+    this.sent.emit(queue, bodies.length);
   }
 
   async receive(queue: QueueName, opts: { maxMessages: number; visibilityTimeoutSeconds: number }): Promise<QueueMessage[]> {
@@ -102,7 +102,7 @@ export class PostgresQueue implements Queue {
        WHERE queue = $1 AND dead_at IS NOT NULL`,
       [queue],
     );
-    if (result.rowCount) this.sent.emit(queue);
+    if (result.rowCount) this.sent.emit(queue, result.rowCount);
     return result.rowCount ?? 0;
   }
 }

@@ -30,31 +30,46 @@ export interface NewAsset {
   visibility: Asset['visibility'];
 }
 
-/** Inserts an asset awaiting its bytes; false when the owner already has these bytes. */
-export async function insertUploadingAsset(db: Queryable, asset: NewAsset): Promise<boolean> {
-  const result = await db.query(
-    `INSERT INTO assets (id, owner_id, type, status, original_path, original_file_name, original_mime_type, checksum,
+export interface NewUploadSession {
+  expectedSize: number;
+  expiresAt: Date;
+}
+
+/**
+ * Inserts an asset awaiting its bytes — with its upload session, in the same statement,
+ * when one is given. False when the owner already has these bytes.
+ */
+export async function insertUploadingAsset(db: Queryable, asset: NewAsset, session?: NewUploadSession): Promise<boolean> {
+  const insertAsset = `INSERT INTO assets (id, owner_id, type, status, original_path, original_file_name, original_mime_type, checksum,
        file_size_bytes, taken_at, local_date_time, file_created_at, file_modified_at, device_asset_id, device_id,
        is_favorite, visibility)
      VALUES ($1, $2, $3, 'uploading', $4, $5, $6, $7, $8, $9::timestamptz, $9::timestamptz AT TIME ZONE 'UTC', $9::timestamptz, $10, $11, $12, $13, $14)
-     ON CONFLICT DO NOTHING`,
-    [
-      asset.id,
-      asset.ownerId,
-      asset.type,
-      asset.originalPath,
-      asset.originalFileName,
-      asset.originalMimeType,
-      asset.checksum,
-      asset.fileSizeBytes,
-      asset.fileCreatedAt,
-      asset.fileModifiedAt,
-      asset.deviceAssetId,
-      asset.deviceId,
-      asset.isFavorite,
-      asset.visibility,
-    ],
-  );
+     ON CONFLICT DO NOTHING`;
+  const params = [
+    asset.id,
+    asset.ownerId,
+    asset.type,
+    asset.originalPath,
+    asset.originalFileName,
+    asset.originalMimeType,
+    asset.checksum,
+    asset.fileSizeBytes,
+    asset.fileCreatedAt,
+    asset.fileModifiedAt,
+    asset.deviceAssetId,
+    asset.deviceId,
+    asset.isFavorite,
+    asset.visibility,
+  ];
+  if (!session) return (await db.query(insertAsset, params)).rowCount === 1;
+  // One round trip on the hot path of every upload; no transaction held open.
+  const result = await db.query({
+    name: 'insert-uploading-asset-with-session',
+    text: `WITH asset AS (${insertAsset} RETURNING id, owner_id, original_path)
+     INSERT INTO upload_sessions (asset_id, owner_id, object_key, expected_size, expires_at)
+     SELECT id, owner_id, original_path, $15, $16 FROM asset`,
+    values: [...params, session.expectedSize, session.expiresAt],
+  });
   return result.rowCount === 1;
 }
 

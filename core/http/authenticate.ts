@@ -24,17 +24,51 @@ export const requireAdmin: MiddlewareHandler<ApiEnv> = async (c, next) => {
   await next();
 };
 
+/**
+ * Who a credential belongs to, remembered for a few seconds: every request authenticates,
+ * and on the embedded database a lookup costs as much as the work itself. Revoking a key
+ * or logging out clears it here at once; another process (another Lambda) may honour a
+ * revoked credential for at most AUTH_CACHE_MS.
+ */
+const AUTH_CACHE_MS = 10_000;
+const AUTH_CACHE_MAX = 1000;
+const authCache = new Map<string, { auth: AuthContext; until: number }>();
+
+/** Forgets every cached credential of a user (their key was revoked, they logged out). */
+export function forgetUserCredentials(userId: string): void {
+  for (const [key, entry] of authCache) if (entry.auth.user.id === userId) authCache.delete(key);
+}
+
+async function cached(hash: Buffer, now: number, lookup: () => Promise<AuthContext | undefined>): Promise<AuthContext | undefined> {
+  const key = hash.toString('base64');
+  const hit = authCache.get(key);
+  if (hit && hit.until > now) return hit.auth;
+  const auth = await lookup();
+  if (auth) {
+    if (authCache.size >= AUTH_CACHE_MAX) authCache.delete(authCache.keys().next().value!);
+    authCache.set(key, { auth, until: now + AUTH_CACHE_MS });
+  } else {
+    authCache.delete(key);
+  }
+  return auth;
+}
+
 async function resolveAuth(
   ports: ApiEnv['Variables']['ports'],
   credentials: { apiKey?: string; authorization?: string; cookie?: string },
 ): Promise<AuthContext | undefined> {
+  const now = ports.clock.now();
   if (credentials.apiKey) {
-    const found = await userByApiKey(ports.db, hashSecret(credentials.apiKey));
-    return found ? { user: found.user, apiKey: found.apiKey } : undefined;
+    return cached(hashSecret(`key:${credentials.apiKey}`), now.getTime(), async () => {
+      const found = await userByApiKey(ports.db, hashSecret(credentials.apiKey!));
+      return found ? { user: found.user, apiKey: found.apiKey } : undefined;
+    });
   }
   const bearer = /^Bearer\s+(\S+)$/i.exec(credentials.authorization ?? '')?.[1];
   const token = bearer ?? credentials.cookie;
   if (!token) return undefined;
-  const found = await userBySessionToken(ports.db, hashSecret(token), ports.clock.now());
-  return found ? { user: found.user, sessionId: found.sessionId } : undefined;
+  return cached(hashSecret(`session:${token}`), now.getTime(), async () => {
+    const found = await userBySessionToken(ports.db, hashSecret(token), now);
+    return found ? { user: found.user, sessionId: found.sessionId } : undefined;
+  });
 }

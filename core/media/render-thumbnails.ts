@@ -1,6 +1,10 @@
+import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { CorruptFile, UnsupportedMedia } from '../errors.js';
+
+// Every original is decoded once; libvips' operation cache would only hold memory.
+sharp.cache(false);
 
 export interface ThumbnailSettings {
   /** Shorter side of the WebP thumbnail (Immich: 250). */
@@ -66,23 +70,26 @@ export function assertWithinPixelLimit(width: number, height: number, maxPixels:
  * shrink-on-load does most of the work), the thumbnail and thumbhash from the preview.
  * Both are auto-oriented and converted to sRGB; the original is only read.
  */
-export async function renderThumbnails(input: Buffer, settings: ThumbnailSettings): Promise<RenderedThumbnails> {
+export async function renderThumbnails(input: Buffer | Readable, settings: ThumbnailSettings): Promise<RenderedThumbnails> {
+  const options = { limitInputPixels: settings.maxPixels, failOn: 'error', sequentialRead: true } as const;
+  // A stream is piped straight into libvips: no copy of the original on the JS heap.
+  const decoder = Buffer.isBuffer(input) ? sharp(input, options) : input.pipe(sharp(options));
+  if (!Buffer.isBuffer(input)) input.once('error', (error) => decoder.destroy(error));
   try {
-    const preview = await sharp(input, { limitInputPixels: settings.maxPixels, failOn: 'error', sequentialRead: true })
+    const preview = await decoder
       .autoOrient()
       .resize(settings.previewSize, settings.previewSize, { fit: 'outside', withoutEnlargement: true })
       .toColourspace('srgb')
-      .jpeg({ quality: settings.quality, progressive: true })
+      .jpeg({ quality: settings.quality })
       .toBuffer({ resolveWithObject: true });
-    const thumbnail = await sharp(preview.data)
-      .resize(settings.thumbnailSize, settings.thumbnailSize, { fit: 'outside', withoutEnlargement: true })
-      .webp({ quality: settings.quality })
-      .toBuffer({ resolveWithObject: true });
-    const small = await sharp(thumbnail.data)
-      .resize(100, 100, { fit: 'inside' })
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    // Both small outputs come from the preview, in parallel: JPEG shrink-on-load makes these cheap.
+    const [thumbnail, small] = await Promise.all([
+      sharp(preview.data)
+        .resize(settings.thumbnailSize, settings.thumbnailSize, { fit: 'outside', withoutEnlargement: true })
+        .webp({ quality: settings.quality })
+        .toBuffer({ resolveWithObject: true }),
+      sharp(preview.data).resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
+    ]);
     return {
       preview: { data: preview.data, width: preview.info.width, height: preview.info.height },
       thumbnail: { data: thumbnail.data, width: thumbnail.info.width, height: thumbnail.info.height },

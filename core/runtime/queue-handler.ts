@@ -28,15 +28,15 @@ export function queueHandler<Job>(stage: Stage<Job>, ports: Ports) {
 
   async function runOnce(job: Job): Promise<void> {
     const key = `${stage.name}:${stage.idempotencyKey(job)}`;
-    const existing = await kv.get<IdempotencyRecord>(key);
-    if (existing?.status === 'completed') return;
     // The claim ends just before the message's visibility timeout: a worker killed mid-job
     // has released it by the time the message reappears for another worker.
     const claimSeconds = Math.max(1, config.visibilityTimeoutSeconds - 1);
     if (!(await kv.putIfAbsent(key, { status: 'in_progress' }, claimSeconds))) {
-      const now = await kv.get<IdempotencyRecord>(key);
-      if (now?.status === 'completed') return;
-      throw new JobInProgress(`${key} is being processed by another worker`);
+      const existing = await kv.get<IdempotencyRecord>(key);
+      if (existing?.status === 'completed') return;
+      if (existing) throw new JobInProgress(`${key} is being processed by another worker`);
+      // It expired between the two calls: let the queue deliver it again.
+      throw new JobInProgress(`${key} was released while being claimed; retrying`);
     }
     try {
       await stage.run(job, ports);

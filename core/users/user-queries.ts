@@ -69,11 +69,13 @@ export async function insertSession(db: Queryable, userId: string, tokenHash: Bu
 }
 
 export async function userBySessionToken(db: Queryable, tokenHash: Buffer, now: Date): Promise<{ user: User; sessionId: string } | undefined> {
-  const { rows } = await db.query<User & { sessionId: string }>(
-    `SELECT ${USER_COLUMNS}, s.id AS "sessionId" FROM sessions s JOIN users u ON u.id = s.user_id
+  // Named: prepared once per connection, since every request authenticates.
+  const { rows } = await db.query<User & { sessionId: string }>({
+    name: 'user-by-session-token',
+    text: `SELECT ${USER_COLUMNS}, s.id AS "sessionId" FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL`,
-    [tokenHash, now],
-  );
+    values: [tokenHash, now],
+  });
   const row = rows[0];
   if (!row) return undefined;
   const { sessionId, ...user } = row;
@@ -118,12 +120,13 @@ export async function deleteApiKey(db: Queryable, userId: string, id: string): P
 }
 
 export async function userByApiKey(db: Queryable, keyHash: Buffer): Promise<{ user: User; apiKey: ApiKey } | undefined> {
-  const { rows } = await db.query<User & { apiKey: ApiKey }>(
-    `SELECT ${USER_COLUMNS}, json_build_object('id', k.id, 'name', k.name, 'permissions', k.permissions,
+  const { rows } = await db.query<User & { apiKey: ApiKey }>({
+    name: 'user-by-api-key',
+    text: `SELECT ${USER_COLUMNS}, json_build_object('id', k.id, 'name', k.name, 'permissions', k.permissions,
        'createdAt', k.created_at, 'updatedAt', k.updated_at) AS "apiKey"
      FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1 AND u.deleted_at IS NULL`,
-    [keyHash],
-  );
+    values: [keyHash],
+  });
   const row = rows[0];
   if (!row) return undefined;
   const { apiKey, ...user } = row;

@@ -5,7 +5,7 @@ import { hashPassword, verifyPassword } from '../../core/auth/password.js';
 import { hashSecret, newSecret } from '../../core/auth/tokens.js';
 import { BadRequest, NotFound, Unauthorized } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
-import { authenticate, SESSION_COOKIE } from '../../core/http/authenticate.js';
+import { authenticate, forgetUserCredentials, SESSION_COOKIE } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
 import { transaction } from '../../core/ports/database.js';
 import {
@@ -80,6 +80,7 @@ export const authRoutes = new Hono<ApiEnv>()
   .post('/auth/logout', authenticate, async (c) => {
     const { sessionId } = c.var.auth;
     if (sessionId) await deleteSession(c.var.ports.db, sessionId);
+    forgetUserCredentials(c.var.auth.user.id);
     for (const name of [SESSION_COOKIE, 'immich_auth_type', 'immich_is_authenticated']) deleteCookie(c, name, { path: '/' });
     return c.json({ successful: true, redirectUri: '/auth/login?autoLaunch=0' });
   })
@@ -107,5 +108,6 @@ export const authRoutes = new Hono<ApiEnv>()
   .delete('/api-keys/:id', authenticate, async (c) => {
     const deleted = await deleteApiKey(c.var.ports.db, c.var.auth.user.id, Uuid.parse(c.req.param('id')));
     if (!deleted) throw new NotFound('API key not found');
+    forgetUserCredentials(c.var.auth.user.id);
     return c.body(null, 204);
   });

@@ -104,16 +104,18 @@ async function scanOriginal(ports: Ports, asset: Asset): Promise<ScannedOriginal
   if (!info) return undefined;
   const keep = asset.type === 'IMAGE' && info.size <= MAX_BUFFERED_BYTES;
   const hash = createHash('sha1');
-  const chunks: Buffer[] = [];
+  // Sized up front and filled in place: one copy of the file, not chunks plus their concatenation.
+  const kept = Buffer.allocUnsafe(keep ? info.size : DETECTION_BYTES);
   let size = 0;
   for await (const chunk of await ports.store.read(asset.originalPath)) {
     const buf = chunk as Buffer;
     hash.update(buf);
+    if (size < kept.length) buf.copy(kept, size, 0, Math.min(buf.length, kept.length - size));
     size += buf.length;
-    if (keep || size - buf.length < DETECTION_BYTES) chunks.push(buf);
   }
-  const joined = Buffer.concat(chunks);
-  return { size, sha1: hash.digest(), head: joined.subarray(0, DETECTION_BYTES), buffer: keep ? joined : undefined };
+  const filled = kept.subarray(0, Math.min(size, kept.length));
+  // A file that grew since head() is caught by the size check in verify().
+  return { size, sha1: hash.digest(), head: filled.subarray(0, DETECTION_BYTES), buffer: keep && size === info.size ? filled : undefined };
 }
 
 /** Why these bytes cannot be this asset's original, or undefined when they can. */

@@ -4,11 +4,9 @@ import { isShoeboxError } from '../../core/errors.js';
 import type { ThumbnailJob } from '../../core/jobs.js';
 import { DEFAULT_THUMBNAIL_SETTINGS, renderThumbnails, type RenderedThumbnails } from '../../core/media/render-thumbnails.js';
 import { transaction } from '../../core/ports/database.js';
-import { readAll } from '../../core/ports/object-store.js';
 import type { Ports } from '../../core/runtime/ports.js';
 
 export const STAGE = 'thumbnail';
-const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
 
 /**
  * Renders the WebP thumbnail, JPEG preview and thumbhash of a verified image. Output keys
@@ -24,8 +22,7 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
   let rendered: RenderedThumbnails;
   try {
     if (asset.type !== 'IMAGE') throw new UnsupportedForNow(asset.originalMimeType);
-    const original = await readAll(await store.read(asset.originalPath), MAX_IMAGE_BYTES);
-    rendered = await renderThumbnails(original, { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels });
+    rendered = await renderThumbnails(await store.read(asset.originalPath), { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels });
   } catch (error) {
     if (!isShoeboxError(error) && !(error instanceof UnsupportedForNow)) throw error;
     await transaction(db, async (tx) => {

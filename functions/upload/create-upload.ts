@@ -5,7 +5,6 @@ import { originalKey } from '../../core/assets/object-keys.js';
 import { getUploadSession, insertUploadSession, type UploadSession } from '../../core/assets/upload-session-queries.js';
 import { BadRequest, PayloadTooLarge, QuotaExceeded, UnsupportedMedia } from '../../core/errors.js';
 import { extensionOf, mediaTypeOfExtension, sanitizeFileName } from '../../core/media/media-types.js';
-import { transaction } from '../../core/ports/database.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { storageUsage, type User } from '../../core/users/user-queries.js';
 
@@ -56,25 +55,21 @@ export async function createUpload(ports: Ports, user: User, request: UploadRequ
   if (config.partSize * MAX_PARTS < request.size) throw new PayloadTooLarge('The file needs more than 10,000 parts');
   const checksum = parseSha1(request.checksum);
 
-  const existing = await existingUpload(ports, user.id, checksum);
-  if (existing) return existing;
-  await assertQuota(ports, user, request.size);
+  if (user.quotaSizeBytes !== null) {
+    // A duplicate costs no quota, so it must be recognised before the quota is checked.
+    const existing = await existingUpload(ports, user.id, checksum);
+    if (existing) return existing;
+    await assertQuota(ports, user, request.size);
+  }
 
   const id = randomUUID();
   const key = originalKey(user.id, id, ext);
   const now = ports.clock.now();
-  const session = {
-    assetId: id,
-    ownerId: user.id,
-    objectKey: key,
-    expectedSize: request.size,
-    multipartUploadId: null,
-    partSize: null,
-    partCount: null,
-    expiresAt: new Date(now.getTime() + config.uploadSessionTtlSeconds * 1000),
-  };
-  const inserted = await transaction(ports.db, async (tx) => {
-    const ok = await insertUploadingAsset(tx, {
+  const expiresAt = new Date(now.getTime() + config.uploadSessionTtlSeconds * 1000);
+  // Insert first, look up only on conflict: a new upload costs one statement.
+  const inserted = await insertUploadingAsset(
+    ports.db,
+    {
       id,
       ownerId: user.id,
       type: media.type,
@@ -89,17 +84,16 @@ export async function createUpload(ports: Ports, user: User, request: UploadRequ
       deviceId: request.deviceId ?? null,
       isFavorite: request.isFavorite ?? false,
       visibility: request.visibility ?? 'timeline',
-    });
-    if (ok) await insertUploadSession(tx, session);
-    return ok;
-  });
+    },
+    { expectedSize: request.size, expiresAt },
+  );
   if (!inserted) {
-    // Someone uploaded the same bytes a moment ago.
-    const raced = await existingUpload(ports, user.id, checksum);
-    if (raced) return raced;
+    const existing = await existingUpload(ports, user.id, checksum);
+    if (existing) return existing;
     throw new Error(`asset insert for checksum ${checksum.toString('hex')} conflicted but no asset was found`);
   }
-  return { id, status: 'created', upload: await issueTarget(ports, { ...session, createdAt: now }) };
+  const session = { assetId: id, ownerId: user.id, objectKey: key, expectedSize: request.size, expiresAt, createdAt: now };
+  return { id, status: 'created', upload: await issueTarget(ports, { ...session, multipartUploadId: null, partSize: null, partCount: null }) };
 }
 
 async function existingUpload(ports: Ports, ownerId: string, checksum: Buffer): Promise<UploadTicket | undefined> {

@@ -1,0 +1,42 @@
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+// Plain JavaScript on purpose: a worker thread's entry is loaded by Node itself, and Node 20
+// will not run TypeScript there even when the parent runs under tsx.
+
+/**
+ * Runs in a worker thread: PGlite executes queries synchronously, so on the main thread
+ * every query would stall HTTP and the pipeline. Here it gets a core of its own.
+ */
+/** @type {{ dataDir: string; sharedBuffers: string }} */
+const { dataDir, sharedBuffers } = workerData;
+
+const fresh = !(await stat(path.join(dataDir, 'PG_VERSION')).catch(() => undefined));
+await mkdir(dataDir, { recursive: true });
+const open = () =>
+  PGlite.create({
+    dataDir,
+    extensions: { vector },
+    // PGlite's default buffers cost ~300 MB of RSS; a home library is served well by less.
+    postgresqlconf: `shared_buffers=${sharedBuffers}`,
+  });
+let db = await open();
+if (fresh) {
+  // Creating the cluster (initdb) leaves ~300 MB of WASM memory behind in that instance;
+  // reopening the new cluster starts clean.
+  await db.close();
+  db = await open();
+}
+const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
+await server.start();
+parentPort.postMessage({ type: 'listening', address: server.getServerConn() });
+parentPort.on('message', async (message) => {
+  if (message.type !== 'stop') return;
+  await server.stop();
+  await db.close();
+  parentPort.postMessage({ type: 'stopped' });
+});
