@@ -58,6 +58,7 @@ export async function startLocalRuntime(config: Config, logger: Logger): Promise
 
   const root = new Hono();
   root.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
+  root.get('/', (c) => c.html(LANDING_PAGE));
   root.route('/', blobRoutes(ports.store));
   root.route('/', createApi(ports));
   app = root;
@@ -94,6 +95,16 @@ export async function startLocalRuntime(config: Config, logger: Logger): Promise
     },
   };
 }
+
+// Until the web app (site/) is served here, say what is running and how to use it.
+const LANDING_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Shoebox</title>
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<h1>Shoebox is running</h1>
+<p>The API is at <a href="/api/server/ping">/api</a> and speaks Immich's API, so the Immich CLI works:
+<code>immich login http://this-host:2283/api YOUR_API_KEY</code>.</p>
+<p>The API description is at <a href="/api/spec.json">/api/spec.json</a>. The web app is on its way.</p>
+</body></html>`;
 
 async function sweep(ports: RuntimePorts): Promise<void> {
   await sweepExpiredUploads(ports);
