@@ -61,7 +61,7 @@ export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
         continue;
       }
       if (messages.length === 0) {
-        await sleep(opts.idlePollMs ?? 1000);
+        await sleep(opts.idlePollMs ?? 2000);
         continue;
       }
       await deliver(messages);

@@ -21,6 +21,8 @@ export interface LocalRuntime {
   url: string;
   port: number;
   ports: RuntimePorts;
+  /** The embedded database, when DATABASE_URL is not set. */
+  embedded: EmbeddedPostgres | undefined;
   /** Starts the queue workers (already running unless config.workers.enabled is false). */
   startWorkers(): void;
   /** Stops the queue workers after the jobs in hand (messages stay queued). */
@@ -82,6 +84,7 @@ export async function startLocalRuntime(config: Config, logger: Logger): Promise
     url,
     port,
     ports,
+    embedded,
     startWorkers,
     async stopWorkers() {
       await Promise.all(workers.splice(0).map((w) => w.stop()));

@@ -1,17 +1,11 @@
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpegClaimingSize, readMedia, sha1Hex } from './media-samples.js';
-import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
+import { apiClient, filesUnder, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Ticket = { id: string; status: string; upload?: { type: string; url: string } };
 type AssetBody = { status: string; failedReason: string | null };
 
-/** Every file under a folder, relative to it. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
-}
 
 describe('bad input gets a clear error and leaves nothing half-made', () => {
   let runtime: TestRuntime;

@@ -1,18 +1,14 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
 import { readMedia, sha1Hex } from './media-samples.js';
-import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
+import { apiClient, filesUnder, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Ticket = { id: string; status: string; upload: { type: string; url: string; parts?: Array<{ url: string; size: number; partNumber: number }> } };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
 
 describe('uploads that stop half-way, sessions, deletion', () => {
   let runtime: TestRuntime;

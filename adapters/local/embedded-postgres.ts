@@ -5,6 +5,8 @@ import { Worker } from 'node:worker_threads';
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the `pg` driver. */
   url: string;
+  /** Milliseconds the database thread has spent working (not waiting) since it started. */
+  busyMs(): number;
   stop(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; sharedBuffe
   if (message.type !== 'listening') throw new Error(`embedded Postgres did not start: ${JSON.stringify(message)}`);
   return {
     url: `postgres://postgres@${message.address}/postgres?sslmode=disable`,
+    busyMs: () => worker.performance.eventLoopUtilization().active,
     async stop() {
       worker.postMessage({ type: 'stop' });
       await Promise.race([once(worker, 'message'), once(worker, 'exit')]);

@@ -174,7 +174,17 @@ async function main() {
     const admin = await api.signUpAdmin('bench@example.com', 'benchmark password');
 
     // Rounds interleave the bare loop and the pipeline, so both see the same machine weather.
-    const rounds: Array<{ bare: number; bareCores: number; upload: number; uploadMBps: number; metadata: number; pipeline: number; pipelineCores: number }> = [];
+    const rounds: Array<{
+      bare: number;
+      bareCores: number;
+      upload: number;
+      uploadMBps: number;
+      metadata: number;
+      pipeline: number;
+      pipelineCores: number;
+      dbMsPerPhoto: number;
+      cpuMsPerPhoto: number;
+    }> = [];
     for (let round = 0; round < ROUNDS; round++) {
       const files = await makePhotos(path.join(work, 'photos'), round);
       const bare = await bareSharp(files);
@@ -198,6 +208,7 @@ async function main() {
 
       const pipelineStarted = Date.now();
       const pipelineCpu = process.cpuUsage();
+      const dbBusyBefore = runtime.embedded?.busyMs() ?? 0;
       runtime.startWorkers();
       for (;;) {
         const { rows } = await runtime.ports.db.query<{ ready: number; failed: number }>(
@@ -211,6 +222,7 @@ async function main() {
       }
       const pipelineSeconds = (Date.now() - pipelineStarted) / 1000;
       const pipelineCores = coresUsed(pipelineCpu, pipelineSeconds);
+      const dbMsPerPhoto = ((runtime.embedded?.busyMs() ?? 0) - dbBusyBefore) / N;
       await runtime.stopWorkers();
       const { rows: stageRows } = await runtime.ports.db.query<{ last: Date }>(
         `SELECT max(updated_at) AS last FROM asset_job_status WHERE asset_id = ANY($1::uuid[]) AND stage = 'metadata'`,
@@ -224,9 +236,11 @@ async function main() {
         metadata: N / ((stageRows[0]!.last.getTime() - pipelineStarted) / 1000),
         pipeline: N / pipelineSeconds,
         pipelineCores,
+        dbMsPerPhoto,
+        cpuMsPerPhoto: (pipelineCores * pipelineSeconds * 1000) / N,
       });
       await Promise.all(files.map((file) => rm(file)));
-      console.error(`round ${round + 1}: pipeline ${rounds.at(-1)!.pipeline.toFixed(2)} photos/s, bare ${bare.rate.toFixed(2)} photos/s`);
+      console.error(`round ${round + 1}: pipeline ${rounds.at(-1)!.pipeline.toFixed(2)} photos/s (db ${rounds.at(-1)!.dbMsPerPhoto.toFixed(0)} ms/photo), bare ${bare.rate.toFixed(2)} photos/s`);
     }
     await runtime.stop();
     const median = (pick: (r: (typeof rounds)[number]) => number) => {
@@ -249,7 +263,12 @@ async function main() {
       workers: { metadata: config.workers.metadata, thumbnail: config.workers.thumbnail, bareSharpLoop: CONCURRENCY },
       upload: { photosPerSecond: median((r) => r.upload), megabytesPerSecond: median((r) => r.uploadMBps) },
       metadata: { photosPerSecond: median((r) => r.metadata) },
-      metadataAndThumbnails: { photosPerSecond: pipeline, coresBusy: pipelineCores },
+      metadataAndThumbnails: {
+        photosPerSecond: pipeline,
+        coresBusy: pipelineCores,
+        cpuMsPerPhoto: median((r) => r.cpuMsPerPhoto),
+        databaseThreadMsPerPhoto: median((r) => r.dbMsPerPhoto),
+      },
       bareSharpLoop: { photosPerSecond: bare.rate, coresBusy: bare.cores },
       ratioToBareSharp: median((r) => r.pipeline / r.bare),
       createUpload: server.createUpload,
@@ -265,6 +284,7 @@ async function main() {
       `| upload (presigned PUT, 4 at a time) | ${round(result.upload.photosPerSecond)} photos/s, ${round(result.upload.megabytesPerSecond)} MB/s | |`,
       `| metadata stage | ${round(result.metadata.photosPerSecond)} photos/s | |`,
       `| metadata + thumbnails | ${round(pipeline)} photos/s (${round(pipelineCores)} cores busy) | ≥ 7 |`,
+      `| CPU per photo in the pipeline, of which the database thread | ${Math.round(result.metadataAndThumbnails.cpuMsPerPhoto)} ms, ${Math.round(result.metadataAndThumbnails.databaseThreadMsPerPhoto)} ms | |`,
       `| bare sharp loop, same outputs | ${round(bare.rate)} photos/s (${round(bare.cores)} cores busy) | |`,
       `| pipeline ÷ bare sharp | ${round(result.ratioToBareSharp)} | ≥ 0.8 |`,
       `| create-upload p50 / p95 (10 clients) | ${round(result.createUpload.p50Ms)} / ${round(result.createUpload.p95Ms)} ms | p95 < 15 ms |`,

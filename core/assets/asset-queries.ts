@@ -1,5 +1,4 @@
 import type { Queryable } from '../ports/database.js';
-import type { AssetExif } from '../media/read-exif.js';
 import type { Asset, AssetFile, AssetFileType } from './asset.js';
 
 const ASSET_COLUMNS = `
@@ -95,65 +94,6 @@ export async function findByChecksums(db: Queryable, ownerId: string, checksums:
   return rows;
 }
 
-export interface VerifiedOriginal {
-  type: Asset['type'];
-  mime: string;
-  width: number | null;
-  height: number | null;
-  fileSizeBytes: number;
-  takenAt: Date;
-  localDateTime: string;
-  timeZone: string | null;
-}
-
-export async function markOriginalVerified(db: Queryable, id: string, v: VerifiedOriginal): Promise<void> {
-  await db.query(
-    `UPDATE assets SET status = CASE WHEN status IN ('uploading', 'failed') THEN 'processing' ELSE status END,
-       type = $2, original_mime_type = $3, width = $4, height = $5, file_size_bytes = $6, taken_at = $7,
-       local_date_time = $8::timestamp, time_zone = $9, failed_reason = NULL, updated_at = now()
-     WHERE id = $1`,
-    [id, v.type, v.mime, v.width, v.height, v.fileSizeBytes, v.takenAt, v.localDateTime, v.timeZone],
-  );
-}
-
-export async function upsertExif(db: Queryable, assetId: string, exif: AssetExif, fileSizeBytes: number): Promise<void> {
-  await db.query(
-    `INSERT INTO asset_exif (asset_id, make, model, lens_model, exif_image_width, exif_image_height, file_size_bytes,
-       orientation, date_time_original, modify_date, time_zone, latitude, longitude, description, rating, f_number,
-       focal_length, iso, exposure_time, projection_type)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-     ON CONFLICT (asset_id) DO UPDATE SET make = excluded.make, model = excluded.model, lens_model = excluded.lens_model,
-       exif_image_width = excluded.exif_image_width, exif_image_height = excluded.exif_image_height,
-       file_size_bytes = excluded.file_size_bytes, orientation = excluded.orientation,
-       date_time_original = excluded.date_time_original, modify_date = excluded.modify_date,
-       time_zone = excluded.time_zone, latitude = excluded.latitude, longitude = excluded.longitude,
-       description = excluded.description, rating = excluded.rating, f_number = excluded.f_number,
-       focal_length = excluded.focal_length, iso = excluded.iso, exposure_time = excluded.exposure_time,
-       projection_type = excluded.projection_type, updated_at = now()`,
-    [
-      assetId,
-      exif.make,
-      exif.model,
-      exif.lensModel,
-      exif.exifImageWidth,
-      exif.exifImageHeight,
-      fileSizeBytes,
-      exif.orientation === null ? null : String(exif.orientation),
-      exif.dateTimeOriginal,
-      exif.modifyDate,
-      exif.timeZone,
-      exif.latitude,
-      exif.longitude,
-      exif.description,
-      exif.rating,
-      exif.fNumber,
-      exif.focalLength,
-      exif.iso,
-      exif.exposureTime,
-      exif.projectionType,
-    ],
-  );
-}
 
 export interface ExifRow {
   make: string | null;
@@ -194,49 +134,12 @@ export async function getExif(db: Queryable, assetIds: string[]): Promise<Map<st
   return new Map(rows.map(({ assetId, ...exif }) => [assetId, exif]));
 }
 
-export async function markFailed(db: Queryable, id: string, reason: string): Promise<void> {
-  await db.query(`UPDATE assets SET status = 'failed', failed_reason = $2, updated_at = now() WHERE id = $1`, [id, reason]);
-}
-
-export async function markReady(db: Queryable, id: string, thumbhash: Buffer): Promise<void> {
-  await db.query(
-    `UPDATE assets SET status = 'ready', thumbhash = $2, failed_reason = NULL, updated_at = now()
-     WHERE id = $1 AND status <> 'uploading'`,
-    [id, thumbhash],
-  );
-}
-
-export async function upsertAssetFile(db: Queryable, assetId: string, file: AssetFile): Promise<void> {
-  await db.query(
-    `INSERT INTO asset_files (asset_id, type, path, width, height, size_bytes) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (asset_id, type) DO UPDATE SET path = excluded.path, width = excluded.width, height = excluded.height,
-       size_bytes = excluded.size_bytes, updated_at = now()`,
-    [assetId, file.type, file.path, file.width, file.height, file.sizeBytes],
-  );
-}
-
 export async function getAssetFile(db: Queryable, assetId: string, type: AssetFileType): Promise<AssetFile | undefined> {
   const { rows } = await db.query<AssetFile>(
     `SELECT type, path, width, height, size_bytes AS "sizeBytes" FROM asset_files WHERE asset_id = $1 AND type = $2`,
     [assetId, type],
   );
   return rows[0];
-}
-
-export async function recordStage(
-  db: Queryable,
-  assetId: string,
-  stage: string,
-  status: 'done' | 'failed' | 'skipped',
-  sourceChecksum: Buffer | null,
-  error: string | null,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO asset_job_status (asset_id, stage, status, source_checksum, error) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (asset_id, stage) DO UPDATE SET status = excluded.status, source_checksum = excluded.source_checksum,
-       error = excluded.error, updated_at = now()`,
-    [assetId, stage, status, sourceChecksum, error],
-  );
 }
 
 /** Every object key an asset owns: its original and everything derived from it. */

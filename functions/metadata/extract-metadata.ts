@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import { getAsset, markFailed, markOriginalVerified, recordStage, upsertExif } from '../../core/assets/asset-queries.js';
+import { getAsset } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
 import { parseOriginalKey } from '../../core/assets/object-keys.js';
-import { deleteUploadSession } from '../../core/assets/upload-session-queries.js';
+import { recordMetadata, recordStageFailure } from '../../core/assets/stage-outcomes.js';
 import { isShoeboxError } from '../../core/errors.js';
 import { ThumbnailJob } from '../../core/jobs.js';
 import { captureDateFromInstant } from '../../core/media/capture-date.js';
 import { DETECTION_BYTES, detectMediaType } from '../../core/media/detect-type.js';
 import { readExif, type ExifReading } from '../../core/media/read-exif.js';
 import { readImageHeader, type ImageHeader } from '../../core/media/render-thumbnails.js';
-import { transaction } from '../../core/ports/database.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import type { ObjectCreated } from '../../core/s3-event.js';
 
@@ -41,10 +40,7 @@ export async function extractMetadata(object: ObjectCreated, ports: Ports): Prom
   const rejection = await verify(asset, scanned);
   if (rejection) {
     await store.delete(asset.originalPath);
-    await transaction(db, async (tx) => {
-      await markFailed(tx, asset.id, rejection);
-      await recordStage(tx, asset.id, STAGE, 'failed', scanned.sha1, rejection);
-    });
+    await recordStageFailure(db, asset.id, STAGE, scanned.sha1, rejection);
     return;
   }
   const detected = await detectMediaType(scanned.head, asset.originalFileName);
@@ -66,24 +62,21 @@ export async function extractMetadata(object: ObjectCreated, ports: Ports): Prom
   const fileTime = new Date(Math.min(asset.fileCreatedAt.getTime(), asset.fileModifiedAt.getTime()));
   const captureDate = reading?.captureDate ?? captureDateFromInstant(fileTime);
 
-  await transaction(db, async (tx) => {
-    await markOriginalVerified(tx, asset.id, {
+  await recordMetadata(
+    db,
+    asset.id,
+    {
       type: detected.type,
       mime: detected.mime,
       width: header?.width ?? reading?.exif.exifImageWidth ?? null,
       height: header?.height ?? reading?.exif.exifImageHeight ?? null,
       fileSizeBytes: scanned.size,
       ...captureDate,
-    });
-    if (reading) await upsertExif(tx, asset.id, reading.exif, scanned.size);
-    await deleteUploadSession(tx, asset.id);
-    if (headerProblem) {
-      await markFailed(tx, asset.id, headerProblem);
-      await recordStage(tx, asset.id, STAGE, 'failed', scanned.sha1, headerProblem);
-    } else {
-      await recordStage(tx, asset.id, STAGE, 'done', scanned.sha1, null);
-    }
-  });
+    },
+    reading?.exif ?? null,
+    scanned.sha1,
+  );
+  if (headerProblem) await recordStageFailure(db, asset.id, STAGE, scanned.sha1, headerProblem);
   if (!headerProblem) {
     const job: ThumbnailJob = { assetId: asset.id, checksum: scanned.sha1.toString('hex') };
     await ports.queue.send('thumbnail', [JSON.stringify(job)]);

@@ -1,9 +1,9 @@
-import { getAsset, markFailed, markReady, recordStage, upsertAssetFile } from '../../core/assets/asset-queries.js';
+import { getAsset } from '../../core/assets/asset-queries.js';
 import { derivedKey } from '../../core/assets/object-keys.js';
+import { recordStageFailure, recordThumbnails } from '../../core/assets/stage-outcomes.js';
 import { isShoeboxError } from '../../core/errors.js';
 import type { ThumbnailJob } from '../../core/jobs.js';
 import { DEFAULT_THUMBNAIL_SETTINGS, renderThumbnails, type RenderedThumbnails } from '../../core/media/render-thumbnails.js';
-import { transaction } from '../../core/ports/database.js';
 import type { Ports } from '../../core/runtime/ports.js';
 
 export const STAGE = 'thumbnail';
@@ -25,10 +25,7 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
     rendered = await renderThumbnails(await store.read(asset.originalPath), { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels });
   } catch (error) {
     if (!isShoeboxError(error) && !(error instanceof UnsupportedForNow)) throw error;
-    await transaction(db, async (tx) => {
-      await markFailed(tx, asset.id, error.message);
-      await recordStage(tx, asset.id, STAGE, 'failed', checksum, error.message);
-    });
+    await recordStageFailure(db, asset.id, STAGE, checksum, error.message);
     return;
   }
 
@@ -36,12 +33,16 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
   const previewKey = derivedKey(asset.ownerId, asset.id, 'preview', 'jpeg');
   await store.write(thumbnailKey, rendered.thumbnail.data, 'image/webp');
   await store.write(previewKey, rendered.preview.data, 'image/jpeg');
-  await transaction(db, async (tx) => {
-    await upsertAssetFile(tx, asset.id, { type: 'thumbnail', path: thumbnailKey, ...sizeOf(rendered.thumbnail) });
-    await upsertAssetFile(tx, asset.id, { type: 'preview', path: previewKey, ...sizeOf(rendered.preview) });
-    await markReady(tx, asset.id, rendered.thumbhash);
-    await recordStage(tx, asset.id, STAGE, 'done', checksum, null);
-  });
+  await recordThumbnails(
+    db,
+    asset.id,
+    [
+      { type: 'thumbnail', path: thumbnailKey, ...sizeOf(rendered.thumbnail) },
+      { type: 'preview', path: previewKey, ...sizeOf(rendered.preview) },
+    ],
+    rendered.thumbhash,
+    checksum,
+  );
 }
 
 class UnsupportedForNow extends Error {
