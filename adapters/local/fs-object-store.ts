@@ -145,7 +145,8 @@ export class FsObjectStore implements ObjectStore {
   async read(key: string, range?: ByteRange): Promise<Readable> {
     try {
       const handle = await open(this.pathOf(key), 'r');
-      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+      // Large chunks: originals are megabytes, and every chunk is an allocation the GC must track.
+      return handle.createReadStream({ highWaterMark: 1024 * 1024, ...(range ? { start: range.start, end: range.end } : {}) });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFound(key);
       throw error;
