@@ -35,41 +35,54 @@ export interface NewUploadSession {
 }
 
 /**
- * Inserts an asset awaiting its bytes — with its upload session, in the same statement,
- * when one is given. False when the owner already has these bytes.
+ * Many reservations (asset awaiting bytes + its upload session) in ONE statement: the
+ * group commit behind create-upload. Returns, per item, whether it was inserted (false:
+ * the owner already has these bytes, possibly from an earlier item of the same batch).
  */
-export async function insertUploadingAsset(db: Queryable, asset: NewAsset, session?: NewUploadSession): Promise<boolean> {
-  const insertAsset = `INSERT INTO assets (id, owner_id, type, status, original_path, original_file_name, original_mime_type, checksum,
-       file_size_bytes, taken_at, local_date_time, file_created_at, file_modified_at, device_asset_id, device_id,
-       is_favorite, visibility)
-     VALUES ($1, $2, $3, 'uploading', $4, $5, $6, $7, $8, $9::timestamptz, $9::timestamptz AT TIME ZONE 'UTC', $9::timestamptz, $10, $11, $12, $13, $14)
-     ON CONFLICT DO NOTHING`;
-  const params = [
-    asset.id,
-    asset.ownerId,
-    asset.type,
-    asset.originalPath,
-    asset.originalFileName,
-    asset.originalMimeType,
-    asset.checksum,
-    asset.fileSizeBytes,
-    asset.fileCreatedAt,
-    asset.fileModifiedAt,
-    asset.deviceAssetId,
-    asset.deviceId,
-    asset.isFavorite,
-    asset.visibility,
-  ];
-  if (!session) return (await db.query(insertAsset, params)).rowCount === 1;
-  // One round trip on the hot path of every upload; no transaction held open.
-  const result = await db.query({
-    name: 'insert-uploading-asset-with-session',
-    text: `WITH asset AS (${insertAsset} RETURNING id, owner_id, original_path)
-     INSERT INTO upload_sessions (asset_id, owner_id, object_key, expected_size, expires_at)
-     SELECT id, owner_id, original_path, $15, $16 FROM asset`,
-    values: [...params, session.expectedSize, session.expiresAt],
+export async function insertUploadingAssets(db: Queryable, items: Array<{ asset: NewAsset; session: NewUploadSession }>): Promise<boolean[]> {
+  const column = <T>(pick: (item: (typeof items)[number]) => T) => items.map(pick);
+  const { rows } = await db.query<{ id: string }>({
+    name: 'insert-uploading-assets',
+    text: `WITH input AS (
+        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::bigint[],
+          $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::boolean[], $14::text[], $15::bigint[], $16::timestamptz[])
+          AS i (id, owner_id, type, original_path, original_file_name, original_mime_type, checksum, file_size_bytes,
+            file_created_at, file_modified_at, device_asset_id, device_id, is_favorite, visibility, expected_size, expires_at)
+      ), asset AS (
+        INSERT INTO assets (id, owner_id, type, status, original_path, original_file_name, original_mime_type, checksum,
+          file_size_bytes, taken_at, local_date_time, file_created_at, file_modified_at, device_asset_id, device_id,
+          is_favorite, visibility)
+        SELECT id, owner_id, type, 'uploading', original_path, original_file_name, original_mime_type, checksum, file_size_bytes,
+          file_created_at, file_created_at AT TIME ZONE 'UTC', file_created_at, file_modified_at, device_asset_id, device_id,
+          is_favorite, visibility
+        FROM input
+        ON CONFLICT DO NOTHING
+        RETURNING id, owner_id, original_path
+      )
+      INSERT INTO upload_sessions (asset_id, owner_id, object_key, expected_size, expires_at)
+      SELECT a.id, a.owner_id, a.original_path, i.expected_size, i.expires_at FROM asset a JOIN input i USING (id)
+      RETURNING asset_id AS id`,
+    values: [
+      column((i) => i.asset.id),
+      column((i) => i.asset.ownerId),
+      column((i) => i.asset.type),
+      column((i) => i.asset.originalPath),
+      column((i) => i.asset.originalFileName),
+      column((i) => i.asset.originalMimeType),
+      column((i) => i.asset.checksum),
+      column((i) => i.asset.fileSizeBytes),
+      column((i) => i.asset.fileCreatedAt),
+      column((i) => i.asset.fileModifiedAt),
+      column((i) => i.asset.deviceAssetId),
+      column((i) => i.asset.deviceId),
+      column((i) => i.asset.isFavorite),
+      column((i) => i.asset.visibility),
+      column((i) => i.session.expectedSize),
+      column((i) => i.session.expiresAt),
+    ],
   });
-  return result.rowCount === 1;
+  const inserted = new Set(rows.map((row) => row.id));
+  return items.map((item) => inserted.has(item.asset.id));
 }
 
 export async function getAsset(db: Queryable, id: string): Promise<Asset | undefined> {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { parseSha1 } from '../../core/assets/checksum.js';
-import { findByChecksums, insertUploadingAsset } from '../../core/assets/asset-queries.js';
+import { findByChecksums } from '../../core/assets/asset-queries.js';
 import { originalKey } from '../../core/assets/object-keys.js';
 import { getUploadSession, insertUploadSession, type UploadSession } from '../../core/assets/upload-session-queries.js';
 import { BadRequest, PayloadTooLarge, QuotaExceeded, UnsupportedMedia } from '../../core/errors.js';
 import { extensionOf, mediaTypeOfExtension, sanitizeFileName } from '../../core/media/media-types.js';
 import type { Ports } from '../../core/runtime/ports.js';
+import { reserveUpload } from './reserve-upload.js';
 import { storageUsage, type User } from '../../core/users/user-queries.js';
 
 export interface UploadRequest {
@@ -66,10 +67,9 @@ export async function createUpload(ports: Ports, user: User, request: UploadRequ
   const key = originalKey(user.id, id, ext);
   const now = ports.clock.now();
   const expiresAt = new Date(now.getTime() + config.uploadSessionTtlSeconds * 1000);
-  // Insert first, look up only on conflict: a new upload costs one statement.
-  const inserted = await insertUploadingAsset(
-    ports.db,
-    {
+  // Insert first, look up only on conflict; concurrent requests share one statement.
+  const inserted = await reserveUpload(ports.db, {
+    asset: {
       id,
       ownerId: user.id,
       type: media.type,
@@ -85,8 +85,8 @@ export async function createUpload(ports: Ports, user: User, request: UploadRequ
       isFavorite: request.isFavorite ?? false,
       visibility: request.visibility ?? 'timeline',
     },
-    { expectedSize: request.size, expiresAt },
-  );
+    session: { expectedSize: request.size, expiresAt },
+  });
   if (!inserted) {
     const existing = await existingUpload(ports, user.id, checksum);
     if (existing) return existing;

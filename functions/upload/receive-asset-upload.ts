@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
-import { deleteAssetRows, findByChecksums, insertUploadingAsset } from '../../core/assets/asset-queries.js';
+import { deleteAssetRows, findByChecksums, insertUploadingAssets } from '../../core/assets/asset-queries.js';
 import { parseSha1 } from '../../core/assets/checksum.js';
 import { originalKey, stagingKey } from '../../core/assets/object-keys.js';
 import { BadRequest, PayloadTooLarge, UnsupportedMedia } from '../../core/errors.js';
@@ -75,7 +75,9 @@ async function adoptStagedFile(
   const ext = extensionOf(fileName);
   const key = originalKey(user.id, id, mediaTypeOfExtension(ext) ? ext : '');
   const now = ports.clock.now();
-  const inserted = await insertUploadingAsset(ports.db, {
+  // With a session, like a presigned upload: if we die before the move, the sweeper cleans up.
+  const expiresAt = new Date(now.getTime() + ports.config.uploadSessionTtlSeconds * 1000);
+  const asset = {
     id,
     ownerId: user.id,
     type: detected.type,
@@ -90,7 +92,8 @@ async function adoptStagedFile(
     deviceId: fields.deviceId?.slice(0, 255) ?? null,
     isFavorite: fields.isFavorite === 'true',
     visibility: visibilityField(fields.visibility),
-  });
+  };
+  const [inserted] = await insertUploadingAssets(ports.db, [{ asset, session: { expectedSize: file.size, expiresAt } }]);
   if (!inserted) {
     const [raced] = await findByChecksums(ports.db, user.id, [file.sha1]);
     if (raced) return { id: raced.id, status: 'duplicate' };
