@@ -77,14 +77,13 @@ export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
       const reason = (error as Error).message;
       failures = messages.map((m) => ({ itemIdentifier: m.id, reason }));
     }
-    const failed = new Map(failures.map((f) => [f.itemIdentifier, f.reason ?? 'failed']));
+    const failed = new Set(failures.map((f) => f.itemIdentifier));
     for (const message of messages) {
-      const reason = failed.get(message.id);
-      if (reason === undefined) {
+      if (!failed.has(message.id)) {
         await opts.queue.delete(opts.name, message.receiptHandle);
       } else {
         const delay = Math.min(opts.retryBaseSeconds * 2 ** (message.receiveCount - 1), 900);
-        await opts.queue.changeVisibility(opts.name, message.receiptHandle, delay, reason);
+        await opts.queue.changeVisibility(opts.name, message.receiptHandle, delay);
       }
     }
   }

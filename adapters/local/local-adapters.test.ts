@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
+import { describe, expect, it } from 'vitest';
 import { keyValueStoreContract } from '../../core/ports/key-value-store.contract.js';
 import { objectStoreContract } from '../../core/ports/object-store.contract.js';
 import { queueContract } from '../../core/ports/queue.contract.js';
@@ -22,6 +23,7 @@ objectStoreContract('local folder + signed URLs', async () => {
   store = new FsObjectStore({ root: dir, baseUrl: `http://127.0.0.1:${port}/_blob`, secret: 'x'.repeat(32), clock: systemClock });
   return {
     store,
+    honoursUrlParameters: true,
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await rm(dir, { recursive: true, force: true });
@@ -39,6 +41,39 @@ queueContract('Postgres (PGlite)', async () => {
     freshQueue: async () => `contract-${n++}` as never,
     close: database.close,
   };
+});
+
+describe('PostgresQueue beyond the contract', () => {
+  it('hands each message to exactly one of many concurrent receivers', async () => {
+    const database = await startTestDatabase();
+    try {
+      const queue = new PostgresQueue(database.db, 3);
+      await queue.send('thumbnail', Array.from({ length: 20 }, (_, i) => `m${i}`));
+      const batches = await Promise.all(Array.from({ length: 5 }, () => queue.receive('thumbnail', { maxMessages: 10, visibilityTimeoutSeconds: 30 })));
+      const received = batches.flat().map((m) => m.body);
+      expect(received).toHaveLength(20);
+      expect(new Set(received).size).toBe(20);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('ignores a stale receipt handle, so a late worker cannot delete a newer delivery', async () => {
+    const database = await startTestDatabase();
+    try {
+      const queue = new PostgresQueue(database.db, 3);
+      await queue.send('metadata', ['late']);
+      const [first] = await queue.receive('metadata', { maxMessages: 1, visibilityTimeoutSeconds: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const [second] = await queue.receive('metadata', { maxMessages: 1, visibilityTimeoutSeconds: 30 });
+      await queue.delete('metadata', first!.receiptHandle);
+      expect((await queue.stats('metadata')).inFlight).toBe(1);
+      await queue.delete('metadata', second!.receiptHandle);
+      expect((await queue.stats('metadata')).inFlight).toBe(0);
+    } finally {
+      await database.close();
+    }
+  });
 });
 
 keyValueStoreContract('Postgres (PGlite)', async () => {

@@ -68,12 +68,17 @@ export class PostgresQueue implements Queue {
     await this.db.query('DELETE FROM queue_messages WHERE queue = $1 AND receipt_handle = $2', [queue, receiptHandle]);
   }
 
-  async changeVisibility(queue: QueueName, receiptHandle: string, seconds: number, reason?: string): Promise<void> {
+  async changeVisibility(queue: QueueName, receiptHandle: string, seconds: number): Promise<void> {
     await this.db.query(
-      `UPDATE queue_messages SET visible_at = now() + make_interval(secs => $3), last_error = coalesce($4, last_error)
+      `UPDATE queue_messages SET visible_at = now() + make_interval(secs => $3)
        WHERE queue = $1 AND receipt_handle = $2 AND dead_at IS NULL`,
-      [queue, receiptHandle, seconds, reason ?? null],
+      [queue, receiptHandle, seconds],
     );
+  }
+
+  async noteFailure(queue: QueueName, messageId: string, reason: string): Promise<void> {
+    if (!/^\d+$/.test(messageId)) return;
+    await this.db.query('UPDATE queue_messages SET last_error = $3 WHERE queue = $1 AND id = $2', [queue, messageId, reason.slice(0, 2000)]);
   }
 
   async stats(queue: QueueName): Promise<QueueStats> {

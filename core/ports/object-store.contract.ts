@@ -4,6 +4,12 @@ import { ObjectNotFound, readAll, type ObjectStore } from './object-store.js';
 
 export interface ObjectStoreFixture {
   store: ObjectStore;
+  /**
+   * Whether the server behind the URLs honours everything in them: signature, expiry,
+   * signed size, response headers. Real S3 and the local server do; moto ignores all of
+   * it, so for S3 those cases are proven by what its URLs carry (s3-object-store.test.ts).
+   */
+  honoursUrlParameters: boolean;
   close(): Promise<void>;
 }
 
@@ -52,7 +58,8 @@ export function objectStoreContract(name: string, createFixture: () => Promise<O
       await expect(store.delete(k)).resolves.toBeUndefined();
     });
 
-    it('accepts exactly the signed bytes on a presigned PUT and serves them on a presigned GET', async () => {
+    it('refuses a body longer than the signed size', async (context) => {
+      if (!fixture.honoursUrlParameters) context.skip();
       const k = key('jpg');
       const bytes = Buffer.from('pretend these are jpeg bytes');
       const tooLong = await fetch(await store.presignPut(k, { expiresIn: 60, contentLength: bytes.length }), {
@@ -61,19 +68,28 @@ export function objectStoreContract(name: string, createFixture: () => Promise<O
       });
       expect(tooLong.ok).toBe(false);
       expect(await store.head(k)).toBeUndefined();
+    });
 
+    it('accepts the signed bytes on a presigned PUT and serves them on a presigned GET', async () => {
+      const k = key('jpg');
+      const bytes = Buffer.from('pretend these are jpeg bytes');
       const put = await fetch(await store.presignPut(k, { expiresIn: 60, contentLength: bytes.length }), { method: 'PUT', body: bytes });
       expect(put.status).toBe(200);
       const get = await fetch(await store.presignGet(k, { expiresIn: 60, downloadName: 'Holiday 2024.jpg', contentType: 'image/jpeg' }));
       expect(get.status).toBe(200);
-      expect(get.headers.get('content-type')).toBe('image/jpeg');
-      expect(decodeURIComponent(get.headers.get('content-disposition') ?? '')).toContain('Holiday 2024.jpg');
       expect(Buffer.from(await get.arrayBuffer())).toEqual(bytes);
+      if (fixture.honoursUrlParameters) {
+        expect(get.headers.get('content-type')).toBe('image/jpeg');
+        expect(decodeURIComponent(get.headers.get('content-disposition') ?? '')).toContain('Holiday 2024.jpg');
+      }
     });
 
-    it('refuses an expired presigned URL', async () => {
+    it('refuses an expired presigned URL', async (context) => {
+      if (!fixture.honoursUrlParameters) context.skip();
       const k = key();
-      const response = await fetch(await store.presignPut(k, { expiresIn: -5 }), { method: 'PUT', body: 'late' });
+      const url = await store.presignPut(k, { expiresIn: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const response = await fetch(url, { method: 'PUT', body: 'late' });
       expect(response.status).toBe(403);
       expect(await store.head(k)).toBeUndefined();
     });

@@ -41,9 +41,7 @@ export function queueContract(name: string, createFixture: () => Promise<QueueFi
       const [second] = await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 30 });
       expect(second?.body).toBe('again');
       expect(second?.receiveCount).toBe(2);
-      // The first delivery's handle is stale: deleting with it does nothing.
-      await fixture.queue.delete(q, first!.receiptHandle);
-      expect((await fixture.queue.stats(q)).inFlight).toBe(1);
+      expect(first!.receiptHandle).not.toBe(second!.receiptHandle);
       await fixture.queue.delete(q, second!.receiptHandle);
       expect((await fixture.queue.stats(q)).inFlight).toBe(0);
     });
@@ -52,7 +50,7 @@ export function queueContract(name: string, createFixture: () => Promise<QueueFi
       const q = await fixture.freshQueue();
       await fixture.queue.send(q, ['release']);
       const [m] = await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 60 });
-      await fixture.queue.changeVisibility(q, m!.receiptHandle, 0, 'try elsewhere');
+      await fixture.queue.changeVisibility(q, m!.receiptHandle, 0);
       expect((await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 60 }))[0]?.body).toBe('release');
     });
 
@@ -62,16 +60,21 @@ export function queueContract(name: string, createFixture: () => Promise<QueueFi
       expect(await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 1 })).toEqual([]);
     });
 
-    it('gives each message to one of many concurrent receivers', async () => {
+    it('loses nothing to concurrent receivers (SQS may, rarely, hand one message to two)', async () => {
       const q = await fixture.freshQueue();
       const bodies = Array.from({ length: 20 }, (_, i) => `m${i}`);
       await fixture.queue.send(q, bodies);
-      const batches = await Promise.all(
-        Array.from({ length: 5 }, () => fixture.queue.receive(q, { maxMessages: 10, visibilityTimeoutSeconds: 30 })),
-      );
-      const received = batches.flat().map((m) => m.body);
-      expect(new Set(received).size).toBe(received.length);
-      expect(received.length).toBeLessThanOrEqual(20);
+      const seen = new Set<string>();
+      for (let round = 0; round < 10 && seen.size < bodies.length; round++) {
+        const batches = await Promise.all(
+          Array.from({ length: 5 }, () => fixture.queue.receive(q, { maxMessages: 10, visibilityTimeoutSeconds: 30 })),
+        );
+        for (const m of batches.flat()) {
+          seen.add(m.body);
+          await fixture.queue.delete(q, m.receiptHandle);
+        }
+      }
+      expect([...seen].sort()).toEqual([...bodies].sort());
     });
 
     it('dead-letters a message after maxReceives deliveries, keeping the reason, and redrives it', async () => {
@@ -80,7 +83,8 @@ export function queueContract(name: string, createFixture: () => Promise<QueueFi
       for (let i = 0; i < fixture.maxReceives; i++) {
         const [m] = await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 30 });
         expect(m?.receiveCount).toBe(i + 1);
-        await fixture.queue.changeVisibility(q, m!.receiptHandle, 0, `attempt ${i + 1}: cannot parse`);
+        await fixture.queue.noteFailure(q, m!.id, `attempt ${i + 1}: cannot parse`);
+        await fixture.queue.changeVisibility(q, m!.receiptHandle, 0);
       }
       expect(await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 30 })).toEqual([]);
       const dead = await fixture.queue.deadLetters(q, 10);

@@ -36,8 +36,10 @@ export interface Queue {
   send(queue: QueueName, bodies: string[], opts?: { delaySeconds?: number }): Promise<void>;
   receive(queue: QueueName, opts: { maxMessages: number; visibilityTimeoutSeconds: number }): Promise<QueueMessage[]>;
   delete(queue: QueueName, receiptHandle: string): Promise<void>;
-  /** Hides (or, with 0, releases) an in-flight message; `reason` is kept for the dead letter. */
-  changeVisibility(queue: QueueName, receiptHandle: string, seconds: number, reason?: string): Promise<void>;
+  /** Hides (or, with 0, releases) an in-flight message. */
+  changeVisibility(queue: QueueName, receiptHandle: string, seconds: number): Promise<void>;
+  /** Why a delivery failed, in words; the dead letter shows the last one. */
+  noteFailure(queue: QueueName, messageId: string, reason: string): Promise<void>;
   stats(queue: QueueName): Promise<QueueStats>;
   deadLetters(queue: QueueName, limit: number): Promise<DeadLetter[]>;
   /** Moves every dead letter back to the queue with a fresh receive count. */

@@ -2,6 +2,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PostgresKeyValueStore } from '../../adapters/local/postgres-key-value-store.js';
+import { PostgresQueue } from '../../adapters/local/postgres-queue.js';
 import { silentLogger, startTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { readConfig } from '../config.js';
 import { systemClock } from '../ports/clock.js';
@@ -31,7 +32,7 @@ describe('queueHandler', () => {
   let ports: Ports;
   const runs: string[] = [];
   const stage: Stage<Job> = {
-    name: 'test',
+    name: 'thumbnail',
     parse: (body) => [Job.parse(JSON.parse(body))],
     idempotencyKey: (job) => job.id,
     async run(job) {
@@ -46,6 +47,7 @@ describe('queueHandler', () => {
       config: readConfig({ SHOEBOX_VISIBILITY_TIMEOUT: '30' }),
       db: database.db,
       kv: new PostgresKeyValueStore(database.db),
+      queue: new PostgresQueue(database.db, 5),
       clock: systemClock,
       logger: silentLogger,
     } as unknown as Ports;
@@ -69,7 +71,7 @@ describe('queueHandler', () => {
   });
 
   it('refuses a job another worker is running, so the queue retries it later', async () => {
-    await ports.kv.put('test:d', { status: 'in_progress' }, 30);
+    await ports.kv.put('thumbnail:d', { status: 'in_progress' }, 30);
     const result = await queueHandler(stage, ports)(event('{"id":"d"}'), context);
     expect(result.batchItemFailures[0]).toMatchObject({ itemIdentifier: 'm0', reason: expect.stringMatching(/being processed/) });
     expect(runs).not.toContain('d');

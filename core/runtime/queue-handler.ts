@@ -1,9 +1,11 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { QueueName } from '../ports/queue.js';
 import type { Ports } from './ports.js';
 
 export interface Stage<Job> {
-  name: string;
+  /** The queue it reads, which also names it. */
+  name: QueueName;
   /** One SQS record body to the jobs it carries (an S3 event may carry several objects). Throws on a malformed body. */
   parse(body: string): Job[];
   /** Same key = same work: a job whose key has completed is skipped (at-least-once delivery). */
@@ -60,6 +62,10 @@ export function queueHandler<Job>(stage: Stage<Job>, ports: Ports) {
         const reason = error instanceof Error ? error.message : String(error);
         logger.error(`${stage.name} failed`, { messageId: record.messageId, reason, stack: (error as Error)?.stack });
         batchItemFailures.push({ itemIdentifier: record.messageId, reason });
+        // Kept with the message, so a dead letter says why (SQS keeps it beside, in the key-value store).
+        await ports.queue.noteFailure(stage.name, record.messageId, reason).catch((noteError: Error) =>
+          logger.warn('could not keep the failure reason', { messageId: record.messageId, error: noteError.message }),
+        );
       }
     }
     return { batchItemFailures };

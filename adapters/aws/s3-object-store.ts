@@ -1,0 +1,140 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Readable } from 'node:stream';
+import { BadRequest } from '../../core/errors.js';
+import { ObjectNotFound, readAll, type ByteRange, type CompletedPart, type ObjectInfo, type ObjectStore } from '../../core/ports/object-store.js';
+
+/**
+ * The object store on S3 (or MinIO, Garage, Ceph). Presigned PUTs sign Content-Length, so
+ * S3 itself refuses a body of another size. ObjectCreated events come from the bucket's
+ * notification to SQS, configured by the CDK app, not from this class.
+ */
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  presignPut(key: string, opts: { expiresIn: number; contentLength?: number }): Promise<string> {
+    return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentLength: opts.contentLength }), {
+      expiresIn: opts.expiresIn,
+    });
+  }
+
+  presignGet(key: string, opts: { expiresIn: number; downloadName?: string; contentType?: string }): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ResponseContentType: opts.contentType,
+        ResponseContentDisposition: opts.downloadName ? `attachment; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}` : undefined,
+      }),
+      { expiresIn: opts.expiresIn },
+    );
+  }
+
+  async createMultipart(key: string): Promise<string> {
+    const result = await this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }));
+    return result.UploadId!;
+  }
+
+  presignPart(key: string, uploadId: string, partNumber: number, opts: { expiresIn: number; contentLength?: number }): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: opts.contentLength }),
+      { expiresIn: opts.expiresIn },
+    );
+  }
+
+  async completeMultipart(key: string, uploadId: string, parts: CompletedPart[]): Promise<ObjectInfo> {
+    try {
+      await this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof S3ServiceException && ['InvalidPart', 'InvalidPartOrder', 'NoSuchUpload', 'EntityTooSmall'].includes(error.name)) {
+        throw new BadRequest(`The multipart upload cannot be completed: ${error.name}`);
+      }
+      throw error;
+    }
+    return (await this.head(key))!;
+  }
+
+  async abortMultipart(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const result = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { size: result.ContentLength ?? 0, etag: result.ETag ?? '', lastModified: result.LastModified ?? new Date(0) };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    try {
+      const result = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+      );
+      return result.Body as Readable;
+    } catch (error) {
+      if (isMissing(error)) throw new ObjectNotFound(key);
+      throw error;
+    }
+  }
+
+  async write(key: string, body: Buffer | Readable, contentType: string): Promise<ObjectInfo> {
+    // A stream of unknown length needs the multipart uploader; Shoebox writes derived files as buffers.
+    const bytes = Buffer.isBuffer(body) ? body : await readAll(body);
+    const result = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }));
+    return { size: bytes.length, etag: result.ETag ?? '', lastModified: new Date() };
+  }
+
+  async move(fromKey: string, toKey: string): Promise<void> {
+    try {
+      await this.s3.send(
+        new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}` }),
+      );
+    } catch (error) {
+      if (isMissing(error)) throw new ObjectNotFound(fromKey);
+      throw error;
+    }
+    await this.delete(fromKey);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.name === 'NoSuchUpload' || error.$metadata.httpStatusCode === 404)
+  );
+}
