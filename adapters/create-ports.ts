@@ -7,21 +7,22 @@ import { connectDatabase } from '../core/db/connect.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Ports } from '../core/runtime/ports.js';
+import { awsClients } from './aws/aws-clients.js';
+import { DynamoDbKeyValueStore } from './aws/dynamodb-key-value-store.js';
+import { S3ObjectStore } from './aws/s3-object-store.js';
+import { SqsQueue } from './aws/sqs-queue.js';
 import { FsObjectStore } from './local/fs-object-store.js';
 import { PostgresKeyValueStore } from './local/postgres-key-value-store.js';
 import { PostgresQueue } from './local/postgres-queue.js';
 
-/** Ports plus the concrete local adapters the local runtime drives directly. */
+/** Ports, with the pool itself so the runtime can close it. */
 export interface RuntimePorts extends Ports {
   db: pg.Pool;
-  store: FsObjectStore;
-  queue: PostgresQueue;
-  kv: PostgresKeyValueStore;
 }
 
 /**
- * The one place that turns configuration into adapters. Today: the local folder store, the
- * Postgres queue and key-value table; the AWS adapters join here.
+ * The one place that turns configuration into adapters: this machine's folder, queue table
+ * and key-value table, or S3, SQS and DynamoDB (or anything that speaks their APIs).
  */
 export async function createPorts(
   config: Config,
@@ -29,22 +30,25 @@ export async function createPorts(
 ): Promise<RuntimePorts> {
   const clock = opts.clock ?? systemClock;
   const db = connectDatabase(opts.databaseUrl, { max: config.dbPoolMax, logger: opts.logger });
-  const store = new FsObjectStore({
-    root: path.join(config.dataDir, 'store'),
-    baseUrl: `${opts.publicUrl}/_blob`,
-    secret: config.secret ?? (await persistentSecret(config.dataDir)),
-    clock,
-    notifyPrefixes: ['originals/'],
+  const aws = awsClients({
+    region: config.aws.region,
+    s3Endpoint: config.aws.s3Endpoint,
+    sqsEndpoint: config.aws.sqsEndpoint,
+    dynamoDbEndpoint: config.aws.dynamoDbEndpoint,
   });
-  return {
-    config,
-    db,
-    store,
-    queue: new PostgresQueue(db, config.maxReceives),
-    kv: new PostgresKeyValueStore(db),
-    clock,
-    logger: opts.logger,
-  };
+  const store =
+    config.store === 's3'
+      ? new S3ObjectStore(aws.s3, config.bucket)
+      : new FsObjectStore({
+          root: path.join(config.dataDir, 'store'),
+          baseUrl: `${opts.publicUrl}/_blob`,
+          secret: config.secret ?? (await persistentSecret(config.dataDir)),
+          clock,
+          notifyPrefixes: ['originals/'],
+        });
+  const kv = config.kv === 'dynamodb' ? new DynamoDbKeyValueStore(aws.dynamo, config.kvTable) : new PostgresKeyValueStore(db);
+  const queue = config.queue === 'sqs' ? new SqsQueue(aws.sqs, config.queuePrefix, kv) : new PostgresQueue(db, config.maxReceives);
+  return { config, db, store, queue, kv, clock, logger: opts.logger };
 }
 
 /** A signing key made once per data folder, so URLs stay valid across restarts. */

@@ -34,6 +34,18 @@ export const ConfigSchema = z.object({
   SHOEBOX_THUMBNAIL_WORKERS: z.coerce.number().int().positive().default(4),
   /** Bucket name in object-created events; the S3 bucket on AWS. */
   SHOEBOX_BUCKET: z.string().default('shoebox'),
+  /** Where bytes, queues and idempotency records live: this machine, or AWS-compatible services. */
+  SHOEBOX_STORE: z.enum(['local', 's3']).default('local'),
+  SHOEBOX_QUEUE: z.enum(['postgres', 'sqs']).default('postgres'),
+  SHOEBOX_KV: z.enum(['postgres', 'dynamodb']).default('postgres'),
+  /** SQS queues are named <prefix><stage> and <prefix><stage>-dlq. */
+  SHOEBOX_QUEUE_PREFIX: z.string().default('shoebox-'),
+  SHOEBOX_KV_TABLE: z.string().default('shoebox-kv'),
+  AWS_REGION: z.string().optional(),
+  /** S3/SQS/DynamoDB-compatible endpoints (MinIO, ElasticMQ, LocalStack); unset means AWS itself. */
+  S3_ENDPOINT: z.url().optional(),
+  SQS_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.url().optional(),
   SHOEBOX_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 
@@ -58,6 +70,12 @@ export interface Config {
   sweepIntervalSeconds: number;
   workers: { enabled: boolean; metadata: number; thumbnail: number };
   bucket: string;
+  store: 'local' | 's3';
+  queue: 'postgres' | 'sqs';
+  kv: 'postgres' | 'dynamodb';
+  queuePrefix: string;
+  kvTable: string;
+  aws: { region: string | undefined; s3Endpoint: string | undefined; sqsEndpoint: string | undefined; dynamoDbEndpoint: string | undefined };
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
@@ -91,6 +109,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     sweepIntervalSeconds: e.SHOEBOX_SWEEP_INTERVAL,
     workers: { enabled: e.SHOEBOX_WORKERS === 'true', metadata: e.SHOEBOX_METADATA_WORKERS, thumbnail: e.SHOEBOX_THUMBNAIL_WORKERS },
     bucket: e.SHOEBOX_BUCKET,
+    store: e.SHOEBOX_STORE,
+    queue: e.SHOEBOX_QUEUE,
+    kv: e.SHOEBOX_KV,
+    queuePrefix: e.SHOEBOX_QUEUE_PREFIX,
+    kvTable: e.SHOEBOX_KV_TABLE,
+    aws: { region: e.AWS_REGION, s3Endpoint: e.S3_ENDPOINT, sqsEndpoint: e.SQS_ENDPOINT, dynamoDbEndpoint: e.DYNAMODB_ENDPOINT },
     logLevel: e.SHOEBOX_LOG_LEVEL,
   };
 }

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { PostgresQueue } from '../adapters/local/postgres-queue.js';
+import type { EventEmitter } from 'node:events';
 import type { Logger } from '../core/ports/logger.js';
-import type { QueueMessage, QueueName } from '../core/ports/queue.js';
+import type { Queue, QueueMessage, QueueName } from '../core/ports/queue.js';
 import type { StageItemFailure } from '../core/runtime/queue-handler.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface QueueWorkerOptions {
-  queue: PostgresQueue;
+  queue: Queue;
+  /** Emits (queue name, count) when messages are sent in this process, to wake sleeping loops. */
+  wake?: EventEmitter;
   name: QueueName;
   handler: SqsHandler;
   concurrency: number;
@@ -36,7 +38,7 @@ export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
     for (const waker of [...wakers].slice(0, count)) waker();
   };
   const wakeAll = () => wake(Number.MAX_SAFE_INTEGER);
-  opts.queue.sent.on(opts.name, wake);
+  opts.wake?.on(opts.name, wake);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -92,7 +94,7 @@ export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
   return {
     async stop() {
       stopping = true;
-      opts.queue.sent.off(opts.name, wake);
+      opts.wake?.off(opts.name, wake);
       wakeAll();
       await Promise.all(loops);
     },

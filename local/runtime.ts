@@ -14,6 +14,9 @@ import { createApi } from '../functions/api/app.js';
 import { metadataStage } from '../functions/metadata/stage.js';
 import { thumbnailStage } from '../functions/thumbnail/stage.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
+import { FsObjectStore } from '../adapters/local/fs-object-store.js';
+import { PostgresKeyValueStore } from '../adapters/local/postgres-key-value-store.js';
+import { PostgresQueue } from '../adapters/local/postgres-queue.js';
 import { blobRoutes } from './blob-routes.js';
 import { startQueueWorker, type QueueWorker } from './queue-worker.js';
 
@@ -55,13 +58,14 @@ export async function startLocalRuntime(config: Config, logger: Logger): Promise
   const applied = await migrate(ports.db);
   if (applied.length) logger.info('migrations applied', { applied });
 
-  // What an S3 bucket notification does: every new original becomes a metadata message.
-  ports.store.onObjectCreated = (key, info) => ports.queue.send('metadata', [objectCreatedMessage(config.bucket, key, info)]);
-
   const root = new Hono();
   root.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
   root.get('/', (c) => c.html(LANDING_PAGE));
-  root.route('/', blobRoutes(ports.store));
+  if (ports.store instanceof FsObjectStore) {
+    // What an S3 bucket notification does: every new original becomes a metadata message.
+    ports.store.onObjectCreated = (key, info) => ports.queue.send('metadata', [objectCreatedMessage(config.bucket, key, info)]);
+    root.route('/', blobRoutes(ports.store));
+  }
   root.route('/', createApi(ports));
   app = root;
 
@@ -111,12 +115,14 @@ const LANDING_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
 
 async function sweep(ports: RuntimePorts): Promise<void> {
   await sweepExpiredUploads(ports);
-  await ports.kv.sweepExpired();
+  // DynamoDB removes expired items by itself (TTL); the table needs sweeping.
+  if (ports.kv instanceof PostgresKeyValueStore) await ports.kv.sweepExpired();
 }
 
 function worker(ports: RuntimePorts, name: 'metadata' | 'thumbnail', handler: ReturnType<typeof queueHandler>, concurrency: number) {
   return startQueueWorker({
     queue: ports.queue,
+    wake: ports.queue instanceof PostgresQueue ? ports.queue.sent : undefined,
     name,
     handler,
     concurrency,

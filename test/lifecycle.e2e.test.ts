@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FsObjectStore } from '../adapters/local/fs-object-store.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
 import { readMedia, sha1Hex } from './media-samples.js';
 import { apiClient, filesUnder, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
@@ -60,12 +61,13 @@ describe('uploads that stop half-way, sessions, deletion', () => {
   it('re-announces an upload whose object-created event was lost', async () => {
     const bytes = await readMedia('test-assets__prairie_falcon.jpg');
     const ticket = await ask('falcon.jpg', bytes);
-    const notify = runtime.ports.store.onObjectCreated;
-    runtime.ports.store.onObjectCreated = undefined;
+    const store = runtime.ports.store as FsObjectStore;
+    const notify = store.onObjectCreated;
+    store.onObjectCreated = undefined;
     try {
       expect((await fetch(ticket.body.upload.url, { method: 'PUT', body: bytes })).status).toBe(200);
     } finally {
-      runtime.ports.store.onObjectCreated = notify;
+      store.onObjectCreated = notify;
     }
     await sleep(1100);
     expect(await sweepExpiredUploads(runtime.ports)).toEqual({ discarded: 0, redelivered: 1 });

@@ -4,6 +4,7 @@ import { BadRequest, Conflict, NotFound } from '../../core/errors.js';
 import type { CompletedPart } from '../../core/ports/object-store.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import type { User } from '../../core/users/user-queries.js';
+import { objectCreatedMessage } from '../../core/s3-event.js';
 
 export interface UploadStatus {
   id: string;
@@ -22,7 +23,12 @@ export async function uploadStatus(ports: Ports, user: User, assetId: string): P
 export async function completeUpload(ports: Ports, user: User, assetId: string, parts: CompletedPart[]): Promise<UploadStatus> {
   const session = await ownedSession(ports, user, assetId);
   if (!session.multipartUploadId) {
-    // A single PUT completes by itself; answering keeps clients simple.
+    // A single PUT completes by itself where the store announces new objects. Where it
+    // cannot (an S3-compatible server without notifications), this announces it; a second
+    // announcement of the same object is a no-op for the metadata stage.
+    const object = await ports.store.head(session.objectKey);
+    if (!object) throw new BadRequest('The file has not been uploaded yet: PUT it to the upload URL first');
+    await ports.queue.send('metadata', [objectCreatedMessage(ports.config.bucket, session.objectKey, object)]);
     return uploadStatus(ports, user, assetId);
   }
   if (parts.length !== session.partCount) {

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsClients } from '../adapters/aws/aws-clients.js';
+import { createAwsResources } from './aws-resources.js';
+import { readMedia } from './media-samples.js';
+import { startMotoServer, type MotoServer } from './moto-server.js';
+import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
+
+const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
+
+// "Own hardware" mode: the local runtime with S3, SQS and DynamoDB APIs (here moto) in place
+// of its folder, queue table and key-value table. The object-created event comes from the
+// bucket notification, as on AWS.
+describe('the runtime on S3 + SQS + DynamoDB APIs', () => {
+  let moto: MotoServer;
+  let runtime: TestRuntime;
+  let user: TestUser;
+  let api: ReturnType<typeof apiClient>;
+
+  beforeAll(async () => {
+    moto = await startMotoServer();
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    const names = { bucket: 'shoebox-originals', queuePrefix: 'shoebox-', kvTable: 'shoebox-kv', maxReceives: 5 };
+    await createAwsResources(awsClients({ endpoint: moto.endpoint, region: 'us-east-1' }), names);
+    runtime = await startTestRuntime({
+      SHOEBOX_STORE: 's3',
+      SHOEBOX_QUEUE: 'sqs',
+      SHOEBOX_KV: 'dynamodb',
+      SHOEBOX_BUCKET: names.bucket,
+      SHOEBOX_QUEUE_PREFIX: names.queuePrefix,
+      SHOEBOX_KV_TABLE: names.kvTable,
+      AWS_REGION: 'us-east-1',
+      S3_ENDPOINT: moto.endpoint,
+      SQS_ENDPOINT: moto.endpoint,
+      DYNAMODB_ENDPOINT: moto.endpoint,
+    });
+    api = apiClient(runtime.url);
+    user = await api.signUpAdmin();
+  });
+  afterAll(async () => {
+    await runtime?.close();
+    await moto?.stop();
+  });
+
+  it('uploads straight to the bucket, is announced by the bucket, and serves thumbnails from it', async () => {
+    const bytes = await readMedia('exif-samples__DSCN0010.jpg');
+    const ticket = await api.call<{ id: string; upload: { url: string } }>('POST', '/uploads', {
+      key: user.apiKey,
+      body: { fileName: 'DSCN0010.jpg', size: bytes.length, checksum: sha1(bytes) },
+    });
+    expect(ticket.status).toBe(201);
+    expect(ticket.body.upload.url.startsWith(moto.endpoint)).toBe(true);
+    expect((await fetch(ticket.body.upload.url, { method: 'PUT', body: bytes })).status).toBe(200);
+
+    const asset = await waitFor(async () => {
+      const { body } = await api.call<{ status: string; exifInfo?: { make: string } }>('GET', `/assets/${ticket.body.id}`, { key: user.apiKey });
+      return body.status === 'ready' || body.status === 'failed' ? body : undefined;
+    }, 'the asset to be processed through SQS');
+    expect(asset).toMatchObject({ status: 'ready', exifInfo: { make: 'NIKON' } });
+
+    const redirect = await api.call('GET', `/assets/${ticket.body.id}/thumbnail?size=preview`, { key: user.apiKey });
+    expect(redirect.headers.get('location')!.startsWith(moto.endpoint)).toBe(true);
+    const preview = Buffer.from(await (await fetch(redirect.headers.get('location')!)).arrayBuffer());
+    expect((await sharp(preview).metadata()).format).toBe('jpeg');
+
+    const jobs = await api.call<Record<string, { jobCounts: { waiting: number; failed: number } }>>('GET', '/jobs', { key: user.apiKey });
+    expect(jobs.body.metadata!.jobCounts).toMatchObject({ waiting: 0, failed: 0 });
+  });
+});
