@@ -29,7 +29,11 @@ export async function createPorts(
   opts: { databaseUrl: string; publicUrl: string; logger: Logger; clock?: Clock },
 ): Promise<RuntimePorts> {
   const clock = opts.clock ?? systemClock;
-  const db = connectDatabase(opts.databaseUrl, { max: config.dbPoolMax, logger: opts.logger });
+  const db = connectDatabase(opts.databaseUrl, {
+    max: config.dbPoolMax,
+    logger: opts.logger,
+    iamAuthRegion: config.databaseIamAuth ? (config.aws.region ?? process.env.AWS_REGION ?? 'us-east-1') : undefined,
+  });
   const aws = awsClients({
     region: config.aws.region,
     s3Endpoint: config.aws.s3Endpoint,
@@ -38,7 +42,7 @@ export async function createPorts(
   });
   const store =
     config.store === 's3'
-      ? new S3ObjectStore(aws.s3, config.bucket)
+      ? new S3ObjectStore(aws.s3, { originals: config.bucket, derived: config.derivedBucket })
       : new FsObjectStore({
           root: path.join(config.dataDir, 'store'),
           baseUrl: `${opts.publicUrl}/_blob`,

@@ -34,6 +34,10 @@ export const ConfigSchema = z.object({
   SHOEBOX_THUMBNAIL_WORKERS: z.coerce.number().int().positive().default(4),
   /** Bucket name in object-created events; the S3 bucket on AWS. */
   SHOEBOX_BUCKET: z.string().default('shoebox'),
+  /** Derived files' bucket on S3; the originals' bucket when unset. */
+  SHOEBOX_DERIVED_BUCKET: z.string().optional(),
+  /** Connect to DATABASE_URL with an IAM token instead of a password (Aurora on AWS). */
+  DATABASE_IAM_AUTH: z.enum(['true', 'false']).default('false'),
   /** Where bytes, queues and idempotency records live: this machine, or AWS-compatible services. */
   SHOEBOX_STORE: z.enum(['local', 's3']).default('local'),
   SHOEBOX_QUEUE: z.enum(['postgres', 'sqs']).default('postgres'),
@@ -70,6 +74,8 @@ export interface Config {
   sweepIntervalSeconds: number;
   workers: { enabled: boolean; metadata: number; thumbnail: number };
   bucket: string;
+  derivedBucket: string;
+  databaseIamAuth: boolean;
   store: 'local' | 's3';
   queue: 'postgres' | 'sqs';
   kv: 'postgres' | 'dynamodb';
@@ -109,6 +115,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     sweepIntervalSeconds: e.SHOEBOX_SWEEP_INTERVAL,
     workers: { enabled: e.SHOEBOX_WORKERS === 'true', metadata: e.SHOEBOX_METADATA_WORKERS, thumbnail: e.SHOEBOX_THUMBNAIL_WORKERS },
     bucket: e.SHOEBOX_BUCKET,
+    derivedBucket: e.SHOEBOX_DERIVED_BUCKET ?? e.SHOEBOX_BUCKET,
+    databaseIamAuth: e.DATABASE_IAM_AUTH === 'true',
     store: e.SHOEBOX_STORE,
     queue: e.SHOEBOX_QUEUE,
     kv: e.SHOEBOX_KV,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../adapters/aws/aws-clients.js';
-import { createAwsResources } from './aws-resources.js';
+import { createAwsResources } from '../local/aws-resources.js';
 import { readMedia } from './media-samples.js';
 import { startMotoServer, type MotoServer } from './moto-server.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';

@@ -22,13 +22,24 @@ import { ObjectNotFound, readAll, type ByteRange, type CompletedPart, type Objec
  * notification to SQS, configured by the CDK app, not from this class.
  */
 export class S3ObjectStore implements ObjectStore {
+  private readonly originals: string;
+  private readonly derived: string;
+
+  /** Derived files (`derived/…`) may live in a bucket of their own, with cheaper rules. */
   constructor(
     private readonly s3: S3Client,
-    private readonly bucket: string,
-  ) {}
+    buckets: string | { originals: string; derived: string },
+  ) {
+    this.originals = typeof buckets === 'string' ? buckets : buckets.originals;
+    this.derived = typeof buckets === 'string' ? buckets : buckets.derived;
+  }
+
+  private bucketOf(key: string): string {
+    return key.startsWith('derived/') ? this.derived : this.originals;
+  }
 
   presignPut(key: string, opts: { expiresIn: number; contentLength?: number }): Promise<string> {
-    return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentLength: opts.contentLength }), {
+    return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucketOf(key), Key: key, ContentLength: opts.contentLength }), {
       expiresIn: opts.expiresIn,
     });
   }
@@ -37,7 +48,7 @@ export class S3ObjectStore implements ObjectStore {
     return getSignedUrl(
       this.s3,
       new GetObjectCommand({
-        Bucket: this.bucket,
+        Bucket: this.bucketOf(key),
         Key: key,
         ResponseContentType: opts.contentType,
         ResponseContentDisposition: opts.downloadName ? `attachment; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}` : undefined,
@@ -47,14 +58,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async createMultipart(key: string): Promise<string> {
-    const result = await this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }));
+    const result = await this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.bucketOf(key), Key: key }));
     return result.UploadId!;
   }
 
   presignPart(key: string, uploadId: string, partNumber: number, opts: { expiresIn: number; contentLength?: number }): Promise<string> {
     return getSignedUrl(
       this.s3,
-      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: opts.contentLength }),
+      new UploadPartCommand({ Bucket: this.bucketOf(key), Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: opts.contentLength }),
       { expiresIn: opts.expiresIn },
     );
   }
@@ -63,7 +74,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await this.s3.send(
         new CompleteMultipartUploadCommand({
-          Bucket: this.bucket,
+          Bucket: this.bucketOf(key),
           Key: key,
           UploadId: uploadId,
           MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
@@ -80,7 +91,7 @@ export class S3ObjectStore implements ObjectStore {
 
   async abortMultipart(key: string, uploadId: string): Promise<void> {
     try {
-      await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+      await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucketOf(key), Key: key, UploadId: uploadId }));
     } catch (error) {
       if (!isMissing(error)) throw error;
     }
@@ -88,7 +99,7 @@ export class S3ObjectStore implements ObjectStore {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const result = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const result = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucketOf(key), Key: key }));
       return { size: result.ContentLength ?? 0, etag: result.ETag ?? '', lastModified: result.LastModified ?? new Date(0) };
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -99,7 +110,7 @@ export class S3ObjectStore implements ObjectStore {
   async read(key: string, range?: ByteRange): Promise<Readable> {
     try {
       const result = await this.s3.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+        new GetObjectCommand({ Bucket: this.bucketOf(key), Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
       );
       return result.Body as Readable;
     } catch (error) {
@@ -111,14 +122,18 @@ export class S3ObjectStore implements ObjectStore {
   async write(key: string, body: Buffer | Readable, contentType: string): Promise<ObjectInfo> {
     // A stream of unknown length needs the multipart uploader; Shoebox writes derived files as buffers.
     const bytes = Buffer.isBuffer(body) ? body : await readAll(body);
-    const result = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }));
+    const result = await this.s3.send(new PutObjectCommand({ Bucket: this.bucketOf(key), Key: key, Body: bytes, ContentType: contentType }));
     return { size: bytes.length, etag: result.ETag ?? '', lastModified: new Date() };
   }
 
   async move(fromKey: string, toKey: string): Promise<void> {
     try {
       await this.s3.send(
-        new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}` }),
+        new CopyObjectCommand({
+          Bucket: this.bucketOf(toKey),
+          Key: toKey,
+          CopySource: `${this.bucketOf(fromKey)}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+        }),
       );
     } catch (error) {
       if (isMissing(error)) throw new ObjectNotFound(fromKey);
@@ -128,7 +143,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucketOf(key), Key: key }));
   }
 }
 

@@ -5,8 +5,9 @@ import type { awsClients } from '../adapters/aws/aws-clients.js';
 import { QueueNames } from '../core/ports/queue.js';
 
 /**
- * What the CDK app declares, made by hand on an emulator: the bucket (originals notify the
- * metadata queue), one queue + dead-letter queue per stage, the key-value table.
+ * The part of the CDK app that "own hardware" mode needs, made directly through the APIs
+ * (LocalStack Community, MinIO + ElasticMQ, moto): the bucket whose originals notify the
+ * metadata queue, one queue + dead-letter queue per stage, the key-value table.
  */
 export async function createAwsResources(
   clients: ReturnType<typeof awsClients>,

@@ -1,0 +1,17 @@
+import { App } from 'aws-cdk-lib';
+import { ShoeboxStack } from './shoebox-stack.js';
+
+// `npx cdk deploy` — context values (cdk.json, or -c name=value):
+//   shoebox:prefix            name prefix of queues and tables (default "shoebox-")
+//   shoebox:retainOriginals   keep the originals bucket when the stack is deleted (default true)
+//   shoebox:maxAcu            Aurora Serverless v2 ceiling in ACUs (default 4)
+//   shoebox:alarmEmail        e-mail told when a stage dead-letters a job (optional)
+const app = new App();
+const context = (name: string) => app.node.tryGetContext(`shoebox:${name}`) as string | undefined;
+new ShoeboxStack(app, context('stackName') ?? 'Shoebox', {
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  prefix: context('prefix') ?? 'shoebox-',
+  retainOriginals: String(context('retainOriginals') ?? 'true') !== 'false',
+  maxAcu: Number(context('maxAcu') ?? 4),
+  alarmEmail: context('alarmEmail'),
+});

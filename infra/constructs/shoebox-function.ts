@@ -1,0 +1,69 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import path from 'node:path';
+import type { PrivateNetwork } from './private-network.js';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ShoeboxFunctionProps {
+  /** Handler file, relative to the project root, e.g. 'functions/api/handler.ts'. */
+  entry: string;
+  handler?: string;
+  memorySize: number;
+  timeout: Duration;
+  environment: Record<string, string>;
+  /** In the VPC (to reach the database) or not (deploy-time functions using the Data API). */
+  network?: PrivateNetwork;
+  /** Packages with native binaries, installed for Lambda instead of bundled (sharp). */
+  nodeModules?: string[];
+  /** Extra files to copy beside the bundle: [from (project-relative), to (bundle-relative)]. */
+  copy?: Array<[string, string]>;
+}
+
+/**
+ * One Shoebox function: an ESM bundle of its handler (esbuild), Node 22, x86_64 — sharp's
+ * prebuilt binary is installed for the machine that bundles, and x86_64 Lambda matches the
+ * usual build machine — JSON logs kept a month.
+ */
+export class ShoeboxFunction extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ShoeboxFunctionProps) {
+    super(scope, id);
+    const copy = props.copy ?? [];
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: path.join(PROJECT_ROOT, props.entry),
+      handler: props.handler ?? 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.X86_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'shoebox', ...props.environment },
+      logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
+      loggingFormat: lambda.LoggingFormat.JSON,
+      vpc: props.network?.vpc,
+      vpcSubnets: props.network?.subnets,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        sourceMap: true,
+        // ESM bundles of CommonJS packages still call require().
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        mainFields: ['module', 'main'],
+        externalModules: [],
+        nodeModules: props.nodeModules,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            copy.map(([from, to]) => `cp -r "${path.join(inputDir, from)}" "${path.join(outputDir, to)}"`),
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,112 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ShoeboxStack } from './shoebox-stack.js';
+
+describe('the Shoebox stack', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    // No bundling: these tests read the template, not the code packages.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new ShoeboxStack(app, 'Test', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+      prefix: 'shoebox-',
+      retainOriginals: true,
+      maxAcu: 4,
+      alarmEmail: 'me@example.com',
+    });
+    template = Template.fromStack(stack);
+  }, 120_000);
+
+  it('keeps the buckets private, encrypted and TLS-only, and the originals versioned and retained', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 3);
+    template.allResourcesProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: Match.objectLike({}),
+    });
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        VersioningConfiguration: { Status: 'Enabled' },
+        CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['PUT', 'GET', 'HEAD'], ExposedHeaders: ['ETag'] })] },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } })]) },
+      }),
+    });
+    const policies = template.findResources('AWS::S3::BucketPolicy');
+    for (const policy of Object.values(policies)) {
+      expect(JSON.stringify(policy)).toContain('aws:SecureTransport');
+    }
+  });
+
+  it('announces new originals to the metadata queue', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          Match.objectLike({ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'originals/' }] } } }),
+        ],
+      },
+    });
+  });
+
+  it('gives every stage a queue, a dead-letter queue after 5 receives, a visibility of 6× the function timeout, and an alarm', () => {
+    for (const stage of ['metadata', 'thumbnail']) {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: `shoebox-${stage}`,
+        VisibilityTimeout: 720,
+        RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', { QueueName: `shoebox-${stage}-dlq` });
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, AlarmActions: [Match.anyValue()] });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  it('has no NAT gateway and no internet gateway; S3 and DynamoDB by free gateway endpoints, SQS by one interface endpoint', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 3);
+    const interfaces = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
+    expect(interfaces).toHaveLength(1);
+    // One zone only: each interface endpoint zone is billed by the hour.
+    expect(interfaces[0]!.Properties.SubnetIds).toHaveLength(1);
+    expect(JSON.stringify(interfaces[0]!.Properties.ServiceName)).toContain('sqs');
+  });
+
+  it('runs Aurora Serverless v2 PostgreSQL that pauses at 0 ACU, with IAM auth, the Data API and a generated secret', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4 },
+      EnableIAMDatabaseAuthentication: true,
+      EnableHttpEndpoint: true,
+      StorageEncrypted: true,
+    });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::CloudFormation::CustomResource', { AppUser: 'shoebox', MigrationsHash: Match.stringLikeRegexp('^[0-9a-f]{64}$') });
+  });
+
+  it('runs the functions on Node 22, configured for S3, SQS, DynamoDB and IAM database auth', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SHOEBOX_STORE: 's3' } } } });
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.VpcConfig).toBeDefined();
+      expect(fn.Properties.Environment.Variables).toMatchObject({ SHOEBOX_QUEUE: 'sqs', SHOEBOX_KV: 'dynamodb', DATABASE_IAM_AUTH: 'true' });
+    }
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  });
+
+  it('serves the site through CloudFront with Origin Access Control and routes /api/* to the HTTP API uncached', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        CacheBehaviors: Match.arrayWith([
+          Match.objectLike({ PathPattern: '/api/*', AllowedMethods: Match.arrayWith(['PUT', 'POST', 'DELETE']), CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad' }),
+        ]),
+      }),
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+  });
+});

@@ -1,0 +1,138 @@
+import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import type { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { APP_DB_USER, Database, DB_NAME } from './constructs/database.js';
+import { MediaBuckets } from './constructs/media-buckets.js';
+import { PipelineQueue } from './constructs/pipeline-queue.js';
+import { PrivateNetwork } from './constructs/private-network.js';
+import { PROJECT_ROOT, ShoeboxFunction } from './constructs/shoebox-function.js';
+import { WebDistribution } from './constructs/web-distribution.js';
+
+export interface ShoeboxStackProps extends StackProps {
+  /** Prefix of queue and table names (several Shoeboxes can share an account). */
+  prefix: string;
+  /** Keep originals when the stack is deleted. Default true. */
+  retainOriginals: boolean;
+  /** Aurora capacity units at most (1 ACU ≈ 2 GiB). */
+  maxAcu: number;
+  /** Who hears about dead letters. */
+  alarmEmail?: string;
+}
+
+const MAX_RECEIVES = 5;
+const STAGE_TIMEOUT = Duration.minutes(2);
+
+/** A complete, private Shoebox: storage, queues, functions, API, database, site. */
+export class ShoeboxStack extends Stack {
+  constructor(scope: Construct, id: string, props: ShoeboxStackProps) {
+    super(scope, id, props);
+
+    const network = new PrivateNetwork(this, 'Network');
+    const database = new Database(this, 'Database', { network, maxCapacity: props.maxAcu });
+    const buckets = new MediaBuckets(this, 'Media', { allowedOrigins: ['*'], retainOriginals: props.retainOriginals });
+    const kv = new dynamodb.Table(this, 'KeyValue', {
+      tableName: `${props.prefix}kv`,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const queues = {
+      metadata: new PipelineQueue(this, 'MetadataQueue', { queueName: 'metadata', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
+      thumbnail: new PipelineQueue(this, 'ThumbnailQueue', { queueName: 'thumbnail', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
+    };
+    // The bucket itself announces new originals: the pipeline's first message.
+    buckets.originals.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queues.metadata.queue), { prefix: 'originals/' });
+
+    const environment = {
+      SHOEBOX_STORE: 's3',
+      SHOEBOX_QUEUE: 'sqs',
+      SHOEBOX_KV: 'dynamodb',
+      SHOEBOX_BUCKET: buckets.originals.bucketName,
+      SHOEBOX_DERIVED_BUCKET: buckets.derived.bucketName,
+      SHOEBOX_QUEUE_PREFIX: props.prefix,
+      SHOEBOX_KV_TABLE: kv.tableName,
+      SHOEBOX_MAX_RECEIVES: String(MAX_RECEIVES),
+      SHOEBOX_VISIBILITY_TIMEOUT: String(STAGE_TIMEOUT.toSeconds()),
+      DATABASE_URL: database.appUrl,
+      DATABASE_IAM_AUTH: 'true',
+      SHOEBOX_DB_POOL_MAX: '2',
+    };
+
+    const migrations = new ShoeboxFunction(this, 'Migrate', {
+      entry: 'functions/migrate/handler.ts',
+      memorySize: 256,
+      timeout: Duration.minutes(5),
+      environment: {},
+      copy: [['core/db/migrations', 'migrations']],
+    });
+    database.cluster.grantDataApiAccess(migrations.fn);
+    const provider = new cr.Provider(this, 'MigrationsProvider', { onEventHandler: migrations.fn });
+    const migrated = new CustomResource(this, 'Migrations', {
+      serviceToken: provider.serviceToken,
+      properties: {
+        ResourceArn: database.cluster.clusterArn,
+        SecretArn: database.cluster.secret!.secretArn,
+        Database: DB_NAME,
+        AppUser: APP_DB_USER,
+        MigrationsHash: migrationsHash(),
+      },
+    });
+
+    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1024, timeout: Duration.seconds(29), environment, network, nodeModules: ['sharp'] });
+    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, network, nodeModules: ['sharp'] });
+    const thumbnail = new ShoeboxFunction(this, 'Thumbnail', { entry: 'functions/thumbnail/handler.ts', memorySize: 2048, timeout: STAGE_TIMEOUT, environment, network, nodeModules: ['sharp'] });
+    const sweeper = new ShoeboxFunction(this, 'Sweeper', { entry: 'functions/upload/handler.ts', handler: 'sweepHandler', memorySize: 512, timeout: Duration.minutes(5), environment, network, nodeModules: ['sharp'] });
+
+    for (const { fn } of [api, metadata, thumbnail, sweeper]) {
+      fn.node.addDependency(migrated);
+      database.allowFrom(fn);
+      buckets.originals.grantReadWrite(fn);
+      buckets.derived.grantReadWrite(fn);
+      kv.grantReadWriteData(fn);
+      for (const q of Object.values(queues)) {
+        q.queue.grantSendMessages(fn);
+        q.queue.grant(fn, 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteMessage');
+        q.deadLetters.grant(fn, 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteMessage');
+      }
+    }
+    // Partial batch failures: one bad photo fails alone, its batch-mates are deleted.
+    metadata.fn.addEventSource(new SqsEventSource(queues.metadata.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
+    thumbnail.fn.addEventSource(new SqsEventSource(queues.thumbnail.queue, { batchSize: 2, reportBatchItemFailures: true, maxConcurrency: 4 }));
+    new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.minutes(15)), targets: [new targets.LambdaFunction(sweeper.fn)] });
+
+    const httpApi = new apigwv2.HttpApi(this, 'HttpApi', { defaultIntegration: new HttpLambdaIntegration('Api', api.fn) });
+    const web = new WebDistribution(this, 'Web', { api: httpApi });
+
+    if (props.alarmEmail) {
+      const topic = new sns.Topic(this, 'Alarms');
+      topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+      for (const q of Object.values(queues)) q.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+    }
+
+    new CfnOutput(this, 'Url', { value: `https://${web.distribution.distributionDomainName}`, description: 'Shoebox (site and /api)' });
+    new CfnOutput(this, 'OriginalsBucket', { value: buckets.originals.bucketName });
+  }
+}
+
+/** Changes when any migration changes, so CloudFormation re-runs the migrations resource. */
+function migrationsHash(): string {
+  const dir = path.join(PROJECT_ROOT, 'core/db/migrations');
+  const hash = createHash('sha256');
+  for (const file of readdirSync(dir).sort()) hash.update(file).update(readFileSync(path.join(dir, file)));
+  return hash.digest('hex');
+}
