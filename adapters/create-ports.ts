@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type pg from 'pg';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { Config } from '../core/config.js';
 import { connectDatabase } from '../core/db/connect.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
+import type { Database } from '../core/ports/database.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Ports } from '../core/runtime/ports.js';
 import { awsClients } from './aws/aws-clients.js';
+import { dataApiDatabase } from './aws/data-api-database.js';
 import { DynamoDbKeyValueStore } from './aws/dynamodb-key-value-store.js';
 import { S3ObjectStore } from './aws/s3-object-store.js';
 import { SqsQueue } from './aws/sqs-queue.js';
@@ -15,9 +17,9 @@ import { FsObjectStore } from './local/fs-object-store.js';
 import { PostgresKeyValueStore } from './local/postgres-key-value-store.js';
 import { PostgresQueue } from './local/postgres-queue.js';
 
-/** Ports, with the pool itself so the runtime can close it. */
+/** Ports, and how to let go of their connections. */
 export interface RuntimePorts extends Ports {
-  db: pg.Pool;
+  close(): Promise<void>;
 }
 
 /**
@@ -26,14 +28,24 @@ export interface RuntimePorts extends Ports {
  */
 export async function createPorts(
   config: Config,
-  opts: { databaseUrl: string; publicUrl: string; logger: Logger; clock?: Clock },
+  opts: { databaseUrl?: string; publicUrl: string; logger: Logger; clock?: Clock },
 ): Promise<RuntimePorts> {
   const clock = opts.clock ?? systemClock;
-  const db = connectDatabase(opts.databaseUrl, {
-    max: config.dbPoolMax,
-    logger: opts.logger,
-    iamAuthRegion: config.databaseIamAuth ? (config.aws.region ?? process.env.AWS_REGION ?? 'us-east-1') : undefined,
-  });
+  let db: Database;
+  let closeDb: () => Promise<void>;
+  if (config.dataApi) {
+    db = dataApiDatabase({ client: new RDSDataClient({ region: config.aws.region }), ...config.dataApi });
+    closeDb = async () => undefined;
+  } else {
+    if (!opts.databaseUrl) throw new Error('No database: set DATABASE_URL, or DATABASE_DATA_API_ARN and DATABASE_SECRET_ARN');
+    const pool = connectDatabase(opts.databaseUrl, {
+      max: config.dbPoolMax,
+      logger: opts.logger,
+      iamAuthRegion: config.databaseIamAuth ? (config.aws.region ?? process.env.AWS_REGION ?? 'us-east-1') : undefined,
+    });
+    db = pool;
+    closeDb = () => pool.end();
+  }
   const aws = awsClients({
     region: config.aws.region,
     s3Endpoint: config.aws.s3Endpoint,
@@ -52,7 +64,7 @@ export async function createPorts(
         });
   const kv = config.kv === 'dynamodb' ? new DynamoDbKeyValueStore(aws.dynamo, config.kvTable) : new PostgresKeyValueStore(db);
   const queue = config.queue === 'sqs' ? new SqsQueue(aws.sqs, config.queuePrefix, kv) : new PostgresQueue(db, config.maxReceives);
-  return { config, db, store, queue, kv, clock, logger: opts.logger };
+  return { config, db, store, queue, kv, clock, logger: opts.logger, close: closeDb };
 }
 
 /** A signing key made once per data folder, so URLs stay valid across restarts. */

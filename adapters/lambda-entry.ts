@@ -11,7 +11,6 @@ let ports: Promise<Ports> | undefined;
 export function portsFromEnvironment(): Promise<Ports> {
   ports ??= (async () => {
     const config = readConfig();
-    if (!config.databaseUrl) throw new Error('DATABASE_URL must be set outside the local runtime');
     const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
     return createPorts(config, { databaseUrl: config.databaseUrl, publicUrl, logger: createLogger(config.logLevel) });
   })();

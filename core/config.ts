@@ -36,8 +36,12 @@ export const ConfigSchema = z.object({
   SHOEBOX_BUCKET: z.string().default('shoebox'),
   /** Derived files' bucket on S3; the originals' bucket when unset. */
   SHOEBOX_DERIVED_BUCKET: z.string().optional(),
-  /** Connect to DATABASE_URL with an IAM token instead of a password (Aurora on AWS). */
+  /** Connect to DATABASE_URL with an IAM token instead of a password (RDS/Aurora over the network). */
   DATABASE_IAM_AUTH: z.enum(['true', 'false']).default('false'),
+  /** Aurora through the RDS Data API (HTTPS, no VPC): the cluster ARN, its secret, the database. */
+  DATABASE_DATA_API_ARN: z.string().optional(),
+  DATABASE_SECRET_ARN: z.string().optional(),
+  DATABASE_NAME: z.string().default('shoebox'),
   /** Where bytes, queues and idempotency records live: this machine, or AWS-compatible services. */
   SHOEBOX_STORE: z.enum(['local', 's3']).default('local'),
   SHOEBOX_QUEUE: z.enum(['postgres', 'sqs']).default('postgres'),
@@ -76,6 +80,7 @@ export interface Config {
   bucket: string;
   derivedBucket: string;
   databaseIamAuth: boolean;
+  dataApi: { resourceArn: string; secretArn: string; database: string } | undefined;
   store: 'local' | 's3';
   queue: 'postgres' | 'sqs';
   kv: 'postgres' | 'dynamodb';
@@ -117,6 +122,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     bucket: e.SHOEBOX_BUCKET,
     derivedBucket: e.SHOEBOX_DERIVED_BUCKET ?? e.SHOEBOX_BUCKET,
     databaseIamAuth: e.DATABASE_IAM_AUTH === 'true',
+    dataApi:
+      e.DATABASE_DATA_API_ARN && e.DATABASE_SECRET_ARN
+        ? { resourceArn: e.DATABASE_DATA_API_ARN, secretArn: e.DATABASE_SECRET_ARN, database: e.DATABASE_NAME }
+        : undefined,
     store: e.SHOEBOX_STORE,
     queue: e.SHOEBOX_QUEUE,
     kv: e.SHOEBOX_KV,

@@ -63,36 +63,47 @@ describe('the Shoebox stack', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
 
-  it('has no NAT gateway and no internet gateway; S3 and DynamoDB by free gateway endpoints, SQS by one interface endpoint', () => {
+  it('has no NAT gateway, no internet gateway and no hourly endpoints; the database is private', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::InternetGateway', 0);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 3);
-    const interfaces = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
-    expect(interfaces).toHaveLength(1);
-    // One zone only: each interface endpoint zone is billed by the hour.
-    expect(interfaces[0]!.Properties.SubnetIds).toHaveLength(1);
-    expect(JSON.stringify(interfaces[0]!.Properties.ServiceName)).toContain('sqs');
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    template.allResourcesProperties('AWS::RDS::DBInstance', { PubliclyAccessible: false });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent(), GroupDescription: Match.stringLikeRegexp('database') });
   });
 
-  it('runs Aurora Serverless v2 PostgreSQL that pauses at 0 ACU, with IAM auth, the Data API and a generated secret', () => {
+  it('grants no action on every resource (no "*" on "*")', () => {
+    for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>) {
+        const actions = ([] as string[]).concat(statement.Action);
+        const resources = ([] as unknown[]).concat(statement.Resource);
+        const everything = resources.includes('*');
+        expect({ id, wildcardActionOnEverything: everything && actions.some((a) => a === '*' || a.endsWith(':*')) }).toEqual({
+          id,
+          wildcardActionOnEverything: false,
+        });
+      }
+    }
+  });
+
+  it('runs Aurora Serverless v2 PostgreSQL that pauses at 0 ACU, with the Data API and a generated secret', () => {
     template.hasResourceProperties('AWS::RDS::DBCluster', {
       Engine: 'aurora-postgresql',
       ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4 },
-      EnableIAMDatabaseAuthentication: true,
       EnableHttpEndpoint: true,
       StorageEncrypted: true,
     });
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    template.hasResourceProperties('AWS::CloudFormation::CustomResource', { AppUser: 'shoebox', MigrationsHash: Match.stringLikeRegexp('^[0-9a-f]{64}$') });
+    template.hasResourceProperties('AWS::CloudFormation::CustomResource', { MigrationsHash: Match.stringLikeRegexp('^[0-9a-f]{64}$') });
   });
 
-  it('runs the functions on Node 22, configured for S3, SQS, DynamoDB and IAM database auth', () => {
+  it('runs the functions on Node 22, outside any VPC, configured for S3, SQS, DynamoDB and the Data API', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SHOEBOX_STORE: 's3' } } } });
     expect(Object.keys(functions)).toHaveLength(4);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
-      expect(fn.Properties.VpcConfig).toBeDefined();
-      expect(fn.Properties.Environment.Variables).toMatchObject({ SHOEBOX_QUEUE: 'sqs', SHOEBOX_KV: 'dynamodb', DATABASE_IAM_AUTH: 'true' });
+      expect(fn.Properties.VpcConfig).toBeUndefined();
+      expect(fn.Properties.Environment.Variables).toMatchObject({ SHOEBOX_QUEUE: 'sqs', SHOEBOX_KV: 'dynamodb', DATABASE_NAME: 'shoebox' });
+      expect(fn.Properties.Environment.Variables.DATABASE_DATA_API_ARN).toBeDefined();
     }
     template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
   });

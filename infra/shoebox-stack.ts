@@ -15,7 +15,7 @@ import type { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { APP_DB_USER, Database, DB_NAME } from './constructs/database.js';
+import { Database, DB_NAME } from './constructs/database.js';
 import { MediaBuckets } from './constructs/media-buckets.js';
 import { PipelineQueue } from './constructs/pipeline-queue.js';
 import { PrivateNetwork } from './constructs/private-network.js';
@@ -68,9 +68,7 @@ export class ShoeboxStack extends Stack {
       SHOEBOX_KV_TABLE: kv.tableName,
       SHOEBOX_MAX_RECEIVES: String(MAX_RECEIVES),
       SHOEBOX_VISIBILITY_TIMEOUT: String(STAGE_TIMEOUT.toSeconds()),
-      DATABASE_URL: database.appUrl,
-      DATABASE_IAM_AUTH: 'true',
-      SHOEBOX_DB_POOL_MAX: '2',
+      ...database.environment,
     };
 
     const migrations = new ShoeboxFunction(this, 'Migrate', {
@@ -88,19 +86,18 @@ export class ShoeboxStack extends Stack {
         ResourceArn: database.cluster.clusterArn,
         SecretArn: database.cluster.secret!.secretArn,
         Database: DB_NAME,
-        AppUser: APP_DB_USER,
         MigrationsHash: migrationsHash(),
       },
     });
 
-    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1024, timeout: Duration.seconds(29), environment, network, nodeModules: ['sharp'] });
-    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, network, nodeModules: ['sharp'] });
-    const thumbnail = new ShoeboxFunction(this, 'Thumbnail', { entry: 'functions/thumbnail/handler.ts', memorySize: 2048, timeout: STAGE_TIMEOUT, environment, network, nodeModules: ['sharp'] });
-    const sweeper = new ShoeboxFunction(this, 'Sweeper', { entry: 'functions/upload/handler.ts', handler: 'sweepHandler', memorySize: 512, timeout: Duration.minutes(5), environment, network, nodeModules: ['sharp'] });
+    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1024, timeout: Duration.seconds(29), environment });
+    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp'] });
+    const thumbnail = new ShoeboxFunction(this, 'Thumbnail', { entry: 'functions/thumbnail/handler.ts', memorySize: 2048, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp'] });
+    const sweeper = new ShoeboxFunction(this, 'Sweeper', { entry: 'functions/upload/handler.ts', handler: 'sweepHandler', memorySize: 512, timeout: Duration.minutes(5), environment });
 
     for (const { fn } of [api, metadata, thumbnail, sweeper]) {
       fn.node.addDependency(migrated);
-      database.allowFrom(fn);
+      database.cluster.grantDataApiAccess(fn);
       buckets.originals.grantReadWrite(fn);
       buckets.derived.grantReadWrite(fn);
       kv.grantReadWriteData(fn);
@@ -113,7 +110,8 @@ export class ShoeboxStack extends Stack {
     // Partial batch failures: one bad photo fails alone, its batch-mates are deleted.
     metadata.fn.addEventSource(new SqsEventSource(queues.metadata.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
     thumbnail.fn.addEventSource(new SqsEventSource(queues.thumbnail.queue, { batchSize: 2, reportBatchItemFailures: true, maxConcurrency: 4 }));
-    new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.minutes(15)), targets: [new targets.LambdaFunction(sweeper.fn)] });
+    // Daily: every sweep wakes the paused database for a few minutes, and idle should cost nothing.
+    new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(sweeper.fn)] });
 
     const httpApi = new apigwv2.HttpApi(this, 'HttpApi', { defaultIntegration: new HttpLambdaIntegration('Api', api.fn) });
     const web = new WebDistribution(this, 'Web', { api: httpApi });

@@ -97,7 +97,7 @@ export async function startLocalRuntime(config: Config, logger: Logger): Promise
       clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(workers.map((w) => w.stop()));
-      await ports.db.end();
+      await ports.close();
       await embedded?.stop();
     },
   };

@@ -98,7 +98,7 @@ const API_KEY_COLUMNS = 'k.id, k.name, k.permissions, k.created_at AS "createdAt
 
 export async function insertApiKey(db: Queryable, userId: string, name: string, keyHash: Buffer, permissions: string[]): Promise<ApiKey> {
   const { rows } = await db.query<ApiKey>(
-    `INSERT INTO api_keys AS k (user_id, name, key_hash, permissions) VALUES ($1, $2, $3, $4) RETURNING ${API_KEY_COLUMNS}`,
+    `INSERT INTO api_keys AS k (user_id, name, key_hash, permissions) VALUES ($1, $2, $3, $4::text[]) RETURNING ${API_KEY_COLUMNS}`,
     [userId, name, keyHash, permissions],
   );
   return rows[0]!;

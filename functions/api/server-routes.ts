@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import sharp from 'sharp';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
 import { supportedExtensions } from '../../core/media/media-types.js';
@@ -38,7 +37,6 @@ export const serverRoutes = new Hono<ApiEnv>()
       versionUrl: 'https://github.com/immich-app/immich/releases',
       licensed: false,
       nodejs: process.version,
-      libvips: sharp.versions.vips,
       repository: 'shoebox',
       build: SHOEBOX_VERSION.shoebox,
     }),

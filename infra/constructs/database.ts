@@ -10,14 +10,12 @@ export interface DatabaseProps {
   maxCapacity?: number;
 }
 
-/** The app's login role: no password, IAM tokens only (created by the migrations). */
-export const APP_DB_USER = 'shoebox';
 export const DB_NAME = 'shoebox';
 
 /**
- * Aurora Serverless v2 PostgreSQL with pgvector, pausing at 0 ACU when idle. The admin
- * password is generated into Secrets Manager and used only by the migrations (through the
- * Data API, from outside the VPC); the app logs in as APP_DB_USER with IAM tokens.
+ * Aurora Serverless v2 PostgreSQL with pgvector, pausing at 0 ACU when idle, in isolated
+ * subnets and reachable only through the RDS Data API. Its credentials are generated into
+ * Secrets Manager; the Data API reads them there, so no function ever holds them.
  */
 export class Database extends Construct {
   readonly cluster: rds.DatabaseCluster;
@@ -28,7 +26,7 @@ export class Database extends Construct {
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.network.vpc,
       allowAllOutbound: false,
-      description: 'Shoebox database: reachable only from Shoebox functions',
+      description: 'Shoebox database: no inbound rules; the Data API reaches it from inside AWS',
     });
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
@@ -40,7 +38,6 @@ export class Database extends Construct {
       securityGroups: [this.securityGroup],
       credentials: rds.Credentials.fromGeneratedSecret('shoebox_admin'),
       defaultDatabaseName: DB_NAME,
-      iamAuthentication: true,
       enableDataApi: true,
       storageEncrypted: true,
       backup: { retention: Duration.days(7) },
@@ -48,19 +45,8 @@ export class Database extends Construct {
     });
   }
 
-  /** Lets a function in the VPC reach the database and log in as the app user. */
-  allowFrom(connectable: ec2.IConnectable & { role?: import('aws-cdk-lib/aws-iam').IRole }): void {
-    this.securityGroup.addIngressRule(
-      connectable.connections.securityGroups[0]!,
-      ec2.Port.tcp(this.cluster.clusterEndpoint.port),
-      'Shoebox function',
-    );
-    connectable.connections.allowTo(this.securityGroup, ec2.Port.tcp(this.cluster.clusterEndpoint.port));
-    if (connectable.role) this.cluster.grantConnect(connectable.role, APP_DB_USER);
-  }
-
-  /** postgres:// URL of the app user (no password: IAM tokens). */
-  get appUrl(): string {
-    return `postgres://${APP_DB_USER}@${this.cluster.clusterEndpoint.hostname}:${this.cluster.clusterEndpoint.port}/${DB_NAME}`;
+  /** What a function needs to use the database: the Data API and the cluster's secret. */
+  get environment(): Record<string, string> {
+    return { DATABASE_DATA_API_ARN: this.cluster.clusterArn, DATABASE_SECRET_ARN: this.cluster.secret!.secretArn, DATABASE_NAME: DB_NAME };
   }
 }

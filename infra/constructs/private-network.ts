@@ -2,10 +2,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 
 /**
- * A VPC with no NAT gateway and no internet route: a NAT costs more than the rest of a
- * home Shoebox together. Functions reach S3 and DynamoDB through free gateway endpoints,
- * SQS through one interface endpoint in one zone, and the database by IAM token (no
- * Secrets Manager call at run time). Nothing else leaves the VPC.
+ * Where the database lives: a VPC with isolated subnets only — no internet gateway, no NAT
+ * gateway (a NAT costs more than the rest of a home Shoebox together), no endpoints. The
+ * functions are not in it: they reach Aurora through the RDS Data API over HTTPS, and S3,
+ * SQS and DynamoDB directly, like any Lambda outside a VPC. Nothing here is billed by the hour.
  */
 export class PrivateNetwork extends Construct {
   readonly vpc: ec2.Vpc;
@@ -17,14 +17,6 @@ export class PrivateNetwork extends Construct {
       maxAzs: 2, // Aurora wants subnets in two zones
       natGateways: 0,
       subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-    });
-    this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [this.subnets] });
-    this.vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [this.subnets] });
-    // ~$7/month: the one fixed network cost. One zone is enough; the other reaches it across zones.
-    this.vpc.addInterfaceEndpoint('Sqs', {
-      service: ec2.InterfaceVpcEndpointAwsService.SQS,
-      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: [this.vpc.availabilityZones[0]!] },
-      privateDnsEnabled: true,
     });
   }
 }
