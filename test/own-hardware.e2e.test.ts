@@ -22,7 +22,7 @@ describe('the runtime on S3 + SQS + DynamoDB APIs', () => {
     moto = await startMotoServer();
     process.env.AWS_ACCESS_KEY_ID = 'test';
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
-    const names = { bucket: 'shoebox-originals', queuePrefix: 'shoebox-', kvTable: 'shoebox-kv', maxReceives: 5 };
+    const names = { bucket: 'shoebox-originals', queuePrefix: 'shoebox-', kvTable: 'shoebox-kv', maxReceives: 2 };
     await createAwsResources(awsClients({ endpoint: moto.endpoint, region: 'us-east-1' }), names);
     runtime = await startTestRuntime({
       SHOEBOX_STORE: 's3',
@@ -35,6 +35,8 @@ describe('the runtime on S3 + SQS + DynamoDB APIs', () => {
       S3_ENDPOINT: moto.endpoint,
       SQS_ENDPOINT: moto.endpoint,
       DYNAMODB_ENDPOINT: moto.endpoint,
+      SHOEBOX_PART_SIZE: String(5 * 1024 * 1024),
+      SHOEBOX_RETRY_BASE_SECONDS: '1',
     });
     api = apiClient(runtime.url);
     user = await api.signUpAdmin();
@@ -67,5 +69,48 @@ describe('the runtime on S3 + SQS + DynamoDB APIs', () => {
 
     const jobs = await api.call<Record<string, { jobCounts: { waiting: number; failed: number } }>>('GET', '/jobs', { key: user.apiKey });
     expect(jobs.body.metadata!.jobCounts).toMatchObject({ waiting: 0, failed: 0 });
+  });
+
+  it('assembles a multipart upload in the bucket from presigned part URLs', async () => {
+    const bytes = await sharp(await readMedia('exifr__canon-dslr.jpg')).png({ compressionLevel: 1 }).toBuffer();
+    const ticket = await api.call<{ id: string; upload: { type: string; parts: Array<{ partNumber: number; size: number; url: string }> } }>('POST', '/uploads', {
+      key: user.apiKey,
+      body: { fileName: 'big.png', size: bytes.length, checksum: sha1(bytes) },
+    });
+    expect(ticket.body.upload.type).toBe('multipart');
+    const parts = [];
+    let offset = 0;
+    for (const part of ticket.body.upload.parts) {
+      const response = await fetch(part.url, { method: 'PUT', body: bytes.subarray(offset, offset + part.size) });
+      expect(response.status).toBe(200);
+      parts.push({ partNumber: part.partNumber, etag: response.headers.get('etag')! });
+      offset += part.size;
+    }
+    expect((await api.call('POST', `/uploads/${ticket.body.id}/complete`, { key: user.apiKey, body: { parts } })).status).toBe(200);
+    const asset = await waitFor(async () => {
+      const { body } = await api.call<{ status: string; width: number }>('GET', `/assets/${ticket.body.id}`, { key: user.apiKey });
+      return body.status === 'ready' || body.status === 'failed' ? body : undefined;
+    }, 'the multipart upload to be processed');
+    expect(asset).toMatchObject({ status: 'ready', width: 5184 });
+    const original = await api.call('GET', `/assets/${ticket.body.id}/original`, { key: user.apiKey });
+    expect(sha1(Buffer.from(await (await fetch(original.headers.get('location')!)).arrayBuffer()))).toBe(sha1(bytes));
+  });
+
+  it('sends a poison message to the dead-letter queue with its reason, while good uploads go through', async () => {
+    await runtime.ports.queue.send('metadata', ['{"Records":[{"not":"an S3 event"}]}']);
+    const bytes = await readMedia('test-assets__wood_anemones.jpg');
+    const ticket = await api.call<{ id: string; upload: { url: string } }>('POST', '/uploads', {
+      key: user.apiKey,
+      body: { fileName: 'anemones.jpg', size: bytes.length, checksum: sha1(bytes) },
+    });
+    await fetch(ticket.body.upload.url, { method: 'PUT', body: bytes });
+    const dead = await waitFor(async () => {
+      const { body } = await api.call<Array<{ body: string; reason: string | null }>>('GET', '/jobs/metadata/dead-letters', { key: user.apiKey });
+      return body.length > 0 ? body : undefined;
+    }, 'the poison message to be dead-lettered', 60_000);
+    expect(dead[0]!.body).toBe('{"Records":[{"not":"an S3 event"}]}');
+    expect(dead[0]!.reason).toMatch(/invalid|expected/i);
+    const good = await api.call<{ status: string }>('GET', `/assets/${ticket.body.id}`, { key: user.apiKey });
+    expect(good.body.status).toBe('ready');
   });
 });
