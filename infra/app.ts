@@ -1,4 +1,5 @@
-import { App } from 'aws-cdk-lib';
+import { App, Aspects } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ShoeboxStack } from './shoebox-stack.js';
 
 // `npx cdk deploy` — context values (cdk.json, or -c name=value):
@@ -7,6 +8,8 @@ import { ShoeboxStack } from './shoebox-stack.js';
 //   shoebox:maxAcu            Aurora Serverless v2 ceiling in ACUs (default 4)
 //   shoebox:alarmEmail        e-mail told when a stage dead-letters a job (optional)
 const app = new App();
+// Every synth is checked against AWS Solutions rules; accepted findings carry their reason.
+Aspects.of(app).add(new AwsSolutionsChecks());
 const context = (name: string) => app.node.tryGetContext(`shoebox:${name}`) as string | undefined;
 new ShoeboxStack(app, context('stackName') ?? 'Shoebox', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

@@ -1,15 +1,18 @@
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ShoeboxStack } from './shoebox-stack.js';
 
 describe('the Shoebox stack', () => {
   let template: Template;
+  let stack: ShoeboxStack;
 
   beforeAll(() => {
     // No bundling: these tests read the template, not the code packages.
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new ShoeboxStack(app, 'Test', {
+    Aspects.of(app).add(new AwsSolutionsChecks());
+    stack = new ShoeboxStack(app, 'Test', {
       env: { account: '123456789012', region: 'eu-west-1' },
       prefix: 'shoebox-',
       retainOriginals: true,
@@ -18,6 +21,17 @@ describe('the Shoebox stack', () => {
     });
     template = Template.fromStack(stack);
   }, 120_000);
+
+  it('passes the cdk-nag AwsSolutions checks, apart from findings suppressed with a reason', () => {
+    const findings = Annotations.fromStack(stack)
+      .findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))
+      .map((finding) => `${finding.id}: ${String(finding.entry.data).split(':')[0]}`);
+    expect(findings).toEqual([]);
+  });
+
+  it('refuses to delete the database by accident', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: true });
+  });
 
   it('keeps the buckets private, encrypted and TLS-only, and the originals versioned and retained', () => {
     template.resourceCountIs('AWS::S3::Bucket', 3);

@@ -4,6 +4,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -21,6 +22,7 @@ import { PipelineQueue } from './constructs/pipeline-queue.js';
 import { PrivateNetwork } from './constructs/private-network.js';
 import { PROJECT_ROOT, ShoeboxFunction } from './constructs/shoebox-function.js';
 import { WebDistribution } from './constructs/web-distribution.js';
+import { suppressAcceptedFindings } from './nag-suppressions.js';
 
 export interface ShoeboxStackProps extends StackProps {
   /** Prefix of queue and table names (several Shoeboxes can share an account). */
@@ -42,7 +44,7 @@ export class ShoeboxStack extends Stack {
     super(scope, id, props);
 
     const network = new PrivateNetwork(this, 'Network');
-    const database = new Database(this, 'Database', { network, maxCapacity: props.maxAcu });
+    const database = new Database(this, 'Database', { network, maxCapacity: props.maxAcu, deletionProtection: props.retainOriginals });
     const buckets = new MediaBuckets(this, 'Media', { allowedOrigins: ['*'], retainOriginals: props.retainOriginals });
     const kv = new dynamodb.Table(this, 'KeyValue', {
       tableName: `${props.prefix}kv`,
@@ -114,13 +116,20 @@ export class ShoeboxStack extends Stack {
     new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(sweeper.fn)] });
 
     const httpApi = new apigwv2.HttpApi(this, 'HttpApi', { defaultIntegration: new HttpLambdaIntegration('Api', api.fn) });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    (httpApi.defaultStage!.node.defaultChild as apigwv2.CfnStage).accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod', path: '$context.path', status: '$context.status', latencyMs: '$context.responseLatency' }),
+    };
     const web = new WebDistribution(this, 'Web', { api: httpApi });
 
     if (props.alarmEmail) {
-      const topic = new sns.Topic(this, 'Alarms');
+      const topic = new sns.Topic(this, 'Alarms', { enforceSSL: true });
       topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
       for (const q of Object.values(queues)) q.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
     }
+
+    suppressAcceptedFindings(this);
 
     new CfnOutput(this, 'Url', { value: `https://${web.distribution.distributionDomainName}`, description: 'Shoebox (site and /api)' });
     new CfnOutput(this, 'OriginalsBucket', { value: buckets.originals.bucketName });

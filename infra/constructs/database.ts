@@ -8,6 +8,8 @@ export interface DatabaseProps {
   network: PrivateNetwork;
   /** Aurora capacity units when busy; idle it pauses at 0. */
   maxCapacity?: number;
+  /** Refuse to delete the cluster (default true): it holds every album, face and edit. */
+  deletionProtection?: boolean;
 }
 
 export const DB_NAME = 'shoebox';
@@ -42,6 +44,7 @@ export class Database extends Construct {
       storageEncrypted: true,
       backup: { retention: Duration.days(7) },
       removalPolicy: RemovalPolicy.SNAPSHOT,
+      deletionProtection: props.deletionProtection ?? true,
     });
   }
 
