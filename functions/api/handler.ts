@@ -1,13 +1,11 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
-import { portsFromEnvironment } from '../../adapters/lambda-entry.js';
+import { lambdaEntry } from '../../adapters/lambda-entry.js';
 import { createApi } from './app.js';
 
-let app: ReturnType<typeof handle> | undefined;
-
-// API Gateway v2 → the same Hono app the local server runs.
-export const handler = async (event: APIGatewayProxyEventV2, context: Context) => {
-  app ??= handle(createApi(await portsFromEnvironment()));
+// API Gateway v2 → the same Hono app the local server runs; the request id correlates the logs.
+export const handler = lambdaEntry<APIGatewayProxyEventV2, APIGatewayProxyResultV2>((ports) => {
+  const app = handle(createApi(ports));
   // Hono types its own copy of the event shape; the runtime object is the same.
-  return app(event as unknown as Parameters<typeof app>[0], context);
-};
+  return (event, context) => app(event as unknown as Parameters<typeof app>[0], context) as Promise<APIGatewayProxyResultV2>;
+}, 'requestContext.requestId');
