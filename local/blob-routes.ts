@@ -28,6 +28,10 @@ export function blobRoutes(store: FsObjectStore): Hono {
     } catch (error) {
       if (error instanceof ObjectNotFound) return failure(404, 'No such object');
       if (isShoeboxError(error)) return failure(400, error.message);
+      // The client went away mid-body (Ctrl-C, a dropped connection): nothing was stored.
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as Error).message === 'aborted') {
+        return failure(400, 'The upload was interrupted before all bytes arrived');
+      }
       throw error;
     }
   });
