@@ -211,6 +211,15 @@ describe('bad input gets a clear error and leaves nothing half-made', () => {
     expect(check.body.results[0]!.action).toBe('accept');
   });
 
+  it('stops guessing passwords after ten wrong ones, even with the right one', async () => {
+    const login = (password: string) => api.call<{ message: string }>('POST', '/auth/login', { body: { email: 'Bob@example.com', password } });
+    for (let i = 0; i < 10; i++) expect((await login(`guess-${i}`)).status).toBe(401);
+    const refused = await login('another good password');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.body.message).toMatch(/Too many wrong passwords/);
+  });
+
   it('answers malformed, unauthenticated and out-of-range requests with 4xx', async () => {
     const cases: Array<[string, string, Record<string, unknown>, number]> = [
       ['POST', '/uploads', { key: alice.apiKey, body: { fileName: 'a.exe', size: 10, checksum: 'a'.repeat(40) } }, 415],
