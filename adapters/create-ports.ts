@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { Config } from '../core/config.js';
 import { connectDatabase } from '../core/db/connect.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Database } from '../core/ports/database.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Ports } from '../core/runtime/ports.js';
-import { awsClients } from './aws/aws-clients.js';
-import { dataApiDatabase } from './aws/data-api-database.js';
-import { DynamoDbKeyValueStore } from './aws/dynamodb-key-value-store.js';
-import { S3ObjectStore } from './aws/s3-object-store.js';
-import { SqsQueue } from './aws/sqs-queue.js';
 import { FsObjectStore } from './local/fs-object-store.js';
 import { PostgresKeyValueStore } from './local/postgres-key-value-store.js';
 import { PostgresQueue } from './local/postgres-queue.js';
@@ -33,8 +27,12 @@ export async function createPorts(
   const clock = opts.clock ?? systemClock;
   let db: Database;
   let closeDb: () => Promise<void>;
+  // The AWS SDK is loaded only when an AWS-compatible service is configured: the embedded
+  // runtime starts faster and smaller without it.
+  const usesAws = config.dataApi || config.store === 's3' || config.queue === 'sqs' || config.kv === 'dynamodb';
+  const aws = usesAws ? await import('./aws/index.js') : undefined;
   if (config.dataApi) {
-    db = dataApiDatabase({ client: new RDSDataClient({ region: config.aws.region }), ...config.dataApi });
+    db = aws!.dataApiDatabase({ client: new aws!.RDSDataClient({ region: config.aws.region }), ...config.dataApi });
     closeDb = async () => undefined;
   } else {
     if (!opts.databaseUrl) throw new Error('No database: set DATABASE_URL, or DATABASE_DATA_API_ARN and DATABASE_SECRET_ARN');
@@ -46,7 +44,7 @@ export async function createPorts(
     db = pool;
     closeDb = () => pool.end();
   }
-  const aws = awsClients({
+  const clients = aws?.awsClients({
     region: config.aws.region,
     s3Endpoint: config.aws.s3Endpoint,
     sqsEndpoint: config.aws.sqsEndpoint,
@@ -54,7 +52,7 @@ export async function createPorts(
   });
   const store =
     config.store === 's3'
-      ? new S3ObjectStore(aws.s3, { originals: config.bucket, derived: config.derivedBucket })
+      ? new aws!.S3ObjectStore(clients!.s3, { originals: config.bucket, derived: config.derivedBucket })
       : new FsObjectStore({
           root: path.join(config.dataDir, 'store'),
           baseUrl: `${opts.publicUrl}/_blob`,
@@ -62,8 +60,8 @@ export async function createPorts(
           clock,
           notifyPrefixes: ['originals/'],
         });
-  const kv = config.kv === 'dynamodb' ? new DynamoDbKeyValueStore(aws.dynamo, config.kvTable) : new PostgresKeyValueStore(db);
-  const queue = config.queue === 'sqs' ? new SqsQueue(aws.sqs, config.queuePrefix, kv) : new PostgresQueue(db, config.maxReceives);
+  const kv = config.kv === 'dynamodb' ? new aws!.DynamoDbKeyValueStore(clients!.dynamo, config.kvTable) : new PostgresKeyValueStore(db);
+  const queue = config.queue === 'sqs' ? new aws!.SqsQueue(clients!.sqs, config.queuePrefix, kv) : new PostgresQueue(db, config.maxReceives);
   return { config, db, store, queue, kv, clock, logger: opts.logger, close: closeDb };
 }
 

@@ -51,11 +51,21 @@ export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
       wakers.add(done);
     });
 
-  async function loop(): Promise<void> {
+  // One receiver fills up to `concurrency` slots: one receive statement fetches as many
+  // messages as there are free slots, and each message is handled on its own.
+  let inFlight = 0;
+  const running = new Set<Promise<void>>();
+
+  async function receiveLoop(): Promise<void> {
     while (!stopping) {
+      const free = opts.concurrency - inFlight;
+      if (free === 0) {
+        await sleep(opts.idlePollMs ?? 2000);
+        continue;
+      }
       let messages: QueueMessage[];
       try {
-        messages = await opts.queue.receive(opts.name, { maxMessages: 1, visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds });
+        messages = await opts.queue.receive(opts.name, { maxMessages: free, visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds });
       } catch (error) {
         if (stopping) return;
         opts.logger.error('queue receive failed', { queue: opts.name, error: (error as Error).message });
@@ -66,7 +76,18 @@ export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
         await sleep(opts.idlePollMs ?? 2000);
         continue;
       }
-      await deliver(messages);
+      for (const message of messages) {
+        inFlight++;
+        const delivery: Promise<void> = deliver([message])
+          // The message stays in the queue and comes back after its visibility timeout.
+          .catch((error: Error) => opts.logger.error('queue delivery failed', { queue: opts.name, messageId: message.id, error: error.message }))
+          .finally(() => {
+            inFlight--;
+            running.delete(delivery);
+            wakeAll();
+          });
+        running.add(delivery);
+      }
     }
   }
 
@@ -90,13 +111,14 @@ export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
     }
   }
 
-  const loops = Array.from({ length: opts.concurrency }, () => loop());
+  const receiver = receiveLoop();
   return {
     async stop() {
       stopping = true;
       opts.wake?.off(opts.name, wake);
       wakeAll();
-      await Promise.all(loops);
+      await receiver;
+      await Promise.all(running);
     },
   };
 }

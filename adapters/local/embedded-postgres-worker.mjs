@@ -1,5 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -12,24 +11,22 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * Runs in a worker thread: PGlite executes queries synchronously, so on the main thread
  * every query would stall HTTP and the pipeline. Here it gets a core of its own.
  */
-/** @type {{ dataDir: string; sharedBuffers: string }} */
-const { dataDir, sharedBuffers } = workerData;
+/** @type {{ dataDir: string; sharedBuffers: string; initOnly?: boolean }} */
+const { dataDir, sharedBuffers, initOnly } = workerData;
 
-const fresh = !(await stat(path.join(dataDir, 'PG_VERSION')).catch(() => undefined));
 await mkdir(dataDir, { recursive: true });
-const open = () =>
-  PGlite.create({
-    dataDir,
-    extensions: { vector },
-    // PGlite's default buffers cost ~300 MB of RSS; a home library is served well by less.
-    postgresqlconf: `shared_buffers=${sharedBuffers}`,
-  });
-let db = await open();
-if (fresh) {
-  // Creating the cluster (initdb) leaves ~300 MB of WASM memory behind in that instance;
-  // reopening the new cluster starts clean.
+const db = await PGlite.create({
+  dataDir,
+  extensions: { vector },
+  // PGlite's default buffers cost ~300 MB of RSS; a home library is served well by less.
+  postgresqlconf: `shared_buffers=${sharedBuffers}`,
+});
+if (initOnly) {
+  // Creating a cluster (initdb) leaves ~300 MB behind in this thread; the caller ends
+  // the thread and serves from a fresh one.
   await db.close();
-  db = await open();
+  parentPort.postMessage({ type: 'initialised' });
+  process.exit(0);
 }
 const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
 await server.start();

@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { Signer } from '@aws-sdk/rds-signer';
 import type { Logger } from '../ports/logger.js';
 
 const INT8 = 20;
@@ -34,6 +33,9 @@ export function connectDatabase(url: string, opts: { max: number; logger: Logger
 
 function iamToken(url: string, region: string): () => Promise<string> {
   const { hostname, port, username } = new URL(url);
-  const signer = new Signer({ hostname, port: Number(port || 5432), username: decodeURIComponent(username), region });
-  return () => signer.getAuthToken();
+  // Loaded on first use: only a database on RDS needs the AWS SDK.
+  const signer = import('@aws-sdk/rds-signer').then(
+    ({ Signer }) => new Signer({ hostname, port: Number(port || 5432), username: decodeURIComponent(username), region }),
+  );
+  return async () => (await signer).getAuthToken();
 }
