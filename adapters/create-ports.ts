@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { Config } from '../core/config.js';
 import { connectDatabase } from '../core/db/connect.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
@@ -22,7 +23,7 @@ export interface RuntimePorts extends Ports {
  */
 export async function createPorts(
   config: Config,
-  opts: { databaseUrl?: string; publicUrl: string; logger: Logger; clock?: Clock },
+  opts: { databaseUrl?: string; publicUrl: string; logger: Logger; clock?: Clock; rdsData?: RDSDataClient },
 ): Promise<RuntimePorts> {
   const clock = opts.clock ?? systemClock;
   let db: Database;
@@ -32,7 +33,7 @@ export async function createPorts(
   const usesAws = config.dataApi || config.store === 's3' || config.queue === 'sqs' || config.kv === 'dynamodb';
   const aws = usesAws ? await import('./aws/index.js') : undefined;
   if (config.dataApi) {
-    db = aws!.dataApiDatabase({ client: new aws!.RDSDataClient({ region: config.aws.region }), ...config.dataApi });
+    db = aws!.dataApiDatabase({ client: opts.rdsData ?? new aws!.RDSDataClient({ region: config.aws.region }), ...config.dataApi });
     closeDb = async () => undefined;
   } else {
     if (!opts.databaseUrl) throw new Error('No database: set DATABASE_URL, or DATABASE_DATA_API_ARN and DATABASE_SECRET_ARN');

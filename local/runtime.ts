@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { Hono } from 'hono';
 import { createPorts, type RuntimePorts } from '../adapters/create-ports.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../adapters/local/embedded-postgres.js';
@@ -37,11 +38,11 @@ export interface LocalRuntime {
  * Shoebox on one machine: the database (embedded PGlite unless DATABASE_URL), the API and
  * signed blob URLs on one HTTP port, and worker loops feeding the Lambda-shaped handlers.
  */
-export async function startLocalRuntime(config: Config, logger: Logger): Promise<LocalRuntime> {
+export async function startLocalRuntime(config: Config, logger: Logger, clients: { rdsData?: RDSDataClient } = {}): Promise<LocalRuntime> {
   await mkdir(config.dataDir, { recursive: true });
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
+  if (!databaseUrl && !config.dataApi) {
     embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'db'), sharedBuffers: config.pgliteSharedBuffers });
     databaseUrl = embedded.url;
   }
@@ -54,7 +55,7 @@ export async function startLocalRuntime(config: Config, logger: Logger): Promise
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
 
-  const ports = await createPorts(config, { databaseUrl, publicUrl: config.publicUrl ?? url, logger });
+  const ports = await createPorts(config, { databaseUrl, publicUrl: config.publicUrl ?? url, logger, rdsData: clients.rdsData });
   const applied = await migrate(ports.db);
   if (applied.length) logger.info('migrations applied', { applied });
 

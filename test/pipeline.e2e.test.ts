@@ -13,7 +13,15 @@ type Ticket = {
   status: string;
   upload?: { type: 'single'; url: string } | { type: 'multipart'; parts: Array<{ partNumber: number; url: string; size: number }> };
 };
-type AssetBody = { status: string; failedReason: string | null; exifInfo?: Record<string, unknown>; width: number; height: number; thumbhash: string | null };
+type AssetBody = {
+  status: string;
+  failedReason: string | null;
+  exifInfo?: Record<string, unknown>;
+  width: number;
+  height: number;
+  thumbhash: string | null;
+  localDateTime: string;
+};
 
 describe('the embedded pipeline, end to end over HTTP', () => {
   let runtime: TestRuntime;
@@ -54,6 +62,8 @@ describe('the embedded pipeline, end to end over HTTP', () => {
     expect(asset.exifInfo?.latitude).toBeCloseTo(40.447, 3);
     // Local 20:12:23 in Madrid (GPS says 18:12:23 UTC).
     expect(asset.exifInfo?.dateTimeOriginal).toBe('2015-04-10T18:12:23.550Z');
+    // The wall clock in Madrid, with milliseconds as Immich writes them (Postgres prints '.55').
+    expect(asset.localDateTime).toBe('2015-04-10T20:12:23.550Z');
 
     for (const [size, format, shorter] of [['thumbnail', 'webp', 250], ['preview', 'jpeg', 1440]] as const) {
       const redirect = await api.call('GET', `/assets/${created.body.id}/thumbnail?size=${size}`, { key: admin.apiKey });

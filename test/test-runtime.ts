@@ -12,7 +12,11 @@ export interface TestRuntime extends LocalRuntime {
 }
 
 /** The real local runtime on a free port with a fresh data folder. */
-export async function startTestRuntime(env: Record<string, string> = {}, dataDir?: string): Promise<TestRuntime> {
+export async function startTestRuntime(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  clients: Parameters<typeof startLocalRuntime>[2] = {},
+): Promise<TestRuntime> {
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'shoebox-test-')));
   const config = readConfig({
     SHOEBOX_PORT: '0',
@@ -22,7 +26,7 @@ export async function startTestRuntime(env: Record<string, string> = {}, dataDir
     SHOEBOX_RETRY_BASE_SECONDS: '1',
     ...env,
   });
-  const runtime = await startLocalRuntime(config, createLogger(config.logLevel));
+  const runtime = await startLocalRuntime(config, createLogger(config.logLevel), clients);
   return {
     ...runtime,
     dataDir: dir,

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-rds-data';
 import type { Database } from '../../core/ports/database.js';
 import { splitStatements } from '../../core/db/split-statements.js';
+import { wallClockText } from '../../core/db/wall-clock.js';
 
 export interface DataApiTarget {
   client: RDSDataClient;
@@ -149,7 +150,7 @@ function decodeField(field: Field, type: string): unknown {
   }
   const text = field.stringValue ?? '';
   if (type === 'timestamptz') return new Date(`${text.replace(' ', 'T')}Z`);
-  if (type === 'timestamp') return text.replace(' ', 'T');
+  if (type === 'timestamp') return wallClockText(text);
   if (type === 'json' || type === 'jsonb') return JSON.parse(text);
   if (type === 'int8' || type === 'numeric') return Number(text);
   return text;

@@ -12,7 +12,7 @@ export class PostgresKeyValueStore implements KeyValueStore {
 
   async putIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
     const result = await this.db.query(
-      `INSERT INTO kv_store (key, value, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
+      `INSERT INTO kv_store (key, value, expires_at) VALUES ($1, $2::jsonb, now() + make_interval(secs => $3))
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
        WHERE kv_store.expires_at <= now()`,
       [key, JSON.stringify(value), ttlSeconds],
@@ -22,7 +22,7 @@ export class PostgresKeyValueStore implements KeyValueStore {
 
   async put(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     await this.db.query(
-      `INSERT INTO kv_store (key, value, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
+      `INSERT INTO kv_store (key, value, expires_at) VALUES ($1, $2::jsonb, now() + make_interval(secs => $3))
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
       [key, JSON.stringify(value), ttlSeconds],
     );

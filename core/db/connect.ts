@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../ports/logger.js';
+import { wallClockText } from './wall-clock.js';
 
 const INT8 = 20;
 const TIMESTAMP = 1114;
@@ -21,7 +22,7 @@ export function connectDatabase(url: string, opts: { max: number; logger: Logger
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8) return (value: string) => Number(value);
-        if (oid === TIMESTAMP) return (value: string) => value.replace(' ', 'T');
+        if (oid === TIMESTAMP) return wallClockText;
         return pg.types.getTypeParser(oid, format);
       }) as typeof pg.types.getTypeParser,
     },

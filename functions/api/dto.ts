@@ -85,7 +85,7 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     thumbhash: asset.thumbhash?.toString('base64') ?? null,
     fileCreatedAt: asset.takenAt.toISOString(),
     fileModifiedAt: asset.fileModifiedAt.toISOString(),
-    localDateTime: `${asset.localDateTime.slice(0, 23)}Z`,
+    localDateTime: `${asset.localDateTime}Z`,
     createdAt: asset.createdAt.toISOString(),
     updatedAt: asset.updatedAt.toISOString(),
     isFavorite: asset.isFavorite,
