@@ -1,5 +1,7 @@
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +16,7 @@ export interface EmbeddedPostgres {
 
 const workerFile = fileURLToPath(new URL('./embedded-postgres-worker.mjs', import.meta.url));
 
-function startWorker(data: { dataDir: string; sharedBuffers: string; initOnly?: boolean }): Worker {
+function startWorker(data: { dataDir: string; sharedBuffers: string; initOnly?: boolean; socketDir?: string }): Worker {
   return new Worker(workerFile, { workerData: data, execArgv: [] });
 }
 
@@ -38,16 +40,20 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; sharedBuffe
     await firstMessage(initialiser);
     await exited;
   }
-  const worker = startWorker(opts);
+  const socketDir = process.platform === 'win32' ? undefined : await mkdtemp(path.join(os.tmpdir(), 'shoebox-pg-'));
+  const worker = startWorker({ ...opts, socketDir });
   const message = await firstMessage(worker);
   if (message.type !== 'listening') throw new Error(`embedded Postgres did not start: ${JSON.stringify(message)}`);
   return {
-    url: `postgres://postgres@${message.address}/postgres?sslmode=disable`,
+    url: socketDir
+      ? `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}&sslmode=disable`
+      : `postgres://postgres@${message.address}/postgres?sslmode=disable`,
     busyMs: () => worker.performance.eventLoopUtilization().active,
     async stop() {
       worker.postMessage({ type: 'stop' });
       await Promise.race([once(worker, 'message'), once(worker, 'exit')]);
       await worker.terminate();
+      if (socketDir) await rm(socketDir, { recursive: true, force: true });
     },
   };
 }
