@@ -1,6 +1,7 @@
 import { open, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { forEachConcurrently } from './for-each-concurrently.js';
 import { sha1File } from './hash-file.js';
 import { formatBytes, Progress } from './progress.js';
 import { scanMedia, type MediaFile } from './scan-media.js';
@@ -44,7 +45,7 @@ export async function uploadPaths(client: ServerClient, journal: UploadJournal, 
     return !known;
   });
   const hashed = new Map<string, string>();
-  await inParallel(fresh, opts.concurrency, async (file) => {
+  await forEachConcurrently(fresh, opts.concurrency, async (file) => {
     try {
       hashed.set(file.path, await sha1File(file.path));
     } catch (error) {
@@ -57,8 +58,9 @@ export async function uploadPaths(client: ServerClient, journal: UploadJournal, 
   for (let start = 0; start < candidates.length; start += CHECK_BATCH) {
     const batch = candidates.slice(start, start + CHECK_BATCH);
     const { results } = await client.bulkUploadCheck(batch.map((file) => ({ id: file.path, checksum: hashed.get(file.path)! })));
+    const byPath = new Map(batch.map((file) => [file.path, file]));
     for (const result of results) {
-      const file = batch.find((f) => f.path === result.id)!;
+      const file = byPath.get(result.id)!;
       const sha1 = hashed.get(file.path)!;
       if (result.action === 'accept') {
         toSend.push({ file, sha1 });
@@ -76,7 +78,7 @@ export async function uploadPaths(client: ServerClient, journal: UploadJournal, 
   }
 
   const progress = new Progress(toSend.length, toSend.reduce((sum, f) => sum + f.file.size, 0), opts.progress);
-  await inParallel(toSend, opts.concurrency, async ({ file, sha1 }) => {
+  await forEachConcurrently(toSend, opts.concurrency, async ({ file, sha1 }) => {
     try {
       const result = await uploadFile(client, journal, file, sha1, progress, summary);
       if (result === 'duplicate') summary.duplicates++;
@@ -197,15 +199,6 @@ async function deleteConfirmed(client: ServerClient, journal: UploadJournal, fil
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-}
-
-async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-      while (next < items.length) await task(items[next++]!);
-    }),
-  );
 }
 
 export function printSummary(summary: UploadSummary, dryRun: boolean): void {

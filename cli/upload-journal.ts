@@ -49,10 +49,6 @@ export class UploadJournal {
     return journal;
   }
 
-  get path(): string {
-    return this.file;
-  }
-
   /** The entry for a file that has not changed since it was sent. */
   known(file: string, size: number, mtimeMs: number): DoneEntry | undefined {
     const entry = this.done.get(file);

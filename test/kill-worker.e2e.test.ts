@@ -1,41 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mediaPath, sha1Hex } from './media-samples.js';
+import { startServerProcess } from './server-process.js';
 import { apiClient, waitFor } from './test-runtime.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** `npm start`'s entry point as a real child process, so it can be killed with SIGKILL. */
-function startServer(dataDir: string, port: number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: root,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      SHOEBOX_DATA: dataDir,
-      SHOEBOX_PORT: String(port),
-      SHOEBOX_HOST: '127.0.0.1',
-      SHOEBOX_LOG_LEVEL: 'SILENT',
-      SHOEBOX_VISIBILITY_TIMEOUT: '3',
-      SHOEBOX_RETRY_BASE_SECONDS: '1',
-      SHOEBOX_THUMBNAIL_WORKERS: '1',
-    },
-  });
-}
+const SERVER_ENV = { SHOEBOX_VISIBILITY_TIMEOUT: '3', SHOEBOX_RETRY_BASE_SECONDS: '1', SHOEBOX_THUMBNAIL_WORKERS: '1' };
 
 describe('a worker killed mid-job', () => {
   const children: ChildProcess[] = [];
@@ -47,13 +20,9 @@ describe('a worker killed mid-job', () => {
 
   it('loses nothing: the job is redelivered after its visibility timeout and completes once', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-kill-'));
-    const port = await freePort();
-    const url = `http://localhost:${port}`;
-    const api = apiClient(url);
-    const up = () => waitFor(async () => (await fetch(`${url}/api/server/ping`).catch(() => undefined))?.ok || undefined, 'the server to answer', 60_000);
-
-    children.push(startServer(dataDir, port));
-    await up();
+    const first = await startServerProcess(dataDir, SERVER_ENV);
+    children.push(first.child);
+    const api = apiClient(first.url);
     const admin = await api.signUpAdmin();
 
     // Big enough that a thumbnail takes a while, so one is surely in flight when we kill.
@@ -73,11 +42,11 @@ describe('a worker killed mid-job', () => {
       const jobs = await api.call<Record<string, { jobCounts: { active: number } }>>('GET', '/jobs', { key: admin.apiKey });
       return jobs.body.thumbnail!.jobCounts.active > 0 || undefined;
     }, 'a thumbnail job to be in flight');
-    children[0]!.kill('SIGKILL');
-    await new Promise((resolve) => children[0]!.once('exit', resolve));
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
 
-    children.push(startServer(dataDir, port));
-    await up();
+    // The same data and port: signed URLs and the api client stay valid.
+    children.push((await startServerProcess(dataDir, SERVER_ENV, first.port)).child);
     for (const id of ids) {
       const asset = await waitFor(async () => {
         const { body } = await api.call<{ status: string }>('GET', `/assets/${id}`, { key: admin.apiKey });

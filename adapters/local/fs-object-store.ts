@@ -154,11 +154,7 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async write(key: string, body: Buffer | Readable, _contentType: string): Promise<ObjectInfo> {
-    this.pathOf(key);
-    const temp = await this.streamToTemp(Buffer.isBuffer(body) ? Readable.from([body]) : body);
-    const info = await this.commit(temp, key);
-    await this.notify(key, info);
-    return info;
+    return this.writeSigned(key, Buffer.isBuffer(body) ? Readable.from([body]) : body);
   }
 
   /** Writes a signed single PUT, refusing a body whose size differs from the signed one. */

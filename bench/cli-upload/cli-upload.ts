@@ -5,12 +5,13 @@
  *
  *   npm run bench:cli-upload -- --large 4 --large-mb 200 --small 500 --rerun 10000
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { startServerProcess } from '../../test/server-process.js';
 import { apiClient } from '../../test/test-runtime.js';
 
 const run = promisify(execFile);
@@ -37,25 +38,9 @@ async function writeJpegCopies(dir: string, count: number, source: Buffer): Prom
 
 async function main() {
   const work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-cli-bench-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const url = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: root,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      SHOEBOX_DATA: path.join(work, 'data'),
-      SHOEBOX_PORT: String(port),
-      SHOEBOX_HOST: '127.0.0.1',
-      SHOEBOX_LOG_LEVEL: 'ERROR',
-      SHOEBOX_WORKERS: 'false',
-    },
-  });
+  const server = await startServerProcess(path.join(work, 'data'), { SHOEBOX_LOG_LEVEL: 'ERROR', SHOEBOX_WORKERS: 'false' });
+  const { url } = server;
   try {
-    for (let i = 0; !(await fetch(`${url}/api/server/ping`).catch(() => undefined))?.ok; i++) {
-      if (i > 600) throw new Error('server did not start');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
     const user = await apiClient(url).signUpAdmin('bench@example.com', 'benchmark password');
     const env = { ...process.env, SHOEBOX_SERVER: url, SHOEBOX_API_KEY: user.apiKey, SHOEBOX_CONFIG_DIR: path.join(work, 'config') };
     const upload = async (dir: string) => {
@@ -110,8 +95,7 @@ async function main() {
     await writeFile(path.join(root, 'bench/results/cli-upload.md'), `${table}\n`);
     console.log(table);
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await server.stop();
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -14,7 +14,6 @@
  * thread; with the 10 clients on the same two cores it serves ~1,000–1,300 requests/s, so
  * closed-loop p95 sits at 13–22 ms depending on what else the machine is doing.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -26,6 +25,8 @@ import sharp from 'sharp';
 import { readConfig } from '../../core/config.js';
 import { createLogger } from '../../core/runtime/logger.js';
 import { startLocalRuntime } from '../../local/runtime.js';
+import { forEachConcurrently } from '../../cli/for-each-concurrently.js';
+import { startServerProcess } from '../../test/server-process.js';
 import { apiClient } from '../../test/test-runtime.js';
 
 const { values } = parseArgs({
@@ -47,19 +48,6 @@ const source = path.join(root, 'test/fixtures/media/exif-samples__iphone_hdr_YES
 
 const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 const mb = (bytes: number) => Math.round(bytes / 1e6);
-
-/** Runs `task` over items with `limit` at a time. */
-async function pool<T>(items: T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await task(items[index]!, index);
-      }
-    }),
-  );
-}
 
 /**
  * 4000×3000 JPEGs from a real iPhone photo (EXIF kept), with sensor-like grain so they
@@ -91,7 +79,7 @@ async function makePhotos(dir: string, round: number): Promise<string[]> {
 async function bareSharp(files: string[]): Promise<{ rate: number; cores: number }> {
   const started = performance.now();
   const cpu = process.cpuUsage();
-  await pool(files, CONCURRENCY, async (file) => {
+  await forEachConcurrently(files, CONCURRENCY, async (file) => {
     const input = await readFile(file);
     await sharp(input).autoOrient().resize(250, 250, { fit: 'outside' }).webp({ quality: 80 }).toBuffer();
     await sharp(input).autoOrient().resize(1440, 1440, { fit: 'outside' }).jpeg({ quality: 80 }).toBuffer();
@@ -135,19 +123,9 @@ function rssOf(pid: number): number {
  * latency from 10 concurrent clients in this process.
  */
 async function measureServerProcess(work: string) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, SHOEBOX_DATA: path.join(work, 'server'), SHOEBOX_PORT: String(port), SHOEBOX_HOST: '127.0.0.1', SHOEBOX_LOG_LEVEL: 'ERROR' },
-  });
+  const server = await startServerProcess(path.join(work, 'server'), { SHOEBOX_LOG_LEVEL: 'ERROR' });
+  const { url, child } = server;
   try {
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${url}/api/server/ping`).catch(() => undefined))?.ok) break;
-      if (i > 600) throw new Error('server did not start');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const idleRssMB = mb(rssOf(child.pid!));
     const api = apiClient(url);
@@ -179,8 +157,7 @@ async function measureServerProcess(work: string) {
       createUpload: { clients: 10, requests: latencies.length, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95) },
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await server.stop();
   }
 }
 
@@ -223,7 +200,7 @@ async function main() {
       const ids: string[] = [];
       const uploadStarted = performance.now();
       let uploadedBytes = 0;
-      await pool(files, 4, async (file, index) => {
+      await forEachConcurrently(files, 4, async (file, index) => {
         const bytes = await readFile(file);
         uploadedBytes += bytes.length;
         const ticket = await api.call<{ id: string; upload: { url: string } }>('POST', '/uploads', {

@@ -85,6 +85,11 @@ export async function insertUploadingAssets(db: Queryable, items: Array<{ asset:
   return items.map((item) => inserted.has(item.asset.id));
 }
 
+/** A failed upload whose bytes were refused goes back to waiting for them (same session). */
+export async function reopenUpload(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE assets SET status = 'uploading', failed_reason = NULL, updated_at = now() WHERE id = $1`, [id]);
+}
+
 export async function getAsset(db: Queryable, id: string): Promise<Asset | undefined> {
   const { rows } = await db.query<Asset>(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1`, [id]);
   return rows[0];

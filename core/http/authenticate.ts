@@ -39,8 +39,7 @@ export function forgetUserCredentials(userId: string): void {
   for (const [key, entry] of authCache) if (entry.auth.user.id === userId) authCache.delete(key);
 }
 
-async function cached(hash: Buffer, now: number, lookup: () => Promise<AuthContext | undefined>): Promise<AuthContext | undefined> {
-  const key = hash.toString('base64');
+async function cached(key: string, now: number, lookup: () => Promise<AuthContext | undefined>): Promise<AuthContext | undefined> {
   const hit = authCache.get(key);
   if (hit && hit.until > now) return hit.auth;
   const auth = await lookup();
@@ -59,16 +58,18 @@ async function resolveAuth(
 ): Promise<AuthContext | undefined> {
   const now = ports.clock.now();
   if (credentials.apiKey) {
-    return cached(hashSecret(`key:${credentials.apiKey}`), now.getTime(), async () => {
-      const found = await userByApiKey(ports.db, hashSecret(credentials.apiKey!));
+    const hash = hashSecret(credentials.apiKey);
+    return cached(`key:${hash.toString('base64')}`, now.getTime(), async () => {
+      const found = await userByApiKey(ports.db, hash);
       return found ? { user: found.user, apiKey: found.apiKey } : undefined;
     });
   }
   const bearer = /^Bearer\s+(\S+)$/i.exec(credentials.authorization ?? '')?.[1];
   const token = bearer ?? credentials.cookie;
   if (!token) return undefined;
-  return cached(hashSecret(`session:${token}`), now.getTime(), async () => {
-    const found = await userBySessionToken(ports.db, hashSecret(token), now);
+  const hash = hashSecret(token);
+  return cached(`session:${hash.toString('base64')}`, now.getTime(), async () => {
+    const found = await userBySessionToken(ports.db, hash, now);
     return found ? { user: found.user, sessionId: found.sessionId } : undefined;
   });
 }

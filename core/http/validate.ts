@@ -18,7 +18,3 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   }
   return schema.parse(value);
 }
-
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  return schema.parse(value);
-}

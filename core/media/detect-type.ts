@@ -1,5 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
-import { mediaTypeOfExtension, type AssetType } from './media-types.js';
+import { extensionOf, mediaTypeOfExtension, type AssetType } from './media-types.js';
 
 export type DetectedMedia = { ok: true; type: AssetType; mime: string } | { ok: false; reason: string };
 
@@ -16,8 +16,7 @@ const ISO_BMFF_VIDEO = new Set(['video/mp4', 'video/quicktime', 'video/x-m4v', '
 export async function detectMediaType(head: Uint8Array, fileName: string): Promise<DetectedMedia> {
   if (head.length === 0) return { ok: false, reason: 'The file is empty (0 bytes)' };
   const detected = await fileTypeFromBuffer(head);
-  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(fileName)?.[1]?.toLowerCase();
-  const claimed = ext ? mediaTypeOfExtension(`.${ext}`) : undefined;
+  const claimed = mediaTypeOfExtension(extensionOf(fileName));
   if (!detected) {
     return { ok: false, reason: `The file is not a supported image or video (its contents match no known media format)` };
   }

@@ -25,7 +25,8 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', uploadRoutes);
   api.route('/', assetRoutes);
   api.route('/', jobRoutes);
-  const spec = openApiDocument([...api.routes, { method: 'GET', path: '/api/spec.json' }]);
-  api.get('/spec.json', (c) => c.json(spec));
+  // Built on first request, not at start: a Lambda cold start should not pay for it.
+  let spec: ReturnType<typeof openApiDocument> | undefined;
+  api.get('/spec.json', (c) => c.json((spec ??= openApiDocument(api.routes))));
   return api;
 }

@@ -6,7 +6,7 @@ import { recordMetadata, recordStageFailure } from '../../core/assets/stage-outc
 import { isShoeboxError } from '../../core/errors.js';
 import { ThumbnailJob } from '../../core/jobs.js';
 import { captureDateFromInstant } from '../../core/media/capture-date.js';
-import { DETECTION_BYTES, detectMediaType } from '../../core/media/detect-type.js';
+import { DETECTION_BYTES, detectMediaType, type DetectedMedia } from '../../core/media/detect-type.js';
 import { readExif, type ExifReading } from '../../core/media/read-exif.js';
 import { readImageHeader, type ImageHeader } from '../../core/media/render-thumbnails.js';
 import type { Ports } from '../../core/runtime/ports.js';
@@ -37,14 +37,12 @@ export async function extractMetadata(object: ObjectCreated, ports: Ports): Prom
   }
   const scanned = await scanOriginal(ports, asset);
   if (!scanned) return;
-  const rejection = await verify(asset, scanned);
-  if (rejection) {
+  const detected = await verify(asset, scanned);
+  if (!detected.ok) {
     await store.delete(asset.originalPath);
-    await recordStageFailure(db, asset.id, STAGE, scanned.sha1, rejection);
+    await recordStageFailure(db, asset.id, STAGE, scanned.sha1, detected.reason);
     return;
   }
-  const detected = await detectMediaType(scanned.head, asset.originalFileName);
-  if (!detected.ok) throw new Error('unreachable: verify() checked the type');
 
   let header: ImageHeader | undefined;
   let headerProblem: string | undefined;
@@ -76,8 +74,9 @@ export async function extractMetadata(object: ObjectCreated, ports: Ports): Prom
     reading?.exif ?? null,
     scanned.sha1,
   );
-  if (headerProblem) await recordStageFailure(db, asset.id, STAGE, scanned.sha1, headerProblem);
-  if (!headerProblem) {
+  if (headerProblem) {
+    await recordStageFailure(db, asset.id, STAGE, scanned.sha1, headerProblem);
+  } else {
     const job: ThumbnailJob = { assetId: asset.id, checksum: scanned.sha1.toString('hex') };
     await ports.queue.send('thumbnail', [JSON.stringify(job)]);
   }
@@ -111,15 +110,15 @@ async function scanOriginal(ports: Ports, asset: Asset): Promise<ScannedOriginal
   return { size, sha1: hash.digest(), head: filled.subarray(0, DETECTION_BYTES), buffer: keep && size === info.size ? filled : undefined };
 }
 
-/** Why these bytes cannot be this asset's original, or undefined when they can. */
-async function verify(asset: Asset, scanned: ScannedOriginal): Promise<string | undefined> {
-  if (scanned.size === 0) return 'The file is empty (0 bytes)';
+/** The real type of these bytes, or why they cannot be this asset's original. */
+async function verify(asset: Asset, scanned: ScannedOriginal): Promise<DetectedMedia> {
+  const reject = (reason: string) => ({ ok: false, reason }) as const;
+  if (scanned.size === 0) return reject('The file is empty (0 bytes)');
   if (asset.fileSizeBytes !== null && scanned.size !== asset.fileSizeBytes) {
-    return `The upload has ${scanned.size} bytes but ${asset.fileSizeBytes} were declared; upload the file again`;
+    return reject(`The upload has ${scanned.size} bytes but ${asset.fileSizeBytes} were declared; upload the file again`);
   }
   if (!scanned.sha1.equals(asset.checksum)) {
-    return 'The uploaded bytes do not match the declared SHA-1 checksum; the file changed or was damaged in transit, upload it again';
+    return reject('The uploaded bytes do not match the declared SHA-1 checksum; the file changed or was damaged in transit, upload it again');
   }
-  const detected = await detectMediaType(scanned.head, asset.originalFileName);
-  return detected.ok ? undefined : detected.reason;
+  return detectMediaType(scanned.head, asset.originalFileName);
 }

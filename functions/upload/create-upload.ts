@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseSha1 } from '../../core/assets/checksum.js';
-import { findByChecksums } from '../../core/assets/asset-queries.js';
+import { findByChecksums, reopenUpload } from '../../core/assets/asset-queries.js';
 import { originalKey } from '../../core/assets/object-keys.js';
 import { getUploadSession, insertUploadSession, type UploadSession } from '../../core/assets/upload-session-queries.js';
 import { BadRequest, PayloadTooLarge, QuotaExceeded, UnsupportedMedia } from '../../core/errors.js';
@@ -101,7 +101,7 @@ async function existingUpload(ports: Ports, ownerId: string, checksum: Buffer): 
   if (!match) return undefined;
   const session = await getUploadSession(ports.db, match.id);
   if (session && (match.status === 'uploading' || match.status === 'failed')) {
-    if (match.status === 'failed') await ports.db.query(`UPDATE assets SET status = 'uploading', failed_reason = NULL WHERE id = $1`, [match.id]);
+    if (match.status === 'failed') await reopenUpload(ports.db, match.id);
     return { id: match.id, status: 'resumed', upload: await issueTarget(ports, session) };
   }
   return { id: match.id, status: 'duplicate', isTrashed: match.isTrashed };
