@@ -27,6 +27,10 @@ export const ConfigSchema = z.object({
   SHOEBOX_VISIBILITY_TIMEOUT: seconds(120),
   SHOEBOX_RETRY_BASE_SECONDS: seconds(10),
   SHOEBOX_SWEEP_INTERVAL: seconds(60),
+  /** Days an asset stays in the trash before it is deleted for good. */
+  SHOEBOX_TRASH_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Days a deleted user can be restored before their files are removed. */
+  SHOEBOX_USER_DELETE_DAYS: z.coerce.number().int().min(0).default(7),
   /** 'false' serves the API only (workers run elsewhere, or are started later). */
   SHOEBOX_WORKERS: z.enum(['true', 'false']).default('true'),
   SHOEBOX_METADATA_WORKERS: z.coerce.number().int().positive().default(2),
@@ -76,6 +80,8 @@ export interface Config {
   visibilityTimeoutSeconds: number;
   retryBaseSeconds: number;
   sweepIntervalSeconds: number;
+  trashDays: number;
+  userDeleteDays: number;
   workers: { enabled: boolean; metadata: number; thumbnail: number };
   bucket: string;
   derivedBucket: string;
@@ -118,6 +124,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     visibilityTimeoutSeconds: e.SHOEBOX_VISIBILITY_TIMEOUT,
     retryBaseSeconds: e.SHOEBOX_RETRY_BASE_SECONDS,
     sweepIntervalSeconds: e.SHOEBOX_SWEEP_INTERVAL,
+    trashDays: e.SHOEBOX_TRASH_DAYS,
+    userDeleteDays: e.SHOEBOX_USER_DELETE_DAYS,
     workers: { enabled: e.SHOEBOX_WORKERS === 'true', metadata: e.SHOEBOX_METADATA_WORKERS, thumbnail: e.SHOEBOX_THUMBNAIL_WORKERS },
     bucket: e.SHOEBOX_BUCKET,
     derivedBucket: e.SHOEBOX_DERIVED_BUCKET ?? e.SHOEBOX_BUCKET,

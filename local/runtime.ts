@@ -14,6 +14,7 @@ import { objectCreatedMessage } from '../core/s3-event.js';
 import { createApi } from '../functions/api/app.js';
 import { metadataStage } from '../functions/metadata/stage.js';
 import { thumbnailStage } from '../functions/thumbnail/stage.js';
+import { runDueDailyJobs } from '../functions/scheduled/daily-jobs.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
 import { FsObjectStore } from '../adapters/local/fs-object-store.js';
 import { PostgresKeyValueStore } from '../adapters/local/postgres-key-value-store.js';
@@ -116,6 +117,8 @@ const LANDING_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
 
 async function sweep(ports: RuntimePorts): Promise<void> {
   await sweepExpiredUploads(ports);
+  const done = await runDueDailyJobs(ports);
+  if (Object.keys(done).length) ports.logger.info('daily jobs ran', done);
   // DynamoDB removes expired items by itself (TTL); the table needs sweeping.
   if (ports.kv instanceof PostgresKeyValueStore) await ports.kv.sweepExpired();
 }

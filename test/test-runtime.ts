@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,7 @@ export async function startTestRuntime(
     SHOEBOX_PORT: '0',
     SHOEBOX_HOST: '127.0.0.1',
     SHOEBOX_DATA: dir,
-    SHOEBOX_LOG_LEVEL: 'SILENT',
+    SHOEBOX_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
     SHOEBOX_RETRY_BASE_SECONDS: '1',
     ...env,
   });
@@ -74,8 +75,28 @@ export function apiClient(baseUrl: string) {
     return { id: login.body.userId, email, apiKey: key.body.secret, accessToken: login.body.accessToken };
   }
 
+  /** Uploads bytes through the presigned path and waits until the pipeline is done with them. */
+  async function upload(user: TestUser, bytes: Buffer, fileName: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const checksum = createHash('sha1').update(bytes).digest('hex');
+    const ticket = await call<{ id: string; status: string; upload?: { url: string } }>('POST', '/uploads', {
+      key: user.apiKey,
+      body: { fileName, size: bytes.length, checksum, ...extra },
+    });
+    if (ticket.status !== 201 && ticket.status !== 200) throw new Error(`upload failed: ${ticket.status} ${JSON.stringify(ticket.body)}`);
+    if (ticket.body.upload) {
+      const put = await fetch(ticket.body.upload.url, { method: 'PUT', body: new Uint8Array(bytes) });
+      if (put.status !== 200) throw new Error(`PUT failed: ${put.status}`);
+    }
+    await waitFor(async () => {
+      const { body } = await call<{ status: string }>('GET', `/assets/${ticket.body.id}`, { key: user.apiKey });
+      return body.status === 'ready' || body.status === 'failed' ? true : undefined;
+    }, `asset ${fileName} to finish processing`);
+    return ticket.body.id;
+  }
+
   return {
     call,
+    upload,
     async signUpAdmin(email = 'admin@example.com', password = 'correct horse battery staple'): Promise<TestUser> {
       const signUp = await call('POST', '/auth/admin-sign-up', { body: { email, password, name: 'Admin' } });
       if (signUp.status !== 201) throw new Error(`sign-up failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);

@@ -80,3 +80,19 @@ keyValueStoreContract('Postgres (PGlite)', async () => {
   const database = await startTestDatabase();
   return { kv: new PostgresKeyValueStore(database.db), close: database.close };
 });
+
+describe('the embedded database through the pg pool', () => {
+  it('keeps named statements working after a failed query replaces the connection', async () => {
+    const database = await startTestDatabase();
+    try {
+      const named = () => database.db.query({ name: 'named-one', text: 'SELECT $1::int AS n', values: [7] });
+      expect((await named()).rows).toEqual([{ n: 7 }]);
+      // pg-pool ends a connection whose query failed; PGlite's one backend remembers 'named-one'.
+      await expect(database.db.query('SELECT * FROM no_such_table')).rejects.toThrow(/no_such_table/);
+      expect((await named()).rows).toEqual([{ n: 7 }]);
+      expect((await named()).rows).toEqual([{ n: 7 }]);
+    } finally {
+      await database.close();
+    }
+  });
+});

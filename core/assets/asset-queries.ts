@@ -95,6 +95,16 @@ export async function getAsset(db: Queryable, id: string): Promise<Asset | undef
   return rows[0];
 }
 
+/** Assets by id, in the order of `ids`. */
+export async function getAssets(db: Queryable, ids: string[]): Promise<Asset[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<Asset>(
+    `SELECT ${ASSET_COLUMNS} FROM unnest($1::uuid[]) WITH ORDINALITY AS i (id, n) JOIN assets a ON a.id = i.id ORDER BY i.n`,
+    [ids],
+  );
+  return rows;
+}
+
 export interface ChecksumMatch {
   checksum: Buffer;
   id: string;
@@ -160,32 +170,8 @@ export async function getAssetFile(db: Queryable, assetId: string, type: AssetFi
   return rows[0];
 }
 
-/** Every object key an asset owns: its original and everything derived from it. */
-export async function objectKeysOf(db: Queryable, assetIds: string[]): Promise<string[]> {
-  if (assetIds.length === 0) return [];
-  const { rows } = await db.query<{ path: string }>(
-    `SELECT original_path AS path FROM assets WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT path FROM asset_files WHERE asset_id = ANY($1::uuid[])`,
-    [assetIds],
-  );
-  return rows.map((row) => row.path);
-}
-
-/** The ids among `ids` that `ownerId` owns. */
-export async function ownedAssetIds(db: Queryable, ownerId: string, ids: string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2::uuid[])', [ownerId, ids]);
-  return rows.map((row) => row.id);
-}
-
 export async function deleteAssetRows(db: Queryable, ids: string[]): Promise<void> {
   if (ids.length > 0) await db.query('DELETE FROM assets WHERE id = ANY($1::uuid[])', [ids]);
-}
-
-export async function trashAssets(db: Queryable, ids: string[]): Promise<void> {
-  if (ids.length > 0) {
-    await db.query('UPDATE assets SET deleted_at = now(), updated_at = now() WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL', [ids]);
-  }
 }
 
 export interface AssetSearch {
@@ -199,6 +185,15 @@ export interface AssetSearch {
   takenAfter?: Date;
   takenBefore?: Date;
   originalFileName?: string;
+  trashedOnly?: boolean;
+  city?: string;
+  state?: string;
+  country?: string;
+  make?: string;
+  model?: string;
+  lensModel?: string;
+  description?: string;
+  albumIds?: string[];
   status?: Asset['status'];
   order: 'asc' | 'desc';
   page: number;
@@ -219,17 +214,44 @@ export async function searchAssets(db: Queryable, q: AssetSearch): Promise<{ ite
   if (q.isFavorite !== undefined) add('a.is_favorite = ?', q.isFavorite);
   if (q.visibility) add('a.visibility = ?', q.visibility);
   if (q.status) add('a.status = ?', q.status);
-  if (!q.withDeleted) where.push('a.deleted_at IS NULL');
+  if (q.trashedOnly) where.push('a.deleted_at IS NOT NULL');
+  else if (!q.withDeleted) where.push('a.deleted_at IS NULL');
+  const exifEquals: Array<[string, string | undefined]> = [
+    ['city', q.city], ['state', q.state], ['country', q.country], ['make', q.make], ['model', q.model], ['lens_model', q.lensModel],
+  ];
+  for (const [column, value] of exifEquals) if (value !== undefined) add(`lower(x.${column}) = lower(?)`, value);
+  if (q.description) add(`x.description ILIKE '%' || ? || '%'`, likePattern(q.description));
+  for (const albumId of q.albumIds ?? []) add('EXISTS (SELECT 1 FROM album_assets aa WHERE aa.asset_id = a.id AND aa.album_id = ?)', albumId);
   if (q.takenAfter) add('a.taken_at >= ?', q.takenAfter);
   if (q.takenBefore) add('a.taken_at <= ?', q.takenBefore);
-  if (q.originalFileName) add(`a.original_file_name ILIKE '%' || ? || '%'`, q.originalFileName.replace(/[\\%_]/g, '\\$&'));
+  if (q.originalFileName) add(`a.original_file_name ILIKE '%' || ? || '%'`, likePattern(q.originalFileName));
   const filter = where.join(' AND ');
   const direction = q.order === 'asc' ? 'ASC' : 'DESC';
-  const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM assets a WHERE ${filter}`, params);
+  const from = 'assets a LEFT JOIN asset_exif x ON x.asset_id = a.id';
+  const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} WHERE ${filter}`, params);
   const { rows } = await db.query<Asset>(
-    `SELECT ${ASSET_COLUMNS} FROM assets a WHERE ${filter}
+    `SELECT ${ASSET_COLUMNS} FROM ${from} WHERE ${filter}
      ORDER BY a.taken_at ${direction}, a.id ${direction} LIMIT ${q.size} OFFSET ${(q.page - 1) * q.size}`,
     params,
   );
   return { items: rows, total: total.rows[0]!.n };
+}
+
+/** A user's text, matched literally inside ILIKE. */
+function likePattern(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+export async function assetStatistics(
+  db: Queryable,
+  ownerId: string,
+  q: { isFavorite?: boolean; isTrashed: boolean; visibility?: Asset['visibility'] },
+): Promise<{ images: number; videos: number; total: number }> {
+  const { rows } = await db.query<{ images: number; videos: number; total: number }>(
+    `SELECT count(*) FILTER (WHERE type = 'IMAGE')::int AS images, count(*) FILTER (WHERE type = 'VIDEO')::int AS videos, count(*)::int AS total
+     FROM assets WHERE owner_id = $1 AND status <> 'uploading' AND ($2::boolean IS NULL OR is_favorite = $2)
+       AND (deleted_at IS NOT NULL) = $3 AND ($4::text IS NULL OR visibility = $4)`,
+    [ownerId, q.isFavorite ?? null, q.isTrashed, q.visibility ?? null],
+  );
+  return rows[0]!;
 }

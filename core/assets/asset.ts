@@ -44,3 +44,11 @@ export interface AssetFile {
   height: number | null;
   sizeBytes: number | null;
 }
+
+/** Immich writes durations as 'H:MM:SS.mmm'. */
+export function formatDuration(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = ((ms % 60_000) / 1000).toFixed(3).padStart(6, '0');
+  return `${h}:${String(m).padStart(2, '0')}:${s}`;
+}

@@ -1,5 +1,6 @@
 import type { AssetExif } from '../media/read-exif.js';
 import type { Queryable } from '../ports/database.js';
+import type { Place } from '../places/reverse-geocode.js';
 import type { Asset, AssetFile } from './asset.js';
 
 /**
@@ -35,12 +36,20 @@ export async function recordStageFailure(db: Queryable, assetId: string, stage: 
   });
 }
 
+/** A user's edits (asset_exif.locked_properties) survive the stage reading the file again. */
+function unlessLocked(property: string, columns: string[]): string {
+  return columns
+    .map((c) => `${c} = CASE WHEN '${property}' = ANY(asset_exif.locked_properties) THEN asset_exif.${c} ELSE excluded.${c} END`)
+    .join(', ');
+}
+
 /** The original checked out: its real type, size, dimensions, capture date and EXIF; the upload session is over. */
 export async function recordMetadata(
   db: Queryable,
   assetId: string,
   v: VerifiedOriginal,
   exif: AssetExif | null,
+  place: Place | undefined,
   sourceChecksum: Buffer,
 ): Promise<void> {
   const e = exif;
@@ -48,23 +57,27 @@ export async function recordMetadata(
     name: 'record-metadata',
     text: `WITH asset AS (
         UPDATE assets SET status = CASE WHEN status IN ('uploading', 'failed') THEN 'processing' ELSE status END,
-          type = $6, original_mime_type = $7, width = $8, height = $9, file_size_bytes = $10, taken_at = $11,
-          local_date_time = $12::timestamp, time_zone = $13, failed_reason = NULL, updated_at = now()
+          type = $6, original_mime_type = $7, width = $8, height = $9, file_size_bytes = $10,
+          taken_at = CASE WHEN locked.date THEN taken_at ELSE $11 END,
+          local_date_time = CASE WHEN locked.date THEN local_date_time ELSE $12::timestamp END,
+          time_zone = CASE WHEN locked.date THEN time_zone ELSE $13 END, failed_reason = NULL, updated_at = now()
+        FROM (SELECT coalesce(bool_or('dateTimeOriginal' = ANY(locked_properties)), false) AS date
+              FROM asset_exif WHERE asset_id = $1) AS locked
         WHERE id = $1 RETURNING id
       ), exif AS (
         INSERT INTO asset_exif (asset_id, make, model, lens_model, exif_image_width, exif_image_height, file_size_bytes,
           orientation, date_time_original, modify_date, time_zone, latitude, longitude, description, rating, f_number,
-          focal_length, iso, exposure_time, projection_type)
-        SELECT id, $15, $16, $17, $18, $19, $10, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32
+          focal_length, iso, exposure_time, projection_type, city, state, country)
+        SELECT id, $15, $16, $17, $18, $19, $10, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35
         FROM asset WHERE $14::boolean
         ON CONFLICT (asset_id) DO UPDATE SET make = excluded.make, model = excluded.model, lens_model = excluded.lens_model,
           exif_image_width = excluded.exif_image_width, exif_image_height = excluded.exif_image_height,
-          file_size_bytes = excluded.file_size_bytes, orientation = excluded.orientation,
-          date_time_original = excluded.date_time_original, modify_date = excluded.modify_date,
-          time_zone = excluded.time_zone, latitude = excluded.latitude, longitude = excluded.longitude,
-          description = excluded.description, rating = excluded.rating, f_number = excluded.f_number,
-          focal_length = excluded.focal_length, iso = excluded.iso, exposure_time = excluded.exposure_time,
-          projection_type = excluded.projection_type, updated_at = now()
+          file_size_bytes = excluded.file_size_bytes, orientation = excluded.orientation, modify_date = excluded.modify_date,
+          ${unlessLocked('dateTimeOriginal', ['date_time_original', 'time_zone'])},
+          ${unlessLocked('location', ['latitude', 'longitude', 'city', 'state', 'country'])},
+          ${unlessLocked('description', ['description'])}, ${unlessLocked('rating', ['rating'])},
+          f_number = excluded.f_number, focal_length = excluded.focal_length, iso = excluded.iso,
+          exposure_time = excluded.exposure_time, projection_type = excluded.projection_type, updated_at = now()
       ), session AS (
         DELETE FROM upload_sessions WHERE asset_id = $1
       ) ${JOB_STATUS}`,
@@ -101,6 +114,9 @@ export async function recordMetadata(
       e?.iso ?? null,
       e?.exposureTime ?? null,
       e?.projectionType ?? null,
+      place?.city ?? null,
+      place?.state ?? null,
+      place?.country ?? null,
     ],
   });
 }

@@ -23,7 +23,7 @@ CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql`;
     for (const migration of await listMigrations()) {
       const statements = splitStatements(migration.sql);
       expect(statements.length).toBeGreaterThan(5);
-      for (const statement of statements) expect(statement).toMatch(/^(--[^\n]*\n)*\s*(CREATE|ALTER|INSERT|DROP|COMMENT|DO)\b/);
+      for (const statement of statements) expect(statement).toMatch(/^(\s*--[^\n]*\n)*\s*(CREATE|ALTER|INSERT|DROP|COMMENT|DO)\b/);
     }
   });
 });

@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { hashSecret } from '../auth/tokens.js';
-import { userByApiKey, userBySessionToken } from '../users/user-queries.js';
+import { sharedLinkByKey, type SharedLink } from '../sharing/shared-link.js';
+import { getUser, userByApiKey, userBySessionToken } from '../users/user-queries.js';
 import type { ApiEnv, AuthContext } from './api-env.js';
 
 export const SESSION_COOKIE = 'immich_access_token';
@@ -72,4 +73,36 @@ async function resolveAuth(
     const found = await userBySessionToken(ports.db, hash, now);
     return found ? { user: found.user, sessionId: found.sessionId } : undefined;
   });
+}
+
+export const SHARED_LINK_COOKIE = 'immich_shared_link_token';
+
+/** What proves a shared link's password was given: changes when the password does, never reveals it. */
+export function sharedLinkToken(link: SharedLink): string {
+  return hashSecret(`${link.id}:${link.passwordHash ?? ''}`).toString('base64url');
+}
+
+/**
+ * For the few routes a shared link may use: `?key=` (plus the password token, when the link
+ * has a password) stands for the link; without a key, the usual credentials.
+ */
+export const authenticateOrSharedLink: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  const key = c.req.query('key');
+  if (key === undefined) return authenticate(c, next);
+  const { db, clock } = c.var.ports;
+  const link = key.length <= 128 ? await sharedLinkByKey(db, key) : undefined;
+  if (!link || (link.expiresAt && link.expiresAt <= clock.now())) throw new Unauthorized('Invalid or expired share key');
+  if (link.passwordHash) {
+    const token = c.req.query('token') ?? getCookie(c, SHARED_LINK_COOKIE);
+    if (token !== sharedLinkToken(link)) throw new Unauthorized('This shared link needs its password');
+  }
+  const owner = await getUser(db, link.ownerId);
+  if (!owner || owner.deletedAt) throw new Unauthorized('Invalid or expired share key');
+  c.set('auth', { user: owner, sharedLink: link });
+  await next();
+};
+
+/** Refuses requests that came through a shared link: for routes only account holders may use. */
+export function refuseSharedLink(auth: AuthContext, permission: string): void {
+  if (auth.sharedLink) throw new Forbidden(`A shared link cannot ${permission}`);
 }

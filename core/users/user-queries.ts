@@ -141,3 +141,98 @@ export async function storageUsage(db: Queryable, userId: string): Promise<numbe
   );
   return rows[0]!.bytes;
 }
+
+export async function listUsers(db: Queryable, withDeleted: boolean): Promise<User[]> {
+  const { rows } = await db.query<User>(`SELECT ${USER_COLUMNS} FROM users u WHERE $1 OR u.deleted_at IS NULL ORDER BY u.created_at`, [withDeleted]);
+  return rows;
+}
+
+export interface UserChange {
+  email?: string;
+  name?: string;
+  passwordHash?: string;
+  isAdmin?: boolean;
+  shouldChangePassword?: boolean;
+  quotaSizeBytes?: number | null;
+  storageLabel?: string | null;
+  avatarColor?: string | null;
+}
+
+/** Undefined when the user does not exist; throws on a taken e-mail (unique index). */
+export async function updateUser(db: Queryable, id: string, change: UserChange): Promise<User | undefined> {
+  const has = (k: keyof UserChange) => k in change && change[k] !== undefined;
+  const { rows } = await db.query<User>(
+    `UPDATE users u SET email = coalesce($2, email), name = coalesce($3, name), password_hash = coalesce($4, password_hash),
+       is_admin = coalesce($5, is_admin), should_change_password = coalesce($6, should_change_password),
+       quota_size_bytes = CASE WHEN $7 THEN $8 ELSE quota_size_bytes END,
+       storage_label = CASE WHEN $9 THEN $10 ELSE storage_label END,
+       avatar_color = CASE WHEN $11 THEN $12 ELSE avatar_color END, updated_at = now()
+     WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
+    [id, change.email ?? null, change.name ?? null, change.passwordHash ?? null, change.isAdmin ?? null, change.shouldChangePassword ?? null,
+      'quotaSizeBytes' in change, change.quotaSizeBytes ?? null, 'storageLabel' in change, change.storageLabel ?? null,
+      has('avatarColor'), change.avatarColor ?? null],
+  );
+  return rows[0];
+}
+
+/**
+ * Soft delete: the user can no longer sign in and their sessions and keys stop working;
+ * their files stay until the grace period ends (or at once with `removeNow`), then the
+ * purge job removes them. Restorable until then.
+ */
+export async function markUserDeleted(db: Queryable, id: string, removeNow: boolean): Promise<User | undefined> {
+  const { rows } = await db.query<User>(
+    `UPDATE users u SET status = CASE WHEN $2 THEN 'removing' ELSE 'deleted' END, deleted_at = coalesce(deleted_at, now()), updated_at = now()
+     WHERE u.id = $1 AND u.status <> 'removing' RETURNING ${USER_COLUMNS}`,
+    [id, removeNow],
+  );
+  if (rows[0]) await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  return rows[0];
+}
+
+export async function restoreUser(db: Queryable, id: string): Promise<User | undefined> {
+  const { rows } = await db.query<User>(
+    `UPDATE users u SET status = 'active', deleted_at = NULL, updated_at = now() WHERE u.id = $1 AND u.status = 'deleted' RETURNING ${USER_COLUMNS}`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** Users whose grace period is over, or who were deleted with force. */
+export async function usersToPurge(db: Queryable, deletedBefore: Date): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM users WHERE status = 'removing' OR (status = 'deleted' AND deleted_at < $1)`,
+    [deletedBefore],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function countActiveAdmins(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE is_admin AND deleted_at IS NULL`);
+  return rows[0]!.n;
+}
+
+export interface UsageRow {
+  userId: string;
+  userName: string;
+  quotaSizeInBytes: number | null;
+  photos: number;
+  videos: number;
+  usage: number;
+  usagePhotos: number;
+  usageVideos: number;
+}
+
+/** Per-user counts and bytes of originals, for the admin's server statistics. */
+export async function usageByUser(db: Queryable): Promise<UsageRow[]> {
+  const { rows } = await db.query<UsageRow>(
+    `SELECT u.id AS "userId", u.name AS "userName", u.quota_size_bytes AS "quotaSizeInBytes",
+       count(a.id) FILTER (WHERE a.type = 'IMAGE')::int AS photos, count(a.id) FILTER (WHERE a.type = 'VIDEO')::int AS videos,
+       coalesce(sum(a.file_size_bytes), 0)::bigint AS usage,
+       coalesce(sum(a.file_size_bytes) FILTER (WHERE a.type = 'IMAGE'), 0)::bigint AS "usagePhotos",
+       coalesce(sum(a.file_size_bytes) FILTER (WHERE a.type = 'VIDEO'), 0)::bigint AS "usageVideos"
+     FROM users u LEFT JOIN assets a ON a.owner_id = u.id AND a.status <> 'uploading' AND a.library_id IS NULL
+     WHERE u.deleted_at IS NULL GROUP BY u.id ORDER BY u.created_at`,
+  );
+  return rows;
+}

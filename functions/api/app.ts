@@ -3,11 +3,16 @@ import type { ApiEnv } from '../../core/http/api-env.js';
 import { errorResponse } from '../../core/http/errors.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { uploadRoutes } from '../upload/routes.js';
+import { activityRoutes } from './activity-routes.js';
+import { albumRoutes } from './album-routes.js';
 import { assetRoutes } from './asset-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { jobRoutes } from './job-routes.js';
 import { openApiDocument } from './openapi.js';
+import { partnerRoutes } from './partner-routes.js';
 import { serverRoutes } from './server-routes.js';
+import { sharedLinkRoutes } from './shared-link-routes.js';
+import { timelineRoutes } from './timeline-routes.js';
 import { userRoutes } from './user-routes.js';
 
 /** The whole HTTP API as one Hono app, served by the local server and by API Gateway alike. */
@@ -24,6 +29,11 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', userRoutes);
   api.route('/', uploadRoutes);
   api.route('/', assetRoutes);
+  api.route('/', timelineRoutes);
+  api.route('/', albumRoutes);
+  api.route('/', activityRoutes);
+  api.route('/', sharedLinkRoutes);
+  api.route('/', partnerRoutes);
   api.route('/', jobRoutes);
   // Built on first request, not at start: a Lambda cold start should not pay for it.
   let spec: ReturnType<typeof openApiDocument> | undefined;

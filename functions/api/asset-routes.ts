@@ -1,49 +1,77 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import {
-  deleteAssetRows,
-  getAsset,
-  getAssetFile,
-  getExif,
-  objectKeysOf,
-  ownedAssetIds,
-  searchAssets,
-  trashAssets,
-} from '../../core/assets/asset-queries.js';
+import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
+import { editAssets } from '../../core/assets/asset-edits.js';
+import { assetStatistics, getAsset, getAssetFile, getExif, searchAssets } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
 import { parseSha1 } from '../../core/assets/checksum.js';
-import { BadRequest, NotFound } from '../../core/errors.js';
-import type { ApiEnv } from '../../core/http/api-env.js';
-import { authenticate } from '../../core/http/authenticate.js';
+import { removeAssets, restoreAssets, trashAssets, trashedAssetIds } from '../../core/assets/trash.js';
+import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
+import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
+import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
 import type { Ports } from '../../core/runtime/ports.js';
-import type { User } from '../../core/users/user-queries.js';
 import { assetDto } from './dto.js';
 
 const Uuid = z.uuid();
-export const AssetDelete = z.object({ ids: z.array(z.uuid()).min(1).max(1000), force: z.boolean().default(false) });
+const Ids = z.array(z.uuid()).min(1).max(10_000);
+export const AssetDelete = z.object({ ids: Ids, force: z.boolean().default(false) });
+export const AssetIds = z.object({ ids: Ids });
+const Visibility = z.enum(['archive', 'timeline', 'hidden', 'locked']);
+/** Immich's UpdateAssetDto; latitude and longitude come as a pair. */
+export const AssetUpdate = z.strictObject({
+  isFavorite: z.boolean().optional(),
+  visibility: Visibility.optional(),
+  isArchived: z.boolean().optional(),
+  dateTimeOriginal: z.string().max(64).optional(),
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
+  description: z.string().max(10_000).optional(),
+  rating: z.number().int().min(0).max(5).nullable().optional(),
+});
+export const AssetBulkUpdate = AssetUpdate.extend({ ids: Ids });
 export const MetadataSearch = z.object({
   id: z.uuid().optional(),
   checksum: z.string().optional(),
   type: z.enum(['IMAGE', 'VIDEO']).optional(),
   isFavorite: z.boolean().optional(),
-  visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
+  visibility: Visibility.optional(),
   withDeleted: z.boolean().optional(),
+  trashedOnly: z.boolean().optional(),
   withExif: z.boolean().optional(),
   takenAfter: z.coerce.date().optional(),
   takenBefore: z.coerce.date().optional(),
   originalFileName: z.string().max(255).optional(),
+  city: z.string().max(200).optional(),
+  state: z.string().max(200).optional(),
+  country: z.string().max(200).optional(),
+  make: z.string().max(200).optional(),
+  model: z.string().max(200).optional(),
+  lensModel: z.string().max(200).optional(),
+  description: z.string().max(1000).optional(),
+  albumIds: z.array(z.uuid()).max(100).optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.number().int().min(1).max(100_000).default(1),
   size: z.number().int().min(1).max(1000).default(250),
 });
 const ThumbnailQuery = z.object({ size: z.enum(['thumbnail', 'preview', 'fullsize']).default('thumbnail') });
+const StatisticsQuery = z.object({
+  isFavorite: z.enum(['true', 'false']).optional(),
+  isTrashed: z.enum(['true', 'false']).optional(),
+  visibility: Visibility.optional(),
+});
 
 /** Reads an asset the caller may see; others' assets look exactly like missing ones. */
-async function readableAsset(ports: Ports, user: User, id: string): Promise<Asset> {
-  const asset = Uuid.safeParse(id).success ? await getAsset(ports.db, id) : undefined;
-  if (!asset || asset.ownerId !== user.id) throw new BadRequest('Not found or no asset.read access');
-  return asset;
+async function readableAsset(ports: Ports, auth: AuthContext, id: string): Promise<Asset> {
+  if (!Uuid.safeParse(id).success) throw new BadRequest('Not found or no asset.read access');
+  await requireAssetRead(ports.db, auth, [id]);
+  return (await getAsset(ports.db, id))!;
+}
+
+async function assetResponse(ports: Ports, auth: AuthContext, asset: Asset) {
+  const showMetadata = !auth.sharedLink || auth.sharedLink.showMetadata;
+  const exif = showMetadata ? (await getExif(ports.db, [asset.id])).get(asset.id) : undefined;
+  return assetDto(asset, exif);
 }
 
 /** Media is served by the object store through a short-lived signed URL, never proxied. */
@@ -52,45 +80,84 @@ async function redirectTo(ports: Ports, key: string, opts: { downloadName?: stri
   return new Response(null, { status: 302, headers: { location: url, 'cache-control': 'private, no-store' } });
 }
 
+function assetEdit(body: z.infer<typeof AssetUpdate>) {
+  const { isArchived, ...edit } = body;
+  // Immich's older clients send isArchived; visibility wins when both come.
+  return { ...edit, visibility: edit.visibility ?? (isArchived === undefined ? undefined : isArchived ? 'archive' : 'timeline') } as const;
+}
+
 export const assetRoutes = new Hono<ApiEnv>()
-  .use('/assets/*', authenticate)
-  .use('/search/*', authenticate)
-  .get('/assets/:id', async (c) => {
-    const asset = await readableAsset(c.var.ports, c.var.auth.user, c.req.param('id'));
-    const exif = await getExif(c.var.ports.db, [asset.id]);
-    return c.json(assetDto(asset, exif.get(asset.id)));
+  .get('/assets/statistics', authenticate, async (c) => {
+    const q = StatisticsQuery.parse(c.req.query());
+    return c.json(
+      await assetStatistics(c.var.ports.db, c.var.auth.user.id, {
+        isFavorite: q.isFavorite === undefined ? undefined : q.isFavorite === 'true',
+        isTrashed: q.isTrashed === 'true',
+        visibility: q.visibility,
+      }),
+    );
   })
-  .get('/assets/:id/thumbnail', async (c) => {
+  .get('/assets/:id', authenticateOrSharedLink, async (c) => {
+    const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
+    return c.json(await assetResponse(c.var.ports, c.var.auth, asset));
+  })
+  .put('/assets/:id', authenticate, async (c) => {
+    const id = c.req.param('id');
+    const body = await jsonBody(c, AssetUpdate);
+    if (!Uuid.safeParse(id).success) throw new BadRequest('Not found or no asset.update access');
+    const { db, store } = c.var.ports;
+    await requireAssetOwner(db, c.var.auth, [id]);
+    await editAssets(db, store, [id], assetEdit(body));
+    return c.json(await assetResponse(c.var.ports, c.var.auth, (await getAsset(db, id))!));
+  })
+  .put('/assets', authenticate, async (c) => {
+    const { ids, ...body } = await jsonBody(c, AssetBulkUpdate);
+    const { db, store } = c.var.ports;
+    const unique = [...new Set(ids)];
+    await requireAssetOwner(db, c.var.auth, unique);
+    await editAssets(db, store, unique, assetEdit(body));
+    return c.body(null, 204);
+  })
+  .get('/assets/:id/thumbnail', authenticateOrSharedLink, async (c) => {
     const { size } = ThumbnailQuery.parse(c.req.query());
-    const asset = await readableAsset(c.var.ports, c.var.auth.user, c.req.param('id'));
+    const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
     const file = await getAssetFile(c.var.ports.db, asset.id, size === 'thumbnail' ? 'thumbnail' : 'preview');
     if (!file) throw new NotFound(asset.failedReason ?? 'The thumbnail is not ready yet');
     return redirectTo(c.var.ports, file.path, { contentType: size === 'thumbnail' ? 'image/webp' : 'image/jpeg' });
   })
-  .get('/assets/:id/original', async (c) => {
-    const asset = await readableAsset(c.var.ports, c.var.auth.user, c.req.param('id'));
+  .get('/assets/:id/original', authenticateOrSharedLink, async (c) => {
+    if (c.var.auth.sharedLink && !c.var.auth.sharedLink.allowDownload) throw new Forbidden('This shared link does not allow downloads');
+    const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
     if (asset.status === 'uploading') throw new NotFound('The original has not been uploaded yet');
     return redirectTo(c.var.ports, asset.originalPath, {
       downloadName: asset.originalFileName,
       contentType: asset.originalMimeType ?? 'application/octet-stream',
     });
   })
-  .delete('/assets', async (c) => {
+  .delete('/assets', authenticate, async (c) => {
     const body = await jsonBody(c, AssetDelete);
-    const { ports } = c.var;
-    const ids = await ownedAssetIds(ports.db, c.var.auth.user.id, body.ids);
-    if (ids.length !== new Set(body.ids).size) throw new BadRequest('Not found or no asset.delete access');
-    if (!body.force) {
-      await trashAssets(ports.db, ids);
-    } else {
-      // Rows first: a crash between the two leaves unreferenced bytes, never rows without bytes.
-      const keys = await objectKeysOf(ports.db, ids);
-      await deleteAssetRows(ports.db, ids);
-      await Promise.all(keys.map((key) => ports.store.delete(key)));
-    }
+    const { db, store } = c.var.ports;
+    const ids = [...new Set(body.ids)];
+    await requireAssetOwner(db, c.var.auth, ids, 'asset.delete');
+    if (body.force) await removeAssets(db, store, ids);
+    else await trashAssets(db, ids);
     return c.body(null, 204);
   })
-  .post('/search/metadata', async (c) => {
+  .post('/trash/empty', authenticate, async (c) => {
+    const { db, store } = c.var.ports;
+    const count = await removeAssets(db, store, await trashedAssetIds(db, { ownerId: c.var.auth.user.id }));
+    return c.json({ count });
+  })
+  .post('/trash/restore', authenticate, async (c) => {
+    return c.json({ count: await restoreAssets(c.var.ports.db, c.var.auth.user.id) });
+  })
+  .post('/trash/restore/assets', authenticate, async (c) => {
+    const { ids } = await jsonBody(c, AssetIds);
+    const { db } = c.var.ports;
+    await requireAssetOwner(db, c.var.auth, ids, 'asset.delete');
+    return c.json({ count: await restoreAssets(db, c.var.auth.user.id, ids) });
+  })
+  .post('/search/metadata', authenticate, async (c) => {
     const q = await jsonBody(c, MetadataSearch);
     const { db } = c.var.ports;
     const { items, total } = await searchAssets(db, {
@@ -112,3 +179,4 @@ export const assetRoutes = new Hono<ApiEnv>()
       },
     });
   });
+

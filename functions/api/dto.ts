@@ -1,17 +1,22 @@
-import type { Asset } from '../../core/assets/asset.js';
+import type { ActivityRow } from '../../core/albums/activity-queries.js';
+import type { AlbumRow } from '../../core/albums/album-queries.js';
+import { formatDuration, type Asset } from '../../core/assets/asset.js';
 import type { ExifRow } from '../../core/assets/asset-queries.js';
 import type { ApiKey, User } from '../../core/users/user-queries.js';
 
+type UserSummary = Pick<User, 'id' | 'email' | 'name' | 'avatarColor'> & { profileChangedAt: Date | string };
+
 /** Immich's response shapes (see @immich/sdk), built from Shoebox rows. */
 
-export function userDto(user: User) {
+/** A user as anyone sees them (themselves, album members, comment authors, partners). */
+export function userDto(user: UserSummary) {
   return {
     id: user.id,
     email: user.email,
     name: user.name,
     avatarColor: user.avatarColor ?? 'primary',
     profileImagePath: '',
-    profileChangedAt: user.profileChangedAt.toISOString(),
+    profileChangedAt: new Date(user.profileChangedAt).toISOString(),
   };
 }
 
@@ -109,10 +114,36 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
   };
 }
 
-/** Immich writes durations as 'H:MM:SS.mmm'. */
-function formatDuration(ms: number): string {
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = ((ms % 60_000) / 1000).toFixed(3).padStart(6, '0');
-  return `${h}:${String(m).padStart(2, '0')}:${s}`;
+export function albumDto(album: AlbumRow, assets: ReturnType<typeof assetDto>[] = []) {
+  return {
+    id: album.id,
+    ownerId: album.ownerId,
+    owner: userDto(album.owner),
+    albumName: album.name,
+    description: album.description,
+    albumThumbnailAssetId: album.thumbnailAssetId,
+    createdAt: album.createdAt.toISOString(),
+    updatedAt: album.updatedAt.toISOString(),
+    albumUsers: album.albumUsers.map((m) => ({ user: userDto(m.user), role: m.role })),
+    shared: album.albumUsers.length > 0 || album.hasSharedLink,
+    hasSharedLink: album.hasSharedLink,
+    isActivityEnabled: album.isActivityEnabled,
+    order: album.order,
+    assetCount: album.assetCount,
+    assets,
+    startDate: album.startDate ? `${album.startDate}Z` : undefined,
+    endDate: album.endDate ? `${album.endDate}Z` : undefined,
+    lastModifiedAssetTimestamp: album.lastModifiedAssetTimestamp?.toISOString(),
+  };
+}
+
+export function activityDto(activity: ActivityRow) {
+  return {
+    id: activity.id,
+    assetId: activity.assetId,
+    type: activity.type,
+    comment: activity.comment,
+    createdAt: activity.createdAt.toISOString(),
+    user: userDto(activity.user),
+  };
 }

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { SHOEBOX_VERSION } from '../../core/version.js';
-import { AssetDelete, MetadataSearch } from './asset-routes.js';
+import { ActivityCreate } from './activity-routes.js';
+import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, AlbumUsersAdd } from './album-routes.js';
+import { AssetBulkUpdate, AssetDelete, AssetIds, AssetUpdate, MetadataSearch } from './asset-routes.js';
+import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
+import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
+import { MemoryUpdate } from './timeline-routes.js';
 import { ApiKeyCreate, Login, SignUp } from './auth-routes.js';
-import { UserAdminCreate } from './user-routes.js';
+import { UserAdminCreate, UserAdminDelete, UserAdminUpdate } from './user-routes.js';
 import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.js';
 
 interface RouteDoc {
@@ -27,14 +32,65 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/api-keys/{id}': { summary: 'One of your API keys' },
   'DELETE /api/api-keys/{id}': { summary: 'Revoke an API key' },
   'GET /api/users/me': { summary: 'The signed-in user' },
+  'GET /api/users': { summary: 'Everyone on this server (to share albums and libraries with)' },
+  'GET /api/admin/users': { summary: 'All users with their storage use (admin); withDeleted=true adds deleted ones' },
   'POST /api/admin/users': { summary: 'Create a user (admin)', body: UserAdminCreate },
+  'GET /api/admin/users/{id}': { summary: 'One user (admin)' },
+  'PUT /api/admin/users/{id}': { summary: 'Change a user: name, e-mail, password, admin, quota (admin)', body: UserAdminUpdate },
+  'DELETE /api/admin/users/{id}': { summary: 'Delete a user: restorable for SHOEBOX_USER_DELETE_DAYS, then their files go; force removes now (admin)', body: UserAdminDelete },
+  'POST /api/admin/users/{id}/restore': { summary: 'Restore a deleted user whose files are not yet removed (admin)' },
+  'GET /api/admin/users/{id}/statistics': { summary: 'A user’s photo and video counts (admin)' },
+  'GET /api/server/statistics': { summary: 'Photos, videos and bytes per user (admin)' },
   'POST /api/uploads': { summary: 'Start a presigned upload: returns a PUT URL or multipart part URLs, or the duplicate', body: UploadCreate },
   'GET /api/uploads/{id}': { summary: 'Where an upload stands (uploading, processing, ready, failed + reason)' },
   'POST /api/uploads/{id}/complete': { summary: 'Complete a multipart upload with the parts’ ETags', body: UploadComplete },
   'DELETE /api/uploads/{id}': { summary: 'Abort an unfinished upload' },
   'POST /api/assets': { summary: 'Upload an asset as multipart/form-data (assetData), Immich-style' },
   'POST /api/assets/bulk-upload-check': { summary: 'Which of these SHA-1 checksums are already uploaded', body: BulkUploadCheck },
-  'GET /api/assets/{id}': { summary: 'Asset details with EXIF' },
+  'GET /api/assets/statistics': { summary: 'Counts of your images and videos (filters: isFavorite, isTrashed, visibility)' },
+  'GET /api/assets/{id}': { summary: 'Asset details with EXIF (owner, partner, album member, or ?key= of a shared link)' },
+  'PUT /api/assets/{id}': { summary: 'Edit favourite, visibility, date/time with zone, location, description, rating; stored as data and an XMP sidecar', body: AssetUpdate },
+  'PUT /api/assets': { summary: 'Edit many of your assets at once', body: AssetBulkUpdate },
+  'POST /api/trash/empty': { summary: 'Delete everything in your trash for good' },
+  'POST /api/trash/restore': { summary: 'Restore everything in your trash' },
+  'POST /api/trash/restore/assets': { summary: 'Restore these trashed assets', body: AssetIds },
+  'GET /api/timeline/buckets': { summary: 'Months with asset counts (filters: albumId, userId, withPartners, isFavorite, isTrashed, visibility, key)' },
+  'GET /api/timeline/bucket': { summary: 'One month’s assets as columns, by local capture time (same filters + timeBucket)' },
+  'GET /api/map/markers': { summary: 'Geotagged assets as map markers (isArchived, isFavorite, fileCreatedAfter/Before, withPartners, withSharedAlbums)' },
+  'GET /api/map/reverse-geocode': { summary: 'The nearest town to lat/lon, from the shipped GeoNames data (offline)' },
+  'GET /api/memories': { summary: '“On this day” memories; for=YYYY-MM-DD builds and returns that day’s' },
+  'GET /api/memories/{id}': { summary: 'One memory with its assets' },
+  'PUT /api/memories/{id}': { summary: 'Save a memory or mark it seen', body: MemoryUpdate },
+  'DELETE /api/memories/{id}': { summary: 'Hide a memory for good' },
+  'GET /api/albums': { summary: 'Your albums and those shared with you (shared=true|false, assetId)' },
+  'POST /api/albums': { summary: 'Create an album, optionally with assets and members', body: AlbumCreate },
+  'GET /api/albums/statistics': { summary: 'How many albums you own, share, and have shared with you' },
+  'PUT /api/albums/assets': { summary: 'Add assets to several albums', body: AlbumsAssets },
+  'GET /api/albums/{id}': { summary: 'An album with its assets (withoutAssets=true for the summary)' },
+  'PATCH /api/albums/{id}': { summary: 'Rename, describe, set the cover, sort order, comments on/off (owner)', body: AlbumUpdate },
+  'DELETE /api/albums/{id}': { summary: 'Delete an album; its assets stay in the library (owner)' },
+  'PUT /api/albums/{id}/assets': { summary: 'Add assets (idempotent; per-id result: duplicate, no_permission) (owner, editor)', body: AlbumAssets },
+  'DELETE /api/albums/{id}/assets': { summary: 'Remove assets from the album (owner; editors their own)', body: AlbumAssets },
+  'PUT /api/albums/{id}/users': { summary: 'Share with users as viewer or editor (owner)', body: AlbumUsersAdd },
+  'PUT /api/albums/{id}/user/{userId}': { summary: 'Change a member’s role (owner)', body: AlbumUserRole },
+  'DELETE /api/albums/{id}/user/{userId}': { summary: 'Remove a member (owner), or leave with userId=me' },
+  'GET /api/activities': { summary: 'Comments and likes of an album (albumId; assetId, type, level, userId)' },
+  'POST /api/activities': { summary: 'Comment on or like an album or one of its assets', body: ActivityCreate },
+  'GET /api/activities/statistics': { summary: 'Comment and like counts of an album or asset' },
+  'DELETE /api/activities/{id}': { summary: 'Delete your comment or like (the album owner may delete any)' },
+  'GET /api/shared-links/me': { summary: 'Open a shared link by key (with password when it has one)', public: true },
+  'GET /api/shared-links': { summary: 'Your shared links (albumId to filter)' },
+  'POST /api/shared-links': { summary: 'Create a public link to an album or to assets: password, expiry, download, upload, metadata', body: SharedLinkCreate },
+  'GET /api/shared-links/{id}': { summary: 'One of your shared links' },
+  'PATCH /api/shared-links/{id}': { summary: 'Change a shared link’s options', body: SharedLinkEdit },
+  'DELETE /api/shared-links/{id}': { summary: 'Revoke a shared link' },
+  'PUT /api/shared-links/{id}/assets': { summary: 'Add assets to an INDIVIDUAL link', body: SharedLinkAssets },
+  'DELETE /api/shared-links/{id}/assets': { summary: 'Remove assets from an INDIVIDUAL link', body: SharedLinkAssets },
+  'GET /api/partners': { summary: 'Partners: direction=shared-by (you share with) or shared-with (share with you)' },
+  'POST /api/partners': { summary: 'Share your whole library, read only, with a user', body: PartnerCreate },
+  'POST /api/partners/{id}': { summary: 'Share your library with user {id} (Immich’s older path)' },
+  'PUT /api/partners/{id}': { summary: 'Show or hide a partner’s photos in your timeline', body: PartnerUpdate },
+  'DELETE /api/partners/{id}': { summary: 'Stop sharing your library with user {id}' },
   'GET /api/assets/{id}/thumbnail': { summary: 'Redirect to the thumbnail (size=thumbnail) or preview (size=preview)' },
   'GET /api/assets/{id}/original': { summary: 'Redirect to the original file' },
   'DELETE /api/assets': { summary: 'Trash assets, or delete them for good with force', body: AssetDelete },

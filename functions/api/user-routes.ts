@@ -1,28 +1,75 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { assetStatistics } from '../../core/assets/asset-queries.js';
 import { hashPassword } from '../../core/auth/password.js';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
-import { authenticate, requireAdmin } from '../../core/http/authenticate.js';
+import { authenticate, forgetUserCredentials, requireAdmin } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
-import { insertUser, storageUsage } from '../../core/users/user-queries.js';
-import { userAdminDto } from './dto.js';
+import {
+  countActiveAdmins,
+  getUser,
+  insertUser,
+  listUsers,
+  markUserDeleted,
+  restoreUser,
+  storageUsage,
+  updateUser,
+  usageByUser,
+  type User,
+} from '../../core/users/user-queries.js';
+import type { Queryable } from '../../core/ports/database.js';
+import { userAdminDto, userDto } from './dto.js';
 
+const Quota = z.number().int().nonnegative().nullable();
 export const UserAdminCreate = z.object({
   email: z.email().max(254),
   password: z.string().min(1).max(1024),
   name: z.string().trim().min(1).max(200),
   isAdmin: z.boolean().default(false),
-  quotaSizeInBytes: z.number().int().nonnegative().nullable().default(null),
+  quotaSizeInBytes: Quota.default(null),
   shouldChangePassword: z.boolean().default(false),
 });
+export const UserAdminUpdate = z.strictObject({
+  email: z.email().max(254).optional(),
+  password: z.string().min(1).max(1024).optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  isAdmin: z.boolean().optional(),
+  quotaSizeInBytes: Quota.optional(),
+  shouldChangePassword: z.boolean().optional(),
+  storageLabel: z.string().trim().max(100).nullable().optional(),
+  avatarColor: z.string().max(20).nullable().optional(),
+});
+export const UserAdminDelete = z.object({ force: z.boolean().default(false) });
+
+async function existingUser(db: Queryable, id: string): Promise<User> {
+  const user = z.uuid().safeParse(id).success ? await getUser(db, id) : undefined;
+  if (!user) throw new BadRequest('Not found: no such user');
+  return user;
+}
+
+/** The last admin cannot be demoted or deleted: someone must be able to run the server. */
+async function keepAnAdmin(db: Queryable, user: User): Promise<void> {
+  if (user.isAdmin && !user.deletedAt && (await countActiveAdmins(db)) <= 1) {
+    throw new BadRequest('This is the only admin; make another user admin first');
+  }
+}
 
 export const userRoutes = new Hono<ApiEnv>()
   .get('/users/me', authenticate, async (c) => {
     const { user } = c.var.auth;
     return c.json(userAdminDto(user, await storageUsage(c.var.ports.db, user.id)));
   })
-  .post('/admin/users', authenticate, requireAdmin, async (c) => {
+  .get('/users', authenticate, async (c) => c.json((await listUsers(c.var.ports.db, false)).map(userDto)))
+  .use('/admin/users', authenticate, requireAdmin)
+  .use('/admin/users/*', authenticate, requireAdmin)
+  .get('/admin/users', async (c) => {
+    const withDeleted = c.req.query('withDeleted') === 'true';
+    const { db } = c.var.ports;
+    const usage = new Map((await usageByUser(db)).map((u) => [u.userId, u.usage]));
+    return c.json((await listUsers(db, withDeleted)).map((u) => userAdminDto(u, usage.get(u.id) ?? 0)));
+  })
+  .post('/admin/users', async (c) => {
     const body = await jsonBody(c, UserAdminCreate);
     const user = await insertUser(c.var.ports.db, {
       email: body.email,
@@ -34,4 +81,60 @@ export const userRoutes = new Hono<ApiEnv>()
     });
     if (!user) throw new BadRequest('A user with this email already exists');
     return c.json(userAdminDto(user, 0), 201);
+  })
+  .get('/admin/users/:id', async (c) => {
+    const user = await existingUser(c.var.ports.db, c.req.param('id'));
+    return c.json(userAdminDto(user, await storageUsage(c.var.ports.db, user.id)));
+  })
+  .put('/admin/users/:id', async (c) => {
+    const body = await jsonBody(c, UserAdminUpdate);
+    const { db } = c.var.ports;
+    const user = await existingUser(db, c.req.param('id'));
+    if (body.isAdmin === false) await keepAnAdmin(db, user);
+    const { password, quotaSizeInBytes, ...rest } = body;
+    const updated = await updateUser(db, user.id, {
+      ...rest,
+      ...(password ? { passwordHash: await hashPassword(password) } : {}),
+      ...(quotaSizeInBytes !== undefined ? { quotaSizeBytes: quotaSizeInBytes } : {}),
+    }).catch((error: { code?: string }) => {
+      if (error.code === '23505') throw new BadRequest('A user with this email already exists');
+      throw error;
+    });
+    forgetUserCredentials(user.id);
+    return c.json(userAdminDto(updated!, await storageUsage(db, user.id)));
+  })
+  .delete('/admin/users/:id', async (c) => {
+    const { force } = await jsonBody(c, UserAdminDelete);
+    const { db } = c.var.ports;
+    const user = await existingUser(db, c.req.param('id'));
+    if (user.id === c.var.auth.user.id) throw new BadRequest('You cannot delete your own account here');
+    await keepAnAdmin(db, user);
+    const deleted = await markUserDeleted(db, user.id, force);
+    if (!deleted) throw new BadRequest('This user is already being removed');
+    forgetUserCredentials(user.id);
+    return c.json(userAdminDto(deleted));
+  })
+  .post('/admin/users/:id/restore', async (c) => {
+    const { db } = c.var.ports;
+    const user = await existingUser(db, c.req.param('id'));
+    const restored = await restoreUser(db, user.id);
+    if (!restored) throw new BadRequest('Only a deleted user whose files are not yet removed can be restored');
+    return c.json(userAdminDto(restored, await storageUsage(db, user.id)));
+  })
+  .get('/admin/users/:id/statistics', async (c) => {
+    const { db } = c.var.ports;
+    const user = await existingUser(db, c.req.param('id'));
+    return c.json(await assetStatistics(db, user.id, { isTrashed: false }));
+  })
+  .get('/server/statistics', authenticate, requireAdmin, async (c) => {
+    const usage = await usageByUser(c.var.ports.db);
+    const sum = (pick: (u: (typeof usage)[number]) => number) => usage.reduce((total, u) => total + Number(pick(u)), 0);
+    return c.json({
+      photos: sum((u) => u.photos),
+      videos: sum((u) => u.videos),
+      usage: sum((u) => u.usage),
+      usagePhotos: sum((u) => u.usagePhotos),
+      usageVideos: sum((u) => u.usageVideos),
+      usageByUser: usage,
+    });
   });

@@ -9,6 +9,7 @@ import { captureDateFromInstant } from '../../core/media/capture-date.js';
 import { DETECTION_BYTES, detectMediaType, type DetectedMedia } from '../../core/media/detect-type.js';
 import { readExif, type ExifReading } from '../../core/media/read-exif.js';
 import { readImageHeader, type ImageHeader } from '../../core/media/render-thumbnails.js';
+import { reverseGeocode, type Place } from '../../core/places/reverse-geocode.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import type { ObjectCreated } from '../../core/s3-event.js';
 
@@ -72,6 +73,7 @@ export async function extractMetadata(object: ObjectCreated, ports: Ports): Prom
       ...captureDate,
     },
     reading?.exif ?? null,
+    placeOf(reading),
     scanned.sha1,
   );
   if (headerProblem) {
@@ -121,4 +123,9 @@ async function verify(asset: Asset, scanned: ScannedOriginal): Promise<DetectedM
     return reject('The uploaded bytes do not match the declared SHA-1 checksum; the file changed or was damaged in transit, upload it again');
   }
   return detectMediaType(scanned.head, asset.originalFileName);
+}
+
+function placeOf(reading: ExifReading | undefined): Place | undefined {
+  const { latitude, longitude } = reading?.exif ?? {};
+  return latitude != null && longitude != null ? reverseGeocode(latitude, longitude) : undefined;
 }

@@ -1,0 +1,111 @@
+import { BadRequest } from '../errors.js';
+import type { Queryable } from '../ports/database.js';
+import type { SharedLink } from '../sharing/shared-link.js';
+
+/**
+ * Who may see or change what — the one place that answers it. Every route asks here
+ * before it touches an id it was given; ids a requester may not use are reported exactly
+ * like ids that do not exist, so probing learns nothing.
+ *
+ * A user reads their own assets, their partners' (not locked, not trashed) and those in
+ * albums they own or were added to. A shared link reads only what it grants: its assets,
+ * or its album's. Changing an asset is for its owner alone.
+ */
+export interface Requester {
+  user: { id: string };
+  sharedLink?: SharedLink;
+}
+
+export type AlbumRole = 'owner' | 'editor' | 'viewer';
+
+/** SQL: asset row `a` is readable by the user in parameter `$u` (a uuid). */
+export function readableByUser(u: string): string {
+  return `(a.owner_id = ${u}
+    OR (a.deleted_at IS NULL AND a.visibility <> 'locked'
+        AND a.owner_id IN (SELECT p.shared_by_id FROM partners p WHERE p.shared_with_id = ${u}))
+    OR (a.deleted_at IS NULL AND a.visibility <> 'locked' AND EXISTS (
+        SELECT 1 FROM album_assets aa JOIN albums al ON al.id = aa.album_id
+        WHERE aa.asset_id = a.id AND (al.owner_id = ${u}
+          OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = ${u})))))`;
+}
+
+/** SQL: asset row `a` is granted by the shared link whose id is `$l` and album `$album` (uuid or NULL). */
+function readableByLink(l: string, album: string): string {
+  return `(a.deleted_at IS NULL AND (
+    EXISTS (SELECT 1 FROM shared_link_assets s WHERE s.shared_link_id = ${l} AND s.asset_id = a.id)
+    OR EXISTS (SELECT 1 FROM album_assets aa WHERE aa.album_id = ${album} AND aa.asset_id = a.id)))`;
+}
+
+/** The ids among `ids` the requester may read. */
+export async function readableAssetIds(db: Queryable, who: Requester, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = who.sharedLink
+    ? await db.query<{ id: string }>(`SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND ${readableByLink('$2', '$3::uuid')}`, [
+        ids,
+        who.sharedLink.id,
+        who.sharedLink.albumId,
+      ])
+    : await db.query<{ id: string }>(`SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND ${readableByUser('$2')}`, [ids, who.user.id]);
+  return new Set(rows.map((row) => row.id));
+}
+
+/** The ids among `ids` the requester owns (a shared link owns nothing). */
+export async function ownedAssetIds(db: Queryable, who: Requester, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0 || who.sharedLink) return new Set();
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2::uuid[])', [who.user.id, ids]);
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * The ids among `ids` the requester may put into an album or a shared link: their own and
+ * their partners'. Seeing an asset in someone's album does not make it yours to pass on.
+ */
+export async function shareableAssetIds(db: Queryable, who: Requester, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0 || who.sharedLink) return new Set();
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND (a.owner_id = $2 OR (a.deleted_at IS NULL AND a.visibility <> 'locked'
+       AND a.owner_id IN (SELECT p.shared_by_id FROM partners p WHERE p.shared_with_id = $2)))`,
+    [ids, who.user.id],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function requireAssetRead(db: Queryable, who: Requester, ids: readonly string[]): Promise<void> {
+  const readable = await readableAssetIds(db, who, ids);
+  if (ids.some((id) => !readable.has(id))) throw new BadRequest('Not found or no asset.read access');
+}
+
+export async function requireAssetOwner(db: Queryable, who: Requester, ids: readonly string[], permission = 'asset.update'): Promise<void> {
+  const owned = await ownedAssetIds(db, who, ids);
+  if (ids.some((id) => !owned.has(id))) throw new BadRequest(`Not found or no ${permission} access`);
+}
+
+/** The requester's role in an album, or undefined when they may not see it at all. */
+export async function albumRole(db: Queryable, who: Requester, albumId: string): Promise<AlbumRole | undefined> {
+  if (who.sharedLink) return who.sharedLink.albumId === albumId ? 'viewer' : undefined;
+  const { rows } = await db.query<{ role: AlbumRole }>(
+    `SELECT CASE WHEN al.owner_id = $2 THEN 'owner' ELSE au.role END AS role
+     FROM albums al LEFT JOIN album_users au ON au.album_id = al.id AND au.user_id = $2
+     WHERE al.id = $1 AND (al.owner_id = $2 OR au.user_id IS NOT NULL)`,
+    [albumId, who.user.id],
+  );
+  return rows[0]?.role;
+}
+
+const RANK: Record<AlbumRole, number> = { viewer: 0, editor: 1, owner: 2 };
+
+/** Throws unless the requester holds at least `need` in the album; returns the role held. */
+export async function requireAlbumRole(db: Queryable, who: Requester, albumId: string, need: AlbumRole, permission = 'album.read'): Promise<AlbumRole> {
+  const role = await albumRole(db, who, albumId);
+  if (!role || RANK[role] < RANK[need]) throw new BadRequest(`Not found or no ${permission} access`);
+  return role;
+}
+
+/** Users whose libraries `userId` may read: themselves and everyone sharing with them as partner. */
+export async function partnerIds(db: Queryable, userId: string, inTimelineOnly: boolean): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT shared_by_id AS id FROM partners WHERE shared_with_id = $1 AND (NOT $2 OR in_timeline)`,
+    [userId, inTimelineOnly],
+  );
+  return rows.map((row) => row.id);
+}

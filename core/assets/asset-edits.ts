@@ -1,0 +1,133 @@
+import { BadRequest } from '../errors.js';
+import { captureDateFromTags } from '../media/capture-date.js';
+import { writeXmpSidecar } from '../media/xmp-sidecar.js';
+import type { Queryable } from '../ports/database.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { reverseGeocode } from '../places/reverse-geocode.js';
+import type { AssetVisibility } from './asset.js';
+import { derivedKey } from './object-keys.js';
+
+/**
+ * What a person may change about an asset. Edits are data: they go to the database, are
+ * marked as locked so re-reading the file never undoes them, and are mirrored into an XMP
+ * sidecar beside the derived files. The original is never written.
+ */
+export interface AssetEdit {
+  isFavorite?: boolean;
+  visibility?: AssetVisibility;
+  /** ISO 8601 with the offset where it was taken: '2021-06-01T18:30:00+02:00'. */
+  dateTimeOriginal?: string;
+  latitude?: number;
+  longitude?: number;
+  description?: string;
+  rating?: number | null;
+}
+
+/** Property names as Immich's clients know them (asset_exif.locked_properties). */
+type Locked = 'dateTimeOriginal' | 'location' | 'description' | 'rating';
+
+export async function editAssets(db: Queryable, store: ObjectStore, ids: string[], edit: AssetEdit): Promise<void> {
+  if (ids.length === 0) return;
+  const date = edit.dateTimeOriginal === undefined ? undefined : parseEditedDate(edit.dateTimeOriginal);
+  if ((edit.latitude === undefined) !== (edit.longitude === undefined)) throw new BadRequest('latitude and longitude go together');
+  const place = edit.latitude !== undefined && edit.longitude !== undefined ? reverseGeocode(edit.latitude, edit.longitude) : undefined;
+  const locked: Locked[] = [];
+  if (date) locked.push('dateTimeOriginal');
+  if (edit.latitude !== undefined) locked.push('location');
+  if (edit.description !== undefined) locked.push('description');
+  if (edit.rating !== undefined) locked.push('rating');
+
+  await db.query(
+    `WITH asset AS (
+       UPDATE assets SET is_favorite = coalesce($2, is_favorite), visibility = coalesce($3, visibility),
+         taken_at = coalesce($4, taken_at), local_date_time = coalesce($5::timestamp, local_date_time),
+         time_zone = CASE WHEN $4::timestamptz IS NULL THEN time_zone ELSE $6 END, updated_at = now()
+       WHERE id = ANY($1::uuid[]) RETURNING id
+     )
+     INSERT INTO asset_exif AS x (asset_id, date_time_original, time_zone, latitude, longitude, city, state, country,
+       description, rating, locked_properties)
+     SELECT id, $4, $6, $7, $8, $9, $10, $11, coalesce($12, ''), $13, $14::text[] FROM asset WHERE cardinality($14::text[]) > 0
+     ON CONFLICT (asset_id) DO UPDATE SET
+       date_time_original = CASE WHEN $4::timestamptz IS NULL THEN x.date_time_original ELSE $4 END,
+       time_zone = CASE WHEN $4::timestamptz IS NULL THEN x.time_zone ELSE $6 END,
+       latitude = CASE WHEN $7::float8 IS NULL THEN x.latitude ELSE $7 END,
+       longitude = CASE WHEN $7::float8 IS NULL THEN x.longitude ELSE $8 END,
+       city = CASE WHEN $7::float8 IS NULL THEN x.city ELSE $9 END,
+       state = CASE WHEN $7::float8 IS NULL THEN x.state ELSE $10 END,
+       country = CASE WHEN $7::float8 IS NULL THEN x.country ELSE $11 END,
+       description = coalesce($12, x.description),
+       rating = CASE WHEN 'rating' = ANY($14::text[]) THEN $13 ELSE x.rating END,
+       locked_properties = ARRAY(SELECT DISTINCT unnest(x.locked_properties || $14::text[])),
+       updated_at = now()`,
+    [
+      ids,
+      edit.isFavorite ?? null,
+      edit.visibility ?? null,
+      date?.takenAt ?? null,
+      date?.localDateTime ?? null,
+      date?.timeZone ?? null,
+      edit.latitude ?? null,
+      edit.longitude ?? null,
+      place?.city ?? null,
+      place?.state ?? null,
+      place?.country ?? null,
+      edit.description ?? null,
+      edit.rating ?? null,
+      locked,
+    ],
+  );
+  if (locked.length > 0) await writeSidecars(db, store, ids);
+}
+
+function parseEditedDate(value: string) {
+  const date = captureDateFromTags({ DateCreated: value });
+  if (!date) throw new BadRequest(`dateTimeOriginal: '${value}' is not an ISO 8601 date and time`);
+  return date;
+}
+
+/**
+ * Rewrites the sidecars of edited assets from the database (the truth); a crash between the
+ * update and this leaves a stale sidecar that the next edit rewrites.
+ */
+async function writeSidecars(db: Queryable, store: ObjectStore, ids: string[]): Promise<void> {
+  const { rows } = await db.query<{
+    id: string;
+    ownerId: string;
+    localDateTime: string;
+    timeZone: string | null;
+    latitude: number | null;
+    longitude: number | null;
+    description: string | null;
+    rating: number | null;
+    tags: string[] | null;
+  }>(
+    `SELECT a.id, a.owner_id AS "ownerId", a.local_date_time AS "localDateTime", a.time_zone AS "timeZone",
+       x.latitude, x.longitude, x.description, x.rating, x.tags
+     FROM assets a LEFT JOIN asset_exif x ON x.asset_id = a.id WHERE a.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const files = await Promise.all(
+    rows.map(async (row) => {
+      const key = derivedKey(row.ownerId, row.id, 'edits', 'xmp');
+      const xmp = Buffer.from(
+        writeXmpSidecar({
+          localDateTime: row.localDateTime,
+          timeZone: row.timeZone,
+          latitude: row.latitude,
+          longitude: row.longitude,
+          description: row.description ?? '',
+          rating: row.rating,
+          tags: row.tags ?? [],
+        }),
+      );
+      await store.write(key, xmp, 'application/rdf+xml');
+      return { id: row.id, key, size: xmp.length };
+    }),
+  );
+  await db.query(
+    `INSERT INTO asset_files (asset_id, type, path, size_bytes)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[])
+     ON CONFLICT (asset_id, type) DO UPDATE SET path = excluded.path, size_bytes = excluded.size_bytes, updated_at = now()`,
+    [files.map((f) => f.id), files.map(() => 'sidecar'), files.map((f) => f.key), files.map((f) => f.size)],
+  );
+}

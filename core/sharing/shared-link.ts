@@ -1,0 +1,116 @@
+import type { Queryable } from '../ports/database.js';
+
+export interface SharedLink {
+  id: string;
+  ownerId: string;
+  key: string;
+  type: 'ALBUM' | 'INDIVIDUAL';
+  albumId: string | null;
+  description: string | null;
+  passwordHash: string | null;
+  expiresAt: Date | null;
+  allowUpload: boolean;
+  allowDownload: boolean;
+  showMetadata: boolean;
+  createdAt: Date;
+}
+
+const LINK_COLUMNS = `l.id, l.owner_id AS "ownerId", l.key, l.type, l.album_id AS "albumId", l.description,
+  l.password_hash AS "passwordHash", l.expires_at AS "expiresAt", l.allow_upload AS "allowUpload",
+  l.allow_download AS "allowDownload", l.show_metadata AS "showMetadata", l.created_at AS "createdAt"`;
+
+export interface NewSharedLink {
+  ownerId: string;
+  key: string;
+  type: SharedLink['type'];
+  albumId: string | null;
+  description: string | null;
+  passwordHash: string | null;
+  expiresAt: Date | null;
+  allowUpload: boolean;
+  allowDownload: boolean;
+  showMetadata: boolean;
+  assetIds: string[];
+}
+
+export async function insertSharedLink(db: Queryable, link: NewSharedLink): Promise<SharedLink> {
+  const { rows } = await db.query<SharedLink>(
+    `WITH link AS (
+       INSERT INTO shared_links (owner_id, key, type, album_id, description, password_hash, expires_at, allow_upload, allow_download, show_metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *
+     ), assets AS (
+       INSERT INTO shared_link_assets (shared_link_id, asset_id) SELECT link.id, unnest($11::uuid[]) FROM link
+     )
+     SELECT ${LINK_COLUMNS} FROM link l`,
+    [link.ownerId, link.key, link.type, link.albumId, link.description, link.passwordHash, link.expiresAt,
+      link.allowUpload, link.allowDownload, link.showMetadata, link.assetIds],
+  );
+  return rows[0]!;
+}
+
+export async function sharedLinkByKey(db: Queryable, key: string): Promise<SharedLink | undefined> {
+  const { rows } = await db.query<SharedLink>({ name: 'shared-link-by-key', text: `SELECT ${LINK_COLUMNS} FROM shared_links l WHERE l.key = $1`, values: [key] });
+  return rows[0];
+}
+
+export async function getSharedLink(db: Queryable, ownerId: string, id: string): Promise<SharedLink | undefined> {
+  const { rows } = await db.query<SharedLink>(`SELECT ${LINK_COLUMNS} FROM shared_links l WHERE l.id = $1 AND l.owner_id = $2`, [id, ownerId]);
+  return rows[0];
+}
+
+export async function listSharedLinks(db: Queryable, ownerId: string, albumId?: string): Promise<SharedLink[]> {
+  const { rows } = await db.query<SharedLink>(
+    `SELECT ${LINK_COLUMNS} FROM shared_links l WHERE l.owner_id = $1 AND ($2::uuid IS NULL OR l.album_id = $2) ORDER BY l.created_at DESC`,
+    [ownerId, albumId ?? null],
+  );
+  return rows;
+}
+
+export interface SharedLinkChange {
+  description?: string | null;
+  passwordHash?: string | null;
+  expiresAt?: Date | null;
+  allowUpload?: boolean;
+  allowDownload?: boolean;
+  showMetadata?: boolean;
+}
+
+export async function updateSharedLink(db: Queryable, ownerId: string, id: string, change: SharedLinkChange): Promise<SharedLink | undefined> {
+  const has = (k: keyof SharedLinkChange) => k in change;
+  const { rows } = await db.query<SharedLink>(
+    `UPDATE shared_links l SET
+       description = CASE WHEN $3 THEN $4 ELSE description END,
+       password_hash = CASE WHEN $5 THEN $6 ELSE password_hash END,
+       expires_at = CASE WHEN $7 THEN $8::timestamptz ELSE expires_at END,
+       allow_upload = coalesce($9, allow_upload), allow_download = coalesce($10, allow_download),
+       show_metadata = coalesce($11, show_metadata)
+     WHERE l.id = $1 AND l.owner_id = $2 RETURNING ${LINK_COLUMNS}`,
+    [id, ownerId, has('description'), change.description ?? null, has('passwordHash'), change.passwordHash ?? null,
+      has('expiresAt'), change.expiresAt ?? null, change.allowUpload ?? null, change.allowDownload ?? null, change.showMetadata ?? null],
+  );
+  return rows[0];
+}
+
+export async function deleteSharedLink(db: Queryable, ownerId: string, id: string): Promise<boolean> {
+  const result = await db.query('DELETE FROM shared_links WHERE id = $1 AND owner_id = $2', [id, ownerId]);
+  return result.rowCount === 1;
+}
+
+export async function sharedLinkAssetIds(db: Queryable, linkId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>('SELECT asset_id AS id FROM shared_link_assets WHERE shared_link_id = $1', [linkId]);
+  return rows.map((r) => r.id);
+}
+
+/** Adds or removes assets of an INDIVIDUAL link; returns which ids changed. */
+export async function changeSharedLinkAssets(db: Queryable, linkId: string, ids: string[], add: boolean): Promise<Set<string>> {
+  const { rows } = add
+    ? await db.query<{ id: string }>(
+        `INSERT INTO shared_link_assets (shared_link_id, asset_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING asset_id AS id`,
+        [linkId, ids],
+      )
+    : await db.query<{ id: string }>(
+        'DELETE FROM shared_link_assets WHERE shared_link_id = $1 AND asset_id = ANY($2::uuid[]) RETURNING asset_id AS id',
+        [linkId, ids],
+      );
+  return new Set(rows.map((r) => r.id));
+}

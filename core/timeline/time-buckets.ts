@@ -1,0 +1,103 @@
+import { formatDuration } from '../assets/asset.js';
+import type { Queryable } from '../ports/database.js';
+import type { ScopeSql } from './timeline-scope.js';
+
+/**
+ * The timeline as Immich's clients load it: first the months with their counts, then one
+ * month's assets in columns (one array per field: small JSON for thousands of assets).
+ */
+export interface TimeBucket {
+  timeBucket: string;
+  count: number;
+}
+
+export async function timeBuckets(db: Queryable, scope: ScopeSql, order: 'asc' | 'desc'): Promise<TimeBucket[]> {
+  const { rows } = await db.query<TimeBucket>(
+    `SELECT to_char(date_trunc('month', a.local_date_time), 'YYYY-MM-DD') AS "timeBucket", count(*)::int AS count
+     FROM assets a WHERE ${scope.where}
+     GROUP BY date_trunc('month', a.local_date_time) ORDER BY date_trunc('month', a.local_date_time) ${order === 'asc' ? 'ASC' : 'DESC'}`,
+    scope.params,
+  );
+  return rows;
+}
+
+export interface TimeBucketAssets {
+  id: string[];
+  ownerId: string[];
+  ratio: number[];
+  isFavorite: boolean[];
+  visibility: string[];
+  isTrashed: boolean[];
+  isImage: boolean[];
+  thumbhash: Array<string | null>;
+  fileCreatedAt: string[];
+  localDateTime: string[];
+  localOffsetHours: number[];
+  duration: Array<string | null>;
+  projectionType: Array<string | null>;
+  livePhotoVideoId: Array<string | null>;
+  city: Array<string | null>;
+  country: Array<string | null>;
+  status: string[];
+}
+
+interface BucketRow {
+  id: string;
+  ownerId: string;
+  width: number | null;
+  height: number | null;
+  isFavorite: boolean;
+  visibility: string;
+  isTrashed: boolean;
+  type: string;
+  thumbhash: Buffer | null;
+  takenAt: Date;
+  localDateTime: string;
+  timeZone: string | null;
+  durationMs: number | null;
+  projectionType: string | null;
+  livePhotoVideoId: string | null;
+  city: string | null;
+  country: string | null;
+  status: string;
+}
+
+/** '+05:30' → 5.5; unknown zones count as UTC. */
+export function offsetHours(zone: string | null): number {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(zone ?? '');
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) + Number(m[3]) / 60) : 0;
+}
+
+export async function timeBucketAssets(db: Queryable, scope: ScopeSql, timeBucket: string, order: 'asc' | 'desc'): Promise<TimeBucketAssets> {
+  const direction = order === 'asc' ? 'ASC' : 'DESC';
+  const { rows } = await db.query<BucketRow>(
+    `SELECT a.id, a.owner_id AS "ownerId", a.width, a.height, a.is_favorite AS "isFavorite", a.visibility,
+       a.deleted_at IS NOT NULL AS "isTrashed", a.type, a.thumbhash, a.taken_at AS "takenAt", a.local_date_time AS "localDateTime",
+       a.time_zone AS "timeZone", a.duration_ms AS "durationMs", x.projection_type AS "projectionType",
+       a.live_photo_video_id AS "livePhotoVideoId", x.city, x.country, a.status
+     FROM assets a LEFT JOIN asset_exif x ON x.asset_id = a.id
+     WHERE ${scope.where} AND date_trunc('month', a.local_date_time) = $${scope.params.length + 1}::timestamp
+     ORDER BY a.local_date_time ${direction}, a.id ${direction}`,
+    [...scope.params, timeBucket],
+  );
+  const column = <T>(pick: (row: BucketRow) => T) => rows.map(pick);
+  return {
+    id: column((r) => r.id),
+    ownerId: column((r) => r.ownerId),
+    ratio: column((r) => (r.width && r.height ? r.width / r.height : 1)),
+    isFavorite: column((r) => r.isFavorite),
+    visibility: column((r) => r.visibility),
+    isTrashed: column((r) => r.isTrashed),
+    isImage: column((r) => r.type === 'IMAGE'),
+    thumbhash: column((r) => r.thumbhash?.toString('base64') ?? null),
+    fileCreatedAt: column((r) => r.takenAt.toISOString()),
+    localDateTime: column((r) => `${r.localDateTime}Z`),
+    localOffsetHours: column((r) => offsetHours(r.timeZone)),
+    duration: column((r) => (r.durationMs === null ? null : formatDuration(r.durationMs))),
+    projectionType: column((r) => r.projectionType),
+    livePhotoVideoId: column((r) => r.livePhotoVideoId),
+    city: column((r) => r.city),
+    country: column((r) => r.country),
+    status: column((r) => r.status),
+  };
+}

@@ -1,0 +1,193 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireAlbumRole, shareableAssetIds } from '../../core/access/access.js';
+import {
+  addAlbumAssets,
+  albumHasAsset,
+  albumAssetIds,
+  albumStatistics,
+  deleteAlbum,
+  existingUserIds,
+  getAlbum,
+  insertAlbum,
+  listAlbums,
+  removeAlbumAssets,
+  removeAlbumUser,
+  updateAlbum,
+  upsertAlbumUsers,
+} from '../../core/albums/album-queries.js';
+import { getAssets, getExif } from '../../core/assets/asset-queries.js';
+import { BadRequest } from '../../core/errors.js';
+import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
+import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
+import { jsonBody } from '../../core/http/validate.js';
+import type { Ports } from '../../core/runtime/ports.js';
+import { albumDto, assetDto } from './dto.js';
+
+const Uuid = z.uuid();
+const Role = z.enum(['editor', 'viewer']);
+const AlbumUser = z.object({ userId: z.uuid(), role: Role.default('editor') });
+const AssetIdList = z.array(z.uuid()).max(10_000);
+export const AlbumCreate = z.object({
+  albumName: z.string().trim().min(1).max(500),
+  description: z.string().max(10_000).default(''),
+  assetIds: AssetIdList.default([]),
+  albumUsers: z.array(AlbumUser).max(100).default([]),
+});
+export const AlbumUpdate = z.strictObject({
+  albumName: z.string().trim().min(1).max(500).optional(),
+  description: z.string().max(10_000).optional(),
+  albumThumbnailAssetId: z.uuid().optional(),
+  isActivityEnabled: z.boolean().optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+});
+export const AlbumAssets = z.object({ ids: AssetIdList.min(1) });
+export const AlbumsAssets = z.object({ albumIds: z.array(z.uuid()).min(1).max(100), assetIds: AssetIdList.min(1) });
+export const AlbumUsersAdd = z.object({ albumUsers: z.array(AlbumUser).min(1).max(100) });
+export const AlbumUserRole = z.object({ role: Role });
+const ListQuery = z.object({ shared: z.enum(['true', 'false']).optional(), assetId: z.uuid().optional() });
+const AlbumQuery = z.object({ withoutAssets: z.enum(['true', 'false']).default('false') });
+
+function albumId(id: string): string {
+  if (!Uuid.safeParse(id).success) throw new BadRequest('Not found or no album.read access');
+  return id;
+}
+
+async function albumResponse(ports: Ports, auth: AuthContext, id: string, withAssets: boolean) {
+  const album = (await getAlbum(ports.db, id))!;
+  if (!withAssets) return albumDto(album);
+  const assets = await getAssets(ports.db, await albumAssetIds(ports.db, id, album.order));
+  const showMetadata = !auth.sharedLink || auth.sharedLink.showMetadata;
+  const exif = showMetadata ? await getExif(ports.db, assets.map((a) => a.id)) : new Map();
+  return albumDto(album, assets.map((a) => assetDto(a, exif.get(a.id))));
+}
+
+/** Members must be real users other than the owner. */
+async function checkMembers(ports: Ports, ownerId: string, users: Array<{ userId: string }>): Promise<void> {
+  const ids = users.map((u) => u.userId);
+  if (ids.includes(ownerId)) throw new BadRequest('The owner of an album cannot also be a member of it');
+  const existing = await existingUserIds(ports.db, ids);
+  if (ids.some((id) => !existing.has(id))) throw new BadRequest('Not found: a user to share with does not exist');
+}
+
+/** Adds what the requester may read; reports per id like Immich (duplicate, no_permission). */
+async function addAssets(ports: Ports, auth: AuthContext, id: string, ids: string[]) {
+  const readable = await shareableAssetIds(ports.db, auth, ids);
+  const added = await addAlbumAssets(ports.db, id, [...readable], auth.user.id);
+  return ids.map((assetId) =>
+    added.has(assetId)
+      ? { id: assetId, success: true }
+      : { id: assetId, success: false, error: readable.has(assetId) ? 'duplicate' : 'no_permission' },
+  );
+}
+
+export const albumRoutes = new Hono<ApiEnv>()
+  .get('/albums', authenticate, async (c) => {
+    const q = ListQuery.parse(c.req.query());
+    const albums = await listAlbums(c.var.ports.db, c.var.auth.user.id, {
+      shared: q.shared === undefined ? undefined : q.shared === 'true',
+      assetId: q.assetId,
+    });
+    return c.json(albums.map((album) => albumDto(album)));
+  })
+  .post('/albums', authenticate, async (c) => {
+    const body = await jsonBody(c, AlbumCreate);
+    const { ports } = c.var;
+    const { user } = c.var.auth;
+    await checkMembers(ports, user.id, body.albumUsers);
+    const readable = await shareableAssetIds(ports.db, c.var.auth, body.assetIds);
+    if (body.assetIds.some((id) => !readable.has(id))) throw new BadRequest('Not found or no asset.share access');
+    const id = await insertAlbum(ports.db, {
+      ownerId: user.id,
+      name: body.albumName,
+      description: body.description,
+      assetIds: [...new Set(body.assetIds)],
+      users: body.albumUsers,
+    });
+    return c.json(await albumResponse(ports, c.var.auth, id, true), 201);
+  })
+  .get('/albums/statistics', authenticate, async (c) => c.json(await albumStatistics(c.var.ports.db, c.var.auth.user.id)))
+  .put('/albums/assets', authenticate, async (c) => {
+    const body = await jsonBody(c, AlbumsAssets);
+    const { ports } = c.var;
+    for (const id of body.albumIds) await requireAlbumRole(ports.db, c.var.auth, id, 'editor', 'album.addAsset');
+    const results = await Promise.all(body.albumIds.map((id) => addAssets(ports, c.var.auth, id, body.assetIds)));
+    const success = results.flat().some((r) => r.success);
+    return c.json({ success, error: success ? undefined : 'duplicate' });
+  })
+  .get('/albums/:id', authenticateOrSharedLink, async (c) => {
+    const id = albumId(c.req.param('id'));
+    const { withoutAssets } = AlbumQuery.parse(c.req.query());
+    await requireAlbumRole(c.var.ports.db, c.var.auth, id, 'viewer');
+    return c.json(await albumResponse(c.var.ports, c.var.auth, id, withoutAssets === 'false'));
+  })
+  .patch('/albums/:id', authenticate, async (c) => {
+    const id = albumId(c.req.param('id'));
+    const body = await jsonBody(c, AlbumUpdate);
+    const { db } = c.var.ports;
+    await requireAlbumRole(db, c.var.auth, id, 'owner', 'album.update');
+    if (body.albumThumbnailAssetId && !(await albumHasAsset(db, id, body.albumThumbnailAssetId))) {
+      throw new BadRequest('The album cover must be an asset in the album');
+    }
+    await updateAlbum(db, id, {
+      name: body.albumName,
+      description: body.description,
+      thumbnailAssetId: body.albumThumbnailAssetId,
+      isActivityEnabled: body.isActivityEnabled,
+      order: body.order,
+    });
+    return c.json(await albumResponse(c.var.ports, c.var.auth, id, false));
+  })
+  .delete('/albums/:id', authenticate, async (c) => {
+    const id = albumId(c.req.param('id'));
+    await requireAlbumRole(c.var.ports.db, c.var.auth, id, 'owner', 'album.delete');
+    await deleteAlbum(c.var.ports.db, id);
+    return c.body(null, 204);
+  })
+  .put('/albums/:id/assets', authenticate, async (c) => {
+    const id = albumId(c.req.param('id'));
+    const { ids } = await jsonBody(c, AlbumAssets);
+    await requireAlbumRole(c.var.ports.db, c.var.auth, id, 'editor', 'album.addAsset');
+    return c.json(await addAssets(c.var.ports, c.var.auth, id, [...new Set(ids)]));
+  })
+  .delete('/albums/:id/assets', authenticate, async (c) => {
+    const id = albumId(c.req.param('id'));
+    const { ids } = await jsonBody(c, AlbumAssets);
+    const { db } = c.var.ports;
+    const role = await requireAlbumRole(db, c.var.auth, id, 'editor', 'album.removeAsset');
+    const removed = await removeAlbumAssets(db, id, [...new Set(ids)], { userId: c.var.auth.user.id, isOwner: role === 'owner' });
+    return c.json(ids.map((assetId) => (removed.has(assetId) ? { id: assetId, success: true } : { id: assetId, success: false, error: 'not_found' })));
+  })
+  .put('/albums/:id/users', authenticate, async (c) => {
+    const id = albumId(c.req.param('id'));
+    const { albumUsers } = await jsonBody(c, AlbumUsersAdd);
+    const { ports } = c.var;
+    await requireAlbumRole(ports.db, c.var.auth, id, 'owner', 'album.share');
+    await checkMembers(ports, c.var.auth.user.id, albumUsers);
+    await upsertAlbumUsers(ports.db, id, albumUsers);
+    return c.json(await albumResponse(ports, c.var.auth, id, false));
+  })
+  .put('/albums/:id/user/:userId', authenticate, async (c) => {
+    const id = albumId(c.req.param('id'));
+    const { role } = await jsonBody(c, AlbumUserRole);
+    const { db } = c.var.ports;
+    await requireAlbumRole(db, c.var.auth, id, 'owner', 'album.share');
+    const userId = c.req.param('userId');
+    const album = (await getAlbum(db, id))!;
+    if (!album.albumUsers.some((m) => m.user.id === userId)) throw new BadRequest('Not found: that user is not a member of this album');
+    await upsertAlbumUsers(db, id, [{ userId, role }]);
+    return c.body(null, 204);
+  })
+  .delete('/albums/:id/user/:userId', authenticate, async (c) => {
+    const id = albumId(c.req.param('id'));
+    const { db } = c.var.ports;
+    const me = c.var.auth.user.id;
+    const userId = c.req.param('userId') === 'me' ? me : c.req.param('userId');
+    const role = await requireAlbumRole(db, c.var.auth, id, 'viewer');
+    if (userId !== me && role !== 'owner') throw new BadRequest('Not found or no album.share access');
+    if (userId === me && role === 'owner') throw new BadRequest('The owner cannot leave their own album; delete it instead');
+    if (!Uuid.safeParse(userId).success || !(await removeAlbumUser(db, id, userId))) {
+      throw new BadRequest('Not found: that user is not a member of this album');
+    }
+    return c.body(null, 204);
+  });

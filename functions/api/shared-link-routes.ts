@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { requireAlbumRole, shareableAssetIds } from '../../core/access/access.js';
+import { albumAssetIds, getAlbum } from '../../core/albums/album-queries.js';
+import { getAssets, getExif } from '../../core/assets/asset-queries.js';
+import { LoginThrottle } from '../../core/auth/login-throttle.js';
+import { hashPassword, verifyPassword } from '../../core/auth/password.js';
+import { BadRequest, TooManyRequests, Unauthorized } from '../../core/errors.js';
+import type { ApiEnv } from '../../core/http/api-env.js';
+import { authenticate, SHARED_LINK_COOKIE, sharedLinkToken } from '../../core/http/authenticate.js';
+import { jsonBody } from '../../core/http/validate.js';
+import type { Ports } from '../../core/runtime/ports.js';
+import {
+  changeSharedLinkAssets,
+  deleteSharedLink,
+  getSharedLink,
+  insertSharedLink,
+  listSharedLinks,
+  sharedLinkAssetIds,
+  sharedLinkByKey,
+  updateSharedLink,
+  type SharedLink,
+} from '../../core/sharing/shared-link.js';
+import { albumDto, assetDto } from './dto.js';
+
+const Options = {
+  description: z.string().max(10_000).nullable().optional(),
+  password: z.string().min(1).max(1024).nullable().optional(),
+  expiresAt: z.coerce.date().nullable().optional(),
+  allowUpload: z.boolean().optional(),
+  allowDownload: z.boolean().optional(),
+  showMetadata: z.boolean().optional(),
+};
+export const SharedLinkCreate = z
+  .object({ type: z.enum(['ALBUM', 'INDIVIDUAL']), albumId: z.uuid().optional(), assetIds: z.array(z.uuid()).max(10_000).optional(), ...Options })
+  .refine((l) => (l.type === 'ALBUM' ? l.albumId !== undefined && !l.assetIds : l.albumId === undefined && (l.assetIds?.length ?? 0) > 0), {
+    message: 'An ALBUM link needs albumId; an INDIVIDUAL link needs assetIds',
+  });
+export const SharedLinkEdit = z.strictObject(Options);
+export const SharedLinkAssets = z.object({ assetIds: z.array(z.uuid()).min(1).max(10_000) });
+const MeQuery = z.object({ key: z.string().max(128), password: z.string().max(1024).optional(), token: z.string().max(128).optional() });
+
+/** Wrong passwords are counted per link: a link's password cannot be guessed at network speed. */
+const passwordThrottle = new LoginThrottle(10, 15 * 60_000);
+
+async function linkResponse(ports: Ports, link: SharedLink, opts: { withAssets: boolean; forHolder: boolean }) {
+  const ids = link.albumId ? await albumAssetIds(ports.db, link.albumId, 'desc') : await sharedLinkAssetIds(ports.db, link.id);
+  const assets = opts.withAssets ? await getAssets(ports.db, ids) : [];
+  const exif = !opts.forHolder || link.showMetadata ? await getExif(ports.db, assets.map((a) => a.id)) : new Map();
+  const album = link.albumId ? await getAlbum(ports.db, link.albumId) : undefined;
+  return {
+    id: link.id,
+    key: link.key,
+    type: link.type,
+    userId: link.ownerId,
+    description: link.description,
+    // Never the password itself: only whether there is one.
+    password: null,
+    hasPassword: link.passwordHash !== null,
+    createdAt: link.createdAt.toISOString(),
+    expiresAt: link.expiresAt?.toISOString() ?? null,
+    allowUpload: link.allowUpload,
+    allowDownload: link.allowDownload,
+    showMetadata: link.showMetadata,
+    album: album ? albumDto(album) : undefined,
+    assets: link.type === 'INDIVIDUAL' || opts.withAssets ? assets.map((a) => assetDto(a, exif.get(a.id))) : [],
+  };
+}
+
+function linkId(id: string): string {
+  if (!z.uuid().safeParse(id).success) throw new BadRequest('Not found or no sharedLink.read access');
+  return id;
+}
+
+export const sharedLinkRoutes = new Hono<ApiEnv>()
+  // The one route for link holders: opens the link, checking its password when it has one.
+  .get('/shared-links/me', async (c) => {
+    const q = MeQuery.parse(c.req.query());
+    const { db, clock } = c.var.ports;
+    const link = await sharedLinkByKey(db, q.key);
+    const now = clock.now();
+    if (!link || (link.expiresAt && link.expiresAt <= now)) throw new Unauthorized('Invalid or expired share key');
+    if (link.passwordHash) {
+      const token = q.token ?? getCookie(c, SHARED_LINK_COOKIE);
+      if (token !== sharedLinkToken(link)) {
+        if (q.password === undefined) throw new Unauthorized('This shared link needs its password');
+        const wait = passwordThrottle.retryAfterMs(link.id, now.getTime());
+        if (wait > 0) throw new TooManyRequests(`Too many wrong passwords; try again in ${Math.ceil(wait / 60_000)} minutes`);
+        if (!(await verifyPassword(q.password, link.passwordHash))) {
+          passwordThrottle.recordFailure(link.id, now.getTime());
+          throw new Unauthorized('Wrong password for this shared link');
+        }
+        passwordThrottle.recordSuccess(link.id);
+        setCookie(c, SHARED_LINK_COOKIE, sharedLinkToken(link), { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 24 * 3600 });
+      }
+    }
+    const body = await linkResponse(c.var.ports, link, { withAssets: true, forHolder: true });
+    return c.json({ ...body, key: link.key, token: link.passwordHash ? sharedLinkToken(link) : undefined });
+  })
+  .use('/shared-links', authenticate)
+  .use('/shared-links/*', authenticate)
+  .get('/shared-links', async (c) => {
+    const albumId = c.req.query('albumId');
+    const links = await listSharedLinks(c.var.ports.db, c.var.auth.user.id, albumId && z.uuid().safeParse(albumId).success ? albumId : undefined);
+    return c.json(await Promise.all(links.map((l) => linkResponse(c.var.ports, l, { withAssets: false, forHolder: false }))));
+  })
+  .post('/shared-links', async (c) => {
+    const body = await jsonBody(c, SharedLinkCreate);
+    const { ports } = c.var;
+    const assetIds = [...new Set(body.assetIds ?? [])];
+    if (body.albumId) await requireAlbumRole(ports.db, c.var.auth, body.albumId, 'owner', 'album.share');
+    const shareable = await shareableAssetIds(ports.db, c.var.auth, assetIds);
+    if (assetIds.some((id) => !shareable.has(id))) throw new BadRequest('Not found or no asset.share access');
+    const link = await insertSharedLink(ports.db, {
+      ownerId: c.var.auth.user.id,
+      key: randomBytes(32).toString('base64url'),
+      type: body.type,
+      albumId: body.albumId ?? null,
+      description: body.description ?? null,
+      passwordHash: body.password ? await hashPassword(body.password) : null,
+      expiresAt: body.expiresAt ?? null,
+      allowUpload: body.allowUpload ?? false,
+      allowDownload: body.allowDownload ?? true,
+      showMetadata: body.showMetadata ?? true,
+      assetIds,
+    });
+    return c.json(await linkResponse(ports, link, { withAssets: true, forHolder: false }), 201);
+  })
+  .get('/shared-links/:id', async (c) => {
+    const link = await getSharedLink(c.var.ports.db, c.var.auth.user.id, linkId(c.req.param('id')));
+    if (!link) throw new BadRequest('Not found or no sharedLink.read access');
+    return c.json(await linkResponse(c.var.ports, link, { withAssets: true, forHolder: false }));
+  })
+  .patch('/shared-links/:id', async (c) => {
+    const body = await jsonBody(c, SharedLinkEdit);
+    const { password, ...rest } = body;
+    const change = { ...rest, ...(password !== undefined ? { passwordHash: password ? await hashPassword(password) : null } : {}) };
+    const link = await updateSharedLink(c.var.ports.db, c.var.auth.user.id, linkId(c.req.param('id')), change);
+    if (!link) throw new BadRequest('Not found or no sharedLink.update access');
+    return c.json(await linkResponse(c.var.ports, link, { withAssets: false, forHolder: false }));
+  })
+  .delete('/shared-links/:id', async (c) => {
+    if (!(await deleteSharedLink(c.var.ports.db, c.var.auth.user.id, linkId(c.req.param('id'))))) {
+      throw new BadRequest('Not found or no sharedLink.delete access');
+    }
+    return c.body(null, 204);
+  })
+  .on(['PUT', 'DELETE'], '/shared-links/:id/assets', async (c) => {
+    const { assetIds } = await jsonBody(c, SharedLinkAssets);
+    const { db } = c.var.ports;
+    const link = await getSharedLink(db, c.var.auth.user.id, linkId(c.req.param('id')));
+    if (!link) throw new BadRequest('Not found or no sharedLink.update access');
+    if (link.type !== 'INDIVIDUAL') throw new BadRequest('Only an INDIVIDUAL shared link holds assets itself; change the album instead');
+    const add = c.req.method === 'PUT';
+    const allowed = add ? await shareableAssetIds(db, c.var.auth, assetIds) : new Set(assetIds);
+    const changed = await changeSharedLinkAssets(db, link.id, [...allowed], add);
+    return c.json(
+      assetIds.map((assetId) =>
+        changed.has(assetId)
+          ? { assetId, success: true }
+          : { assetId, success: false, error: !allowed.has(assetId) ? 'no_permission' : add ? 'duplicate' : 'not_found' },
+      ),
+    );
+  });

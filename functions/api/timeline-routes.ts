@@ -1,0 +1,124 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { BadRequest } from '../../core/errors.js';
+import type { ApiEnv } from '../../core/http/api-env.js';
+import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
+import { getAssets, getExif } from '../../core/assets/asset-queries.js';
+import { generateOnThisDay, getMemory, listMemories, updateMemory, type MemoryRow } from '../../core/memories/on-this-day.js';
+import { isValidCoordinate, reverseGeocode } from '../../core/places/reverse-geocode.js';
+import type { Ports } from '../../core/runtime/ports.js';
+import { mapMarkers } from '../../core/timeline/map-markers.js';
+import { timeBucketAssets, timeBuckets } from '../../core/timeline/time-buckets.js';
+import { timelineScope, type TimelineFilter } from '../../core/timeline/timeline-scope.js';
+import { jsonBody } from '../../core/http/validate.js';
+import { assetDto } from './dto.js';
+
+const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const TimelineQuery = z.object({
+  albumId: z.uuid().optional(),
+  userId: z.uuid().optional(),
+  withPartners: Flag.optional(),
+  isFavorite: Flag.optional(),
+  isTrashed: Flag.optional(),
+  visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  key: z.string().optional(),
+  token: z.string().optional(),
+});
+const BucketQuery = TimelineQuery.extend({ timeBucket: z.string().regex(/^\d{4}-\d{2}-01(T00:00:00(\.000)?Z?)?$/, 'timeBucket is a month: YYYY-MM-01') });
+const MarkerQuery = z.object({
+  isArchived: Flag.optional(),
+  isFavorite: Flag.optional(),
+  fileCreatedAfter: z.coerce.date().optional(),
+  fileCreatedBefore: z.coerce.date().optional(),
+  withPartners: Flag.optional(),
+  withSharedAlbums: Flag.optional(),
+});
+const GeocodeQuery = z.object({ lat: z.coerce.number(), lon: z.coerce.number() });
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}/).transform((d) => d.slice(0, 10));
+const MemoryQuery = z.object({ for: Day.optional(), isSaved: Flag.optional() });
+export const MemoryUpdate = z.strictObject({ isSaved: z.boolean().optional(), seenAt: z.coerce.date().optional() });
+
+function filterOf(q: z.infer<typeof TimelineQuery>): TimelineFilter {
+  return { albumId: q.albumId, userId: q.userId, withPartners: q.withPartners, isFavorite: q.isFavorite, isTrashed: q.isTrashed, visibility: q.visibility };
+}
+
+async function memoryDto(ports: Ports, m: MemoryRow) {
+  const assets = await getAssets(ports.db, m.assetIds);
+  const exif = await getExif(ports.db, m.assetIds);
+  return {
+    id: m.id,
+    ownerId: m.ownerId,
+    type: 'on_this_day',
+    data: { year: m.year },
+    memoryAt: `${m.memoryAt}T00:00:00.000Z`,
+    isSaved: m.isSaved,
+    seenAt: m.seenAt?.toISOString(),
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+    assets: assets.map((a) => assetDto(a, exif.get(a.id))),
+  };
+}
+
+function memoryId(id: string): string {
+  if (!z.uuid().safeParse(id).success) throw new BadRequest('Not found or no memory.read access');
+  return id;
+}
+
+/** Timeline buckets, the map and memories: three views over the same scoped assets. */
+export const timelineRoutes = new Hono<ApiEnv>()
+  .get('/timeline/buckets', authenticateOrSharedLink, async (c) => {
+    const q = TimelineQuery.parse(c.req.query());
+    const scope = await timelineScope(c.var.ports.db, c.var.auth, filterOf(q));
+    return c.json(await timeBuckets(c.var.ports.db, scope, q.order));
+  })
+  .get('/timeline/bucket', authenticateOrSharedLink, async (c) => {
+    const q = BucketQuery.parse(c.req.query());
+    const scope = await timelineScope(c.var.ports.db, c.var.auth, filterOf(q));
+    return c.json(await timeBucketAssets(c.var.ports.db, scope, q.timeBucket.slice(0, 10), q.order));
+  })
+  .get('/map/markers', authenticate, async (c) => {
+    const q = MarkerQuery.parse(c.req.query());
+    const scope = await timelineScope(c.var.ports.db, c.var.auth, {
+      withPartners: q.withPartners,
+      withSharedAlbums: q.withSharedAlbums,
+      isFavorite: q.isFavorite,
+      withArchived: q.isArchived,
+      takenAfter: q.fileCreatedAfter,
+      takenBefore: q.fileCreatedBefore,
+    });
+    return c.json(await mapMarkers(c.var.ports.db, scope));
+  })
+  .get('/map/reverse-geocode', authenticate, async (c) => {
+    const { lat, lon } = GeocodeQuery.parse(c.req.query());
+    if (!isValidCoordinate(lat, lon)) throw new BadRequest('lat must be within ±90 and lon within ±180');
+    const place = reverseGeocode(lat, lon);
+    return c.json(place ? [place] : []);
+  })
+  .get('/memories', authenticate, async (c) => {
+    const q = MemoryQuery.parse(c.req.query());
+    const { ports } = c.var;
+    if (q.for) await generateOnThisDay(ports.db, q.for, c.var.auth.user.id);
+    const memories = await listMemories(ports.db, c.var.auth.user.id, { day: q.for, isSaved: q.isSaved });
+    return c.json(await Promise.all(memories.map((m) => memoryDto(ports, m))));
+  })
+  .get('/memories/:id', authenticate, async (c) => {
+    const memory = await getMemory(c.var.ports.db, c.var.auth.user.id, memoryId(c.req.param('id')));
+    if (!memory) throw new BadRequest('Not found or no memory.read access');
+    return c.json(await memoryDto(c.var.ports, memory));
+  })
+  .put('/memories/:id', authenticate, async (c) => {
+    const body = await jsonBody(c, MemoryUpdate);
+    const { db } = c.var.ports;
+    const id = memoryId(c.req.param('id'));
+    if (!(await updateMemory(db, c.var.auth.user.id, id, body))) throw new BadRequest('Not found or no memory.update access');
+    return c.json(await memoryDto(c.var.ports, (await getMemory(db, c.var.auth.user.id, id))!));
+  })
+  // Deleting a memory hides it: the daily job will not bring it back.
+  .delete('/memories/:id', authenticate, async (c) => {
+    if (!(await updateMemory(c.var.ports.db, c.var.auth.user.id, memoryId(c.req.param('id')), { hidden: true }))) {
+      throw new BadRequest('Not found or no memory.delete access');
+    }
+    return c.body(null, 204);
+  });
+

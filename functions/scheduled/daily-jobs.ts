@@ -1,0 +1,62 @@
+import { removeAssets, trashedAssetIds } from '../../core/assets/trash.js';
+import { generateOnThisDay } from '../../core/memories/on-this-day.js';
+import type { Queryable } from '../../core/ports/database.js';
+import type { Ports } from '../../core/runtime/ports.js';
+import { usersToPurge } from '../../core/users/user-queries.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Work that happens once a day, whoever asks: the local runtime's timer every minute, or
+ * EventBridge on AWS. Each job is claimed for the day in the database first, so several
+ * runtimes (or a restart) never run it twice; a job that fails gives its claim back and is
+ * tried again on the next tick.
+ */
+export const DAILY_JOBS: Record<string, (ports: Ports, now: Date) => Promise<number>> = {
+  /** "On this day" memories for today, for everyone. */
+  memories: async ({ db }, now) => {
+    await generateOnThisDay(db, now.toISOString().slice(0, 10));
+    return 1;
+  },
+  /** Trash older than the retention is deleted for good (rows, then files). */
+  trash: async ({ db, store, config }, now) =>
+    removeAssets(db, store, await trashedAssetIds(db, { before: new Date(now.getTime() - config.trashDays * DAY_MS) })),
+  /** Users deleted longer ago than the grace period (or with force): their files, then them. */
+  users: async ({ db, store, config }, now) => {
+    const ids = await usersToPurge(db, new Date(now.getTime() - config.userDeleteDays * DAY_MS));
+    for (const id of ids) {
+      const { rows } = await db.query<{ id: string }>('SELECT id FROM assets WHERE owner_id = $1', [id]);
+      await removeAssets(db, store, rows.map((r) => r.id));
+      await db.query('DELETE FROM users WHERE id = $1', [id]);
+    }
+    return ids.length;
+  },
+};
+
+async function claim(db: Queryable, job: string, now: Date): Promise<boolean> {
+  const { rows } = await db.query(
+    `INSERT INTO scheduled_runs (job, last_run_at) VALUES ($1, $2)
+     ON CONFLICT (job) DO UPDATE SET last_run_at = excluded.last_run_at
+       WHERE scheduled_runs.last_run_at AT TIME ZONE 'UTC' < date_trunc('day', excluded.last_run_at AT TIME ZONE 'UTC')
+     RETURNING job`,
+    [job, now],
+  );
+  return rows.length === 1;
+}
+
+/** Runs every daily job not yet run today; returns what each did (counts), for logs and tests. */
+export async function runDueDailyJobs(ports: Ports, only?: string[]): Promise<Record<string, number>> {
+  const now = ports.clock.now();
+  const done: Record<string, number> = {};
+  for (const [job, run] of Object.entries(DAILY_JOBS)) {
+    if (only && !only.includes(job)) continue;
+    if (!(await claim(ports.db, job, now))) continue;
+    try {
+      done[job] = await run(ports, now);
+    } catch (error) {
+      await ports.db.query('DELETE FROM scheduled_runs WHERE job = $1', [job]);
+      ports.logger.error('daily job failed; it will be tried again', { job, error: (error as Error).message });
+    }
+  }
+  return done;
+}
