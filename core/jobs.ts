@@ -7,3 +7,15 @@ export const ThumbnailJob = z.object({
   checksum: z.string().regex(/^[0-9a-f]{40}$/),
 });
 export type ThumbnailJob = z.infer<typeof ThumbnailJob>;
+
+/** metadata queue, for an external-library file the scan found new or changed (uploads come as S3 events). */
+export const LibraryFileJob = z.object({
+  assetId: z.uuid(),
+  /** The file's modification time when the scan saw it: a later change is a new job. */
+  modifiedAt: z.string(),
+});
+export type LibraryFileJob = z.infer<typeof LibraryFileJob>;
+
+/** library queue: scan one external library for new, changed and removed files. */
+export const LibraryScanJob = z.object({ libraryId: z.uuid(), requestedAt: z.string() });
+export type LibraryScanJob = z.infer<typeof LibraryScanJob>;

@@ -7,6 +7,7 @@ import { ShoeboxStack } from './shoebox-stack.js';
 //   shoebox:retainOriginals   keep the originals bucket when the stack is deleted (default true)
 //   shoebox:maxAcu            Aurora Serverless v2 ceiling in ACUs (default 4)
 //   shoebox:alarmEmail        e-mail told when a stage dead-letters a job (optional)
+//   shoebox:libraryBuckets    comma-separated buckets holding external libraries, read-only (optional)
 const app = new App();
 // Every synth is checked against AWS Solutions rules; accepted findings carry their reason.
 Aspects.of(app).add(new AwsSolutionsChecks());
@@ -17,4 +18,5 @@ new ShoeboxStack(app, context('stackName') ?? 'Shoebox', {
   retainOriginals: String(context('retainOriginals') ?? 'true') !== 'false',
   maxAcu: Number(context('maxAcu') ?? 4),
   alarmEmail: context('alarmEmail'),
+  libraryBuckets: context('libraryBuckets')?.split(',').map((name) => name.trim()).filter(Boolean),
 });

@@ -18,6 +18,7 @@ describe('the Shoebox stack', () => {
       retainOriginals: true,
       maxAcu: 4,
       alarmEmail: 'me@example.com',
+      libraryBuckets: ['family-nas-backup'],
     });
     template = Template.fromStack(stack);
   }, 120_000);
@@ -72,9 +73,17 @@ describe('the Shoebox stack', () => {
       });
       template.hasResourceProperties('AWS::SQS::Queue', { QueueName: `shoebox-${stage}-dlq` });
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'shoebox-library', VisibilityTimeout: 5400 });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, AlarmActions: [Match.anyValue()] });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  it('lets the functions read, and only read, the external-library buckets', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const onLibrary = statements.filter((st: { Resource: unknown }) => JSON.stringify(st.Resource).includes('family-nas-backup'));
+    expect(onLibrary.length).toBeGreaterThan(0);
+    for (const st of onLibrary) for (const action of [st.Action].flat()) expect(action).toMatch(/^s3:(Get|List)/);
   });
 
   it('has no NAT gateway, no internet gateway and no hourly endpoints; the database is private', () => {
@@ -112,7 +121,7 @@ describe('the Shoebox stack', () => {
 
   it('runs the functions on Node 22, outside any VPC, configured for S3, SQS, DynamoDB and the Data API', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SHOEBOX_STORE: 's3' } } } });
-    expect(Object.keys(functions)).toHaveLength(4);
+    expect(Object.keys(functions)).toHaveLength(5);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.VpcConfig).toBeUndefined();

@@ -33,10 +33,14 @@ export interface ShoeboxStackProps extends StackProps {
   maxAcu: number;
   /** Who hears about dead letters. */
   alarmEmail?: string;
+  /** Buckets holding external libraries (s3://bucket/prefix/): the functions may read, never write, them. */
+  libraryBuckets?: string[];
 }
 
 const MAX_RECEIVES = 5;
 const STAGE_TIMEOUT = Duration.minutes(2);
+// A library scan lists and stats every file; reading them is the metadata stage's work.
+const SCAN_TIMEOUT = Duration.minutes(15);
 
 /** A complete, private Shoebox: storage, queues, functions, API, database, site. */
 export class ShoeboxStack extends Stack {
@@ -56,6 +60,7 @@ export class ShoeboxStack extends Stack {
     const queues = {
       metadata: new PipelineQueue(this, 'MetadataQueue', { queueName: 'metadata', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
       thumbnail: new PipelineQueue(this, 'ThumbnailQueue', { queueName: 'thumbnail', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
+      library: new PipelineQueue(this, 'LibraryQueue', { queueName: 'library', prefix: props.prefix, consumerTimeout: SCAN_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
     };
     // The bucket itself announces new originals: the pipeline's first message.
     buckets.originals.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queues.metadata.queue), { prefix: 'originals/' });
@@ -98,7 +103,11 @@ export class ShoeboxStack extends Stack {
     const thumbnail = new ShoeboxFunction(this, 'Thumbnail', { entry: 'functions/thumbnail/handler.ts', memorySize: 2048, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp'] });
     const scheduled = new ShoeboxFunction(this, 'Scheduled', { entry: 'functions/scheduled/handler.ts', memorySize: 1024, timeout: Duration.minutes(15), environment });
 
-    for (const { fn } of [api, metadata, thumbnail, scheduled]) {
+    const libraryScan = new ShoeboxFunction(this, 'LibraryScan', { entry: 'functions/library-scan/handler.ts', memorySize: 1024, timeout: SCAN_TIMEOUT, environment });
+    const libraryBuckets = (props.libraryBuckets ?? []).map((name, i) => s3.Bucket.fromBucketName(this, `LibraryBucket${i}`, name));
+
+    for (const { fn } of [api, metadata, thumbnail, scheduled, libraryScan]) {
+      for (const bucket of libraryBuckets) bucket.grantRead(fn);
       fn.node.addDependency(migrated);
       database.cluster.grantDataApiAccess(fn);
       buckets.originals.grantReadWrite(fn);
@@ -113,6 +122,7 @@ export class ShoeboxStack extends Stack {
     // Partial batch failures: one bad photo fails alone, its batch-mates are deleted.
     metadata.fn.addEventSource(new SqsEventSource(queues.metadata.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
     thumbnail.fn.addEventSource(new SqsEventSource(queues.thumbnail.queue, { batchSize: 2, reportBatchItemFailures: true, maxConcurrency: 4 }));
+    libraryScan.fn.addEventSource(new SqsEventSource(queues.library.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
     // Daily (memories, trash, deleted users, abandoned uploads): each run wakes the paused database for a few minutes, and idle should cost nothing.
     new events.Rule(this, 'DailySchedule', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(scheduled.fn)] });
 

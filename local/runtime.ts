@@ -14,11 +14,13 @@ import { objectCreatedMessage } from '../core/s3-event.js';
 import { createApi } from '../functions/api/app.js';
 import { metadataStage } from '../functions/metadata/stage.js';
 import { thumbnailStage } from '../functions/thumbnail/stage.js';
+import { libraryStage } from '../functions/library-scan/stage.js';
 import { runDueDailyJobs } from '../functions/scheduled/daily-jobs.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
 import { FsObjectStore } from '../adapters/local/fs-object-store.js';
 import { PostgresKeyValueStore } from '../adapters/local/postgres-key-value-store.js';
 import { PostgresQueue } from '../adapters/local/postgres-queue.js';
+import type { QueueName } from '../core/ports/queue.js';
 import { blobRoutes } from './blob-routes.js';
 import { startQueueWorker, type QueueWorker } from './queue-worker.js';
 
@@ -77,6 +79,7 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
     workers.push(
       worker(ports, 'metadata', queueHandler(metadataStage, ports), config.workers.metadata),
       worker(ports, 'thumbnail', queueHandler(thumbnailStage, ports), config.workers.thumbnail),
+      worker(ports, 'library', queueHandler(libraryStage, ports), 1),
     );
   };
   if (config.workers.enabled) startWorkers();
@@ -123,7 +126,7 @@ async function sweep(ports: RuntimePorts): Promise<void> {
   if (ports.kv instanceof PostgresKeyValueStore) await ports.kv.sweepExpired();
 }
 
-function worker(ports: RuntimePorts, name: 'metadata' | 'thumbnail', handler: ReturnType<typeof queueHandler>, concurrency: number) {
+function worker(ports: RuntimePorts, name: QueueName, handler: ReturnType<typeof queueHandler>, concurrency: number) {
   return startQueueWorker({
     queue: ports.queue,
     wake: ports.queue instanceof PostgresQueue ? ports.queue.sent : undefined,

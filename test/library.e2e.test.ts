@@ -175,7 +175,7 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
     it('claims each daily job once a day', async () => {
       await runtime.ports.db.query('DELETE FROM scheduled_runs');
       const first = await runDueDailyJobs(runtime.ports);
-      expect(Object.keys(first).sort()).toEqual(['memories', 'trash', 'users']);
+      expect(Object.keys(first).sort()).toEqual(['libraries', 'memories', 'trash', 'users']);
       expect(await runDueDailyJobs(runtime.ports)).toEqual({});
     });
   });

@@ -28,6 +28,7 @@ import { startLocalRuntime } from '../../local/runtime.js';
 import { forEachConcurrently } from '../../cli/for-each-concurrently.js';
 import { startServerProcess } from '../../test/server-process.js';
 import { apiClient } from '../../test/test-runtime.js';
+import { percentile } from '../measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -92,10 +93,6 @@ async function bareSharp(files: string[]): Promise<{ rate: number; cores: number
 function coresUsed(since: NodeJS.CpuUsage, seconds: number): number {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1e6 / seconds;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 function postJson(agent: http.Agent, url: string, apiKey: string, body: string): Promise<number> {

@@ -16,7 +16,8 @@ export interface Asset {
   originalPath: string;
   originalFileName: string;
   originalMimeType: string | null;
-  checksum: Buffer;
+  /** SHA-1; null only for an external-library file not yet read by the metadata stage. */
+  checksum: Buffer | null;
   fileSizeBytes: number | null;
   width: number | null;
   height: number | null;

@@ -60,7 +60,9 @@ export async function recordMetadata(
           type = $6, original_mime_type = $7, width = $8, height = $9, file_size_bytes = $10,
           taken_at = CASE WHEN locked.date THEN taken_at ELSE $11 END,
           local_date_time = CASE WHEN locked.date THEN local_date_time ELSE $12::timestamp END,
-          time_zone = CASE WHEN locked.date THEN time_zone ELSE $13 END, failed_reason = NULL, updated_at = now()
+          time_zone = CASE WHEN locked.date THEN time_zone ELSE $13 END, failed_reason = NULL, updated_at = now(),
+          -- A library file's checksum is whatever the stage just read; an upload's was declared and verified.
+          checksum = CASE WHEN library_id IS NOT NULL THEN $4 ELSE checksum END
         FROM (SELECT coalesce(bool_or('dateTimeOriginal' = ANY(locked_properties)), false) AS date
               FROM asset_exif WHERE asset_id = $1) AS locked
         WHERE id = $1 RETURNING id

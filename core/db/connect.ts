@@ -19,6 +19,13 @@ export function connectDatabase(url: string, opts: { max: number; logger: Logger
     ...(opts.iamAuthRegion ? { password: iamToken(url, opts.iamAuthRegion), ssl: { rejectUnauthorized: false } } : {}),
     max: opts.max,
     idleTimeoutMillis: 0,
+    // pg-pool ends a connection whenever a query on it fails. The embedded database serves
+    // every connection from ONE backend, where the old connection's named prepared statements
+    // live on, so the new connection would fail with "prepared statement … already exists".
+    // Awaited before the connection is handed out.
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query('DEALLOCATE ALL');
+    },
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8) return (value: string) => Number(value);
@@ -26,13 +33,6 @@ export function connectDatabase(url: string, opts: { max: number; logger: Logger
         return pg.types.getTypeParser(oid, format);
       }) as typeof pg.types.getTypeParser,
     },
-  });
-  // pg-pool ends a connection whenever a query on it fails. The embedded database serves
-  // every connection from ONE backend, where the old connection's named prepared statements
-  // live on, so the new connection would fail with "prepared statement … already exists".
-  // Queries queue in order on a client, so this runs before anything else on it.
-  pool.on('connect', (client) => {
-    client.query('DEALLOCATE ALL').catch((error: Error) => opts.logger.warn('could not reset prepared statements', { error: error.message }));
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => opts.logger.warn('database connection lost', { error: error.message }));

@@ -28,7 +28,7 @@ export interface ExifReading {
   captureDate: CaptureDate | undefined;
 }
 
-const EMPTY: AssetExif = {
+export const EMPTY_EXIF: AssetExif = {
   make: null,
   model: null,
   lensModel: null,
@@ -75,7 +75,7 @@ export async function readExif(file: Buffer): Promise<ExifReading> {
   } catch {
     tags = undefined;
   }
-  if (!tags) return { exif: { ...EMPTY }, captureDate: undefined };
+  if (!tags) return { exif: { ...EMPTY_EXIF }, captureDate: undefined };
   const captureDate = captureDateFromTags(tags);
   const modify = captureDateFromTags({ DateTimeOriginal: tags.ModifyDate, OffsetTimeOriginal: tags.OffsetTime });
   return {

@@ -57,3 +57,60 @@ export function writeXmpSidecar(facts: SidecarFacts): string {
 <?xpacket end="w"?>
 `;
 }
+
+/** What an XMP sidecar says about its photo; absent fields leave the file's own values alone. */
+export interface SidecarReading {
+  dateTimeOriginal?: string;
+  latitude?: number;
+  longitude?: number;
+  description?: string;
+  rating?: number;
+  tags?: string[];
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const decodeXml = (text: string) =>
+  text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : ENTITIES[e.toLowerCase()]!,
+  );
+
+/** A simple property, written either as an attribute (ns:Name="v") or as an element (<ns:Name>v</ns:Name>). */
+function property(xmp: string, name: string): string | undefined {
+  const attribute = new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`).exec(xmp) ?? new RegExp(`\\s${name}\\s*=\\s*'([^']*)'`).exec(xmp);
+  if (attribute) return decodeXml(attribute[1]!).trim();
+  const element = new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(xmp);
+  return element ? decodeXml(element[1]!).trim() : undefined;
+}
+
+/** Items of an rdf:Alt/Bag/Seq property (dc:description, dc:subject). */
+function listProperty(xmp: string, name: string): string[] {
+  const block = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(xmp)?.[1];
+  if (!block) return [];
+  return [...block.matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/g)].map((m) => decodeXml(m[1]!).trim()).filter(Boolean);
+}
+
+/** 'DDD,MM.mmmmN' or 'DDD,MM,SSN' → signed decimal degrees. */
+export function parseXmpCoordinate(value: string | undefined): number | undefined {
+  const match = /^(\d{1,3}),(\d{1,2}(?:\.\d+)?)(?:,(\d{1,2}(?:\.\d+)?))?([NSEW])$/i.exec(value?.trim() ?? '');
+  if (!match) return undefined;
+  const degrees = Number(match[1]) + Number(match[2]) / 60 + Number(match[3] ?? 0) / 3600;
+  return /[SW]/i.test(match[4]!) ? -degrees : degrees;
+}
+
+/** Reads the facts Shoebox uses from an XMP sidecar (darktable, Lightroom, digiKam, Immich, Shoebox). */
+export function readXmpSidecar(text: string): SidecarReading {
+  if (!/<x:xmpmeta|<rdf:RDF/.test(text)) return {};
+  const reading: SidecarReading = {};
+  const date = property(text, 'exif:DateTimeOriginal') ?? property(text, 'photoshop:DateCreated') ?? property(text, 'xmp:CreateDate');
+  if (date) reading.dateTimeOriginal = date;
+  const latitude = parseXmpCoordinate(property(text, 'exif:GPSLatitude'));
+  const longitude = parseXmpCoordinate(property(text, 'exif:GPSLongitude'));
+  if (latitude !== undefined && longitude !== undefined && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180) Object.assign(reading, { latitude, longitude });
+  const description = listProperty(text, 'dc:description')[0] ?? property(text, 'dc:description');
+  if (description) reading.description = description;
+  const rating = Number(property(text, 'xmp:Rating'));
+  if (Number.isInteger(rating) && rating >= -1 && rating <= 5) reading.rating = rating;
+  const tags = listProperty(text, 'dc:subject');
+  if (tags.length) reading.tags = tags;
+  return reading;
+}

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
 import type { KeyValueStore } from '../ports/key-value-store.js';
+import type { LibraryFiles } from '../ports/library-files.js';
 import type { Logger } from '../ports/logger.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { Queue } from '../ports/queue.js';
@@ -13,6 +14,8 @@ export interface Ports {
   store: ObjectStore;
   queue: Queue;
   kv: KeyValueStore;
+  /** External libraries' files, read where they are. */
+  libraryFiles: LibraryFiles;
   clock: Clock;
   logger: Logger;
 }

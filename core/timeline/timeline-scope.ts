@@ -42,6 +42,8 @@ export async function timelineScope(db: Queryable, who: Requester, f: TimelineFi
     where.push(text);
   };
 
+  // A link shows its own content; asking it for someone's library is asking for too much.
+  if (who.sharedLink && (f.userId || f.withPartners || f.withSharedAlbums)) throw new BadRequest('Not found or no timeline.read access');
   const albumId = f.albumId ?? who.sharedLink?.albumId ?? undefined;
   if (albumId) {
     if (!(await albumRole(db, who, albumId))) throw new BadRequest('Not found or no album.read access');

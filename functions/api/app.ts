@@ -8,6 +8,7 @@ import { albumRoutes } from './album-routes.js';
 import { assetRoutes } from './asset-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { jobRoutes } from './job-routes.js';
+import { libraryRoutes } from './library-routes.js';
 import { openApiDocument } from './openapi.js';
 import { partnerRoutes } from './partner-routes.js';
 import { serverRoutes } from './server-routes.js';
@@ -34,6 +35,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', activityRoutes);
   api.route('/', sharedLinkRoutes);
   api.route('/', partnerRoutes);
+  api.route('/', libraryRoutes);
   api.route('/', jobRoutes);
   // Built on first request, not at start: a Lambda cold start should not pay for it.
   let spec: ReturnType<typeof openApiDocument> | undefined;

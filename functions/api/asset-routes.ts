@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
@@ -5,6 +6,7 @@ import { editAssets } from '../../core/assets/asset-edits.js';
 import { assetStatistics, getAsset, getAssetFile, getExif, searchAssets } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
 import { parseSha1 } from '../../core/assets/checksum.js';
+import { isLibraryFile } from '../../core/assets/original-files.js';
 import { removeAssets, restoreAssets, trashAssets, trashedAssetIds } from '../../core/assets/trash.js';
 import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
@@ -80,6 +82,24 @@ async function redirectTo(ports: Ports, key: string, opts: { downloadName?: stri
   return new Response(null, { status: 302, headers: { location: url, 'cache-control': 'private, no-store' } });
 }
 
+/** A library file: a signed URL where its storage has them (S3), else streamed from where it lies. */
+async function libraryFileResponse(ports: Ports, asset: Asset, opts: { downloadName: string; contentType: string }): Promise<Response> {
+  if (asset.isOffline) throw new NotFound('The file is offline: it is no longer where the library scan found it');
+  const url = await ports.libraryFiles.presignGet(asset.originalPath, { expiresIn: ports.config.downloadUrlTtlSeconds, ...opts });
+  if (url) return new Response(null, { status: 302, headers: { location: url, 'cache-control': 'private, no-store' } });
+  const file = await ports.libraryFiles.stat(asset.originalPath);
+  if (!file) throw new NotFound('The file is offline: it is no longer where the library scan found it');
+  const body = Readable.toWeb(await ports.libraryFiles.read(asset.originalPath)) as ReadableStream;
+  return new Response(body, {
+    headers: {
+      'content-type': opts.contentType,
+      'content-length': String(file.size),
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`,
+      'cache-control': 'private, no-store',
+    },
+  });
+}
+
 function assetEdit(body: z.infer<typeof AssetUpdate>) {
   const { isArchived, ...edit } = body;
   // Immich's older clients send isArchived; visibility wins when both come.
@@ -129,10 +149,9 @@ export const assetRoutes = new Hono<ApiEnv>()
     if (c.var.auth.sharedLink && !c.var.auth.sharedLink.allowDownload) throw new Forbidden('This shared link does not allow downloads');
     const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
     if (asset.status === 'uploading') throw new NotFound('The original has not been uploaded yet');
-    return redirectTo(c.var.ports, asset.originalPath, {
-      downloadName: asset.originalFileName,
-      contentType: asset.originalMimeType ?? 'application/octet-stream',
-    });
+    const opts = { downloadName: asset.originalFileName, contentType: asset.originalMimeType ?? 'application/octet-stream' };
+    if (!isLibraryFile(asset)) return redirectTo(c.var.ports, asset.originalPath, opts);
+    return libraryFileResponse(c.var.ports, asset, opts);
   })
   .delete('/assets', authenticate, async (c) => {
     const body = await jsonBody(c, AssetDelete);

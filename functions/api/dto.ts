@@ -86,7 +86,7 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     originalPath: asset.originalPath,
     originalFileName: asset.originalFileName,
     originalMimeType: asset.originalMimeType ?? undefined,
-    checksum: asset.checksum.toString('base64'),
+    checksum: asset.checksum?.toString('base64') ?? '',
     thumbhash: asset.thumbhash?.toString('base64') ?? null,
     fileCreatedAt: asset.takenAt.toISOString(),
     fileModifiedAt: asset.fileModifiedAt.toISOString(),

@@ -3,6 +3,7 @@ import { SHOEBOX_VERSION } from '../../core/version.js';
 import { ActivityCreate } from './activity-routes.js';
 import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, AlbumUsersAdd } from './album-routes.js';
 import { AssetBulkUpdate, AssetDelete, AssetIds, AssetUpdate, MetadataSearch } from './asset-routes.js';
+import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
 import { MemoryUpdate } from './timeline-routes.js';
@@ -86,6 +87,14 @@ const DOCS: Record<string, RouteDoc> = {
   'DELETE /api/shared-links/{id}': { summary: 'Revoke a shared link' },
   'PUT /api/shared-links/{id}/assets': { summary: 'Add assets to an INDIVIDUAL link', body: SharedLinkAssets },
   'DELETE /api/shared-links/{id}/assets': { summary: 'Remove assets from an INDIVIDUAL link', body: SharedLinkAssets },
+  'GET /api/libraries': { summary: 'External libraries (admin)' },
+  'POST /api/libraries': { summary: 'Register folders (local) or S3 prefixes (AWS) as a user’s external library (admin)', body: LibraryCreate },
+  'GET /api/libraries/{id}': { summary: 'One external library (admin)' },
+  'PUT /api/libraries/{id}': { summary: 'Rename, change import paths or exclusion patterns (admin)', body: LibraryUpdate },
+  'DELETE /api/libraries/{id}': { summary: 'Forget a library: its assets and derived files go, the files themselves stay (admin)' },
+  'POST /api/libraries/{id}/scan': { summary: 'Scan now for new, changed and removed files (queued) (admin)' },
+  'POST /api/libraries/{id}/validate': { summary: 'Check import paths before saving them (admin)', body: LibraryValidate },
+  'GET /api/libraries/{id}/statistics': { summary: 'Photos, videos, bytes and offline files of a library (admin)' },
   'GET /api/partners': { summary: 'Partners: direction=shared-by (you share with) or shared-with (share with you)' },
   'POST /api/partners': { summary: 'Share your whole library, read only, with a user', body: PartnerCreate },
   'POST /api/partners/{id}': { summary: 'Share your library with user {id} (Immich’s older path)' },

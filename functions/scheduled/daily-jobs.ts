@@ -3,6 +3,7 @@ import { generateOnThisDay } from '../../core/memories/on-this-day.js';
 import type { Queryable } from '../../core/ports/database.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { usersToPurge } from '../../core/users/user-queries.js';
+import { requestScans } from '../library-scan/scan-library.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -31,6 +32,8 @@ export const DAILY_JOBS: Record<string, (ports: Ports, now: Date) => Promise<num
     }
     return ids.length;
   },
+  /** External libraries are rescanned for new, changed and removed files (queued: a scan may be long). */
+  libraries: (ports) => requestScans(ports),
 };
 
 async function claim(db: Queryable, job: string, now: Date): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { getAsset } from '../../core/assets/asset-queries.js';
 import { derivedKey } from '../../core/assets/object-keys.js';
+import { readOriginal } from '../../core/assets/original-files.js';
 import { recordStageFailure, recordThumbnails } from '../../core/assets/stage-outcomes.js';
 import { isShoeboxError } from '../../core/errors.js';
 import type { ThumbnailJob } from '../../core/jobs.js';
@@ -16,13 +17,13 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
   const { db, store, config } = ports;
   const asset = await getAsset(db, job.assetId);
   // Deleted, or re-uploaded with other bytes since the job was queued: nothing to do.
-  if (!asset || asset.checksum.toString('hex') !== job.checksum) return;
+  if (!asset || asset.checksum?.toString('hex') !== job.checksum) return;
   const checksum = Buffer.from(job.checksum, 'hex');
 
   let rendered: RenderedThumbnails;
   try {
     if (asset.type !== 'IMAGE') throw new UnsupportedForNow(asset.originalMimeType);
-    rendered = await renderThumbnails(await store.read(asset.originalPath), { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels });
+    rendered = await renderThumbnails(await readOriginal(ports, asset), { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels });
   } catch (error) {
     if (!isShoeboxError(error) && !(error instanceof UnsupportedForNow)) throw error;
     await recordStageFailure(db, asset.id, STAGE, checksum, error.message);

@@ -14,7 +14,11 @@ CREATE INDEX assets_trashed ON assets (owner_id, deleted_at) WHERE deleted_at IS
 -- "On this day": month and day of the local capture time.
 CREATE INDEX assets_owner_day ON assets (owner_id, (extract(month FROM local_date_time)), (extract(day FROM local_date_time)))
   WHERE deleted_at IS NULL;
-CREATE INDEX assets_library ON assets (library_id, original_path) WHERE library_id IS NOT NULL;
+-- Two libraries (two users) may index the same folder; uploads keep their own unique keys.
+ALTER TABLE assets DROP CONSTRAINT assets_original_path_key;
+CREATE UNIQUE INDEX assets_original_path ON assets (original_path) WHERE library_id IS NULL;
+-- One asset per library file; a scan that runs twice at once cannot add a file twice.
+CREATE UNIQUE INDEX assets_library_path ON assets (library_id, original_path) WHERE library_id IS NOT NULL;
 
 -- Files indexed in place: the scan remembers what it saw, to detect changes and removals.
 CREATE TABLE libraries (
@@ -29,7 +33,12 @@ CREATE TABLE libraries (
   deleted_at timestamptz
 );
 ALTER TABLE assets ADD CONSTRAINT assets_library_fk FOREIGN KEY (library_id) REFERENCES libraries (id) ON DELETE CASCADE;
+-- What the scan saw last (size and modification time tell it a file changed).
 ALTER TABLE assets ADD COLUMN file_mtime timestamptz;
+-- A library file's checksum is learnt by the metadata stage, which reads it anyway;
+-- uploads always declare theirs.
+ALTER TABLE assets ALTER COLUMN checksum DROP NOT NULL;
+ALTER TABLE assets ADD CONSTRAINT assets_checksum_known CHECK (checksum IS NOT NULL OR library_id IS NOT NULL);
 
 CREATE TABLE albums (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

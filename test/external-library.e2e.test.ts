@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeXmpSidecar } from '../core/media/xmp-sidecar.js';
+import { DAILY_JOBS } from '../functions/scheduled/daily-jobs.js';
+import { mediaPath } from './media-samples.js';
+import { apiClient, filesUnder, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
+
+type Json = Record<string, any>;
+const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
+
+/** Every file under a folder with its bytes' hash and modification time: to prove nothing was touched. */
+async function fingerprint(dir: string): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const file of (await filesUnder(dir)).sort()) {
+    result[path.relative(dir, file)] = `${sha1(await readFile(file))} ${(await stat(file)).mtimeMs}`;
+  }
+  return result;
+}
+
+describe('external libraries: files indexed in place, never written', () => {
+  let runtime: TestRuntime;
+  let api: ReturnType<typeof apiClient>;
+  let admin: TestUser;
+  let bea: TestUser;
+  let carl: TestUser;
+  let folder: string;
+  let library: string;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ SHOEBOX_SWEEP_INTERVAL: '3600' });
+    api = apiClient(runtime.url);
+    admin = await api.signUpAdmin();
+    bea = await api.createUser(admin, 'bea@example.com');
+    carl = await api.createUser(admin, 'carl@example.com');
+    folder = await mkdtemp(path.join(os.tmpdir(), 'shoebox-library-'));
+    await mkdir(path.join(folder, '2019'));
+    await mkdir(path.join(folder, '@eaDir'));
+    await copyFile(mediaPath('test-assets__silver_fir.jpg'), path.join(folder, '2019', 'fir.jpg'));
+    await writeFile(
+      path.join(folder, '2019', 'fir.jpg.xmp'),
+      writeXmpSidecar({ localDateTime: '2019-07-04T09:00:00', timeZone: '-04:00', latitude: 38.7223, longitude: -9.1393, description: 'Tall & proud', rating: 5, tags: [] }),
+    );
+    await copyFile(mediaPath('test-assets__wood_anemones.jpg'), path.join(folder, 'anemones.jpg'));
+    await copyFile(mediaPath('exif-samples__corrupted.jpg'), path.join(folder, 'broken.jpg'));
+    await copyFile(mediaPath('test-assets__prairie_falcon.jpg'), path.join(folder, '@eaDir', 'thumb.jpg'));
+    await writeFile(path.join(folder, 'notes.txt'), 'not a photo');
+  }, 60_000);
+  afterAll(async () => {
+    await runtime?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  const get = (user: TestUser, p: string) => api.call<any>('GET', p, { key: user.apiKey });
+  const send = (user: TestUser, method: string, p: string, body?: unknown) => api.call<any>(method, p, { key: user.apiKey, body });
+  const beaAssets = async (): Promise<Json[]> =>
+    (await send(bea, 'POST', '/search/metadata', { withExif: true, size: 100 })).body.assets.items;
+  const byName = async (name: string) => (await beaAssets()).find((a) => a.originalFileName === name)!;
+  /** Scans, then waits until the pipeline has finished with every file. */
+  async function scan(expected: (assets: Json[]) => boolean) {
+    expect((await send(admin, 'POST', `/libraries/${library}/scan`)).status).toBe(204);
+    return waitFor(async () => {
+      const assets = await beaAssets();
+      return expected(assets) && assets.every((a) => a.status === 'ready' || a.status === 'failed') ? assets : undefined;
+    }, 'the library scan and its pipeline');
+  }
+
+  it('refuses folders it cannot or must not read, and non-admins', async () => {
+    const create = (importPaths: string[], user = admin) => send(user, 'POST', '/libraries', { ownerId: bea.id, importPaths });
+    expect((await create([runtime.dataDir])).status).toBe(400);
+    expect((await create([path.join(runtime.dataDir, 'store')])).status).toBe(400);
+    expect((await create(['relative/photos'])).status).toBe(400);
+    expect((await create([path.join(folder, 'nope')])).status).toBe(400);
+    expect((await create([path.join(folder, 'notes.txt')])).status).toBe(400);
+    expect((await create([folder], bea)).status).toBe(403);
+    expect((await send(admin, 'POST', '/libraries', { ownerId: crypto.randomUUID(), importPaths: [folder] })).status).toBe(400);
+  });
+
+  it('indexes supported files, skips excluded folders, reads sidecars, and marks what cannot be read', async () => {
+    const before = await fingerprint(folder);
+    const created = await send(admin, 'POST', '/libraries', { ownerId: bea.id, name: 'NAS', importPaths: [folder] });
+    expect(created.status).toBe(201);
+    library = created.body.id;
+    const assets = await scan((a) => a.length === 3);
+    expect(assets.map((a) => a.originalFileName).sort()).toEqual(['anemones.jpg', 'broken.jpg', 'fir.jpg']);
+    const fir = assets.find((a) => a.originalFileName === 'fir.jpg')!;
+    expect(fir).toMatchObject({ status: 'ready', libraryId: library, localDateTime: '2019-07-04T09:00:00.000Z', fileCreatedAt: '2019-07-04T13:00:00.000Z' });
+    expect(fir.exifInfo).toMatchObject({ description: 'Tall & proud', rating: 5, city: 'Lisbon' });
+    expect(fir.checksum).toBe(Buffer.from(sha1(await readFile(path.join(folder, '2019', 'fir.jpg'))), 'hex').toString('base64'));
+    const broken = assets.find((a) => a.originalFileName === 'broken.jpg')!;
+    expect(broken.status).toBe('failed');
+    expect(broken.failedReason).toBeTruthy();
+    expect((await get(admin, `/libraries/${library}/statistics`)).body).toMatchObject({ photos: 3, total: 3, offline: 0 });
+    // Thumbnails were made; the library folder is exactly as it was.
+    expect((await get(bea, `/assets/${fir.id}/thumbnail`)).status).toBe(302);
+    expect(await fingerprint(folder)).toEqual(before);
+  });
+
+  it('serves the original from where it lies, to its owner only', async () => {
+    const fir = await byName('fir.jpg');
+    const response = await fetch(`${runtime.url}/api/assets/${fir.id}/original`, { headers: { 'x-api-key': bea.apiKey } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toContain('fir.jpg');
+    expect(sha1(Buffer.from(await response.arrayBuffer()))).toBe(sha1(await readFile(path.join(folder, '2019', 'fir.jpg'))));
+    expect((await get(carl, `/assets/${fir.id}`)).status).toBe(400);
+    expect((await get(carl, `/assets/${fir.id}/original`)).status).toBe(400);
+  });
+
+  it('finds changed, removed, returned and new files on a rescan', async () => {
+    const anemones = await byName('anemones.jpg');
+    const fir = await byName('fir.jpg');
+    // Changed: other bytes under the same name (and a newer time).
+    await copyFile(mediaPath('exif-samples__DSCN0010.jpg'), path.join(folder, 'anemones.jpg'));
+    await utimes(path.join(folder, 'anemones.jpg'), new Date(), new Date(Date.now() + 5000));
+    // Removed: moved out of the library.
+    const away = path.join(os.tmpdir(), `fir-away-${process.pid}.jpg`);
+    await rename(path.join(folder, '2019', 'fir.jpg'), away);
+    // New.
+    await copyFile(mediaPath('test-assets__prairie_falcon.jpg'), path.join(folder, '2019', 'falcon.jpg'));
+
+    let assets = await scan((a) => a.length === 4 && a.find((x) => x.originalFileName === 'anemones.jpg')?.exifInfo?.make === 'NIKON');
+    const changed = assets.find((a) => a.id === anemones.id)!;
+    expect(changed.checksum).not.toBe(anemones.checksum);
+    expect(changed.exifInfo.make).toBe('NIKON');
+    expect(assets.find((a) => a.id === fir.id)!.isOffline).toBe(true);
+    expect((await get(bea, `/assets/${fir.id}/original`)).status).toBe(404);
+    expect((await get(admin, `/libraries/${library}/statistics`)).body.offline).toBe(1);
+
+    await rename(away, path.join(folder, '2019', 'fir.jpg'));
+    assets = await scan((a) => a.find((x) => x.id === fir.id)?.isOffline === false);
+    expect(assets.find((a) => a.id === fir.id)).toMatchObject({ isOffline: false, checksum: fir.checksum });
+  });
+
+  it('rescans every library from the daily job', async () => {
+    expect(await DAILY_JOBS.libraries!(runtime.ports, new Date())).toBe(1);
+  });
+
+  it('forgets a deleted library: its assets and derived files go, the files stay', async () => {
+    const before = await fingerprint(folder);
+    const ids = (await beaAssets()).map((a) => a.id);
+    expect((await send(bea, 'DELETE', `/libraries/${library}`)).status).toBe(403);
+    expect((await send(admin, 'DELETE', `/libraries/${library}`)).status).toBe(204);
+    expect(await beaAssets()).toEqual([]);
+    const derived = (await filesUnder(runtime.dataDir)).filter((f) => ids.some((id) => f.includes(id)));
+    expect(derived).toEqual([]);
+    expect(await fingerprint(folder)).toEqual(before);
+    expect((await get(admin, `/libraries/${library}`)).status).toBe(400);
+  });
+});
