@@ -92,6 +92,22 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect((await get(admin, `/assets/${photo}`)).body.exifInfo.rating).toBe(4);
     });
 
+    it('joins a still and its video into a live photo, and separates them again', async () => {
+      const [still, video, other] = await insertSyntheticAssets(runtime.ports.db, bea.id, [
+        { localDateTime: '2023-09-09T09:09:09' },
+        { localDateTime: '2023-09-09T09:09:09', type: 'VIDEO' },
+        { localDateTime: '2023-09-09T09:09:10', type: 'VIDEO' },
+      ]);
+      const september = async () => (await get(bea, '/timeline/buckets')).body.find((b: Json) => b.timeBucket === '2023-09-01')?.count;
+      expect(await september()).toBe(3);
+      expect((await send(bea, 'PUT', `/assets/${still}`, { livePhotoVideoId: video })).body.livePhotoVideoId).toBe(video);
+      expect(await september()).toBe(2);
+      expect((await send(bea, 'PUT', `/assets/${video}`, { livePhotoVideoId: other })).status).toBe(400);
+      expect((await send(bea, 'PUT', `/assets/${still}`, { livePhotoVideoId: photo })).status).toBe(400);
+      expect((await send(bea, 'PUT', `/assets/${still}`, { livePhotoVideoId: null })).body.livePhotoVideoId).toBeNull();
+      expect(await september()).toBe(3);
+    });
+
     it('finds assets by place, camera and description', async () => {
       const search = (body: Json) => send(admin, 'POST', '/search/metadata', body).then((r) => r.body.assets.items.map((a: Json) => a.id));
       expect(await search({ city: 'lisbon' })).toEqual([photo]);
@@ -412,8 +428,26 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect((await get(fay, '/map/markers')).body).toEqual([{ id: lisbon, lat: 38.72, lon: -9.14, city: 'Lisbon', state: null, country: 'Portugal' }]);
       expect((await get(fay, '/map/markers?isArchived=true')).body.map((m: Json) => m.id).sort()).toEqual([lisbon, archived].sort());
       expect((await get(fay, '/map/reverse-geocode?lat=41.15&lon=-8.61')).body).toEqual([{ city: 'Porto', state: null, country: 'Portugal' }]);
+      // Markers are remembered until the library changes: an edit shows at once.
+      await send(fay, 'PUT', `/assets/${lisbon}`, { latitude: 41.15, longitude: -8.61 });
+      expect((await get(fay, '/map/markers')).body).toEqual([{ id: lisbon, lat: 41.15, lon: -8.61, city: 'Porto', state: null, country: 'Portugal' }]);
+      await send(fay, 'DELETE', '/assets', { ids: [lisbon] });
+      expect((await get(fay, '/map/markers')).body).toEqual([]);
       expect((await get(fay, '/map/reverse-geocode?lat=100&lon=0')).status).toBe(400);
     });
+  });
+
+  it('keeps the trigger-kept month counts equal to counting the rows, after all of the above', async () => {
+    const live = await runtime.ports.db.query(
+      `SELECT owner_id, date_trunc('month', local_date_time) AS month, visibility, is_favorite, deleted_at IS NOT NULL AS trashed, type, count(*)::int AS n
+       FROM assets WHERE status <> 'uploading' GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`,
+    );
+    const kept = await runtime.ports.db.query(
+      `SELECT owner_id, month, visibility, is_favorite, is_trashed AS trashed, type, count AS n
+       FROM asset_month_counts WHERE count <> 0 AND owner_id IN (SELECT id FROM users) ORDER BY 1, 2, 3, 4, 5, 6`,
+    );
+    expect(live.rows.length).toBeGreaterThan(10);
+    expect(kept.rows).toEqual(live.rows);
   });
 
   describe('admin', () => {

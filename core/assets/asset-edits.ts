@@ -131,3 +131,31 @@ async function writeSidecars(db: Queryable, store: ObjectStore, ids: string[]): 
     [files.map((f) => f.id), files.map(() => 'sidecar'), files.map((f) => f.key), files.map((f) => f.size)],
   );
 }
+
+/**
+ * Joins a still and its motion part into one live photo (the video leaves the timeline), or
+ * with `videoId` null separates them again. Both must belong to the same owner; the caller
+ * checks that the requester owns them.
+ */
+export async function linkLivePhoto(db: Queryable, stillId: string, videoId: string | null): Promise<void> {
+  if (videoId === null) {
+    await db.query(
+      `WITH still AS (SELECT live_photo_video_id AS video FROM assets WHERE id = $1),
+       shown AS (UPDATE assets SET visibility = 'timeline', updated_at = now() WHERE id = (SELECT video FROM still) AND visibility = 'hidden')
+       UPDATE assets SET live_photo_video_id = NULL, updated_at = now() WHERE id = $1`,
+      [stillId],
+    );
+    return;
+  }
+  const { rows } = await db.query<{ ok: boolean }>(
+    `SELECT s.owner_id = v.owner_id AND v.type = 'VIDEO' AND s.type = 'IMAGE' AND s.id <> v.id AS ok
+     FROM assets s, assets v WHERE s.id = $1 AND v.id = $2`,
+    [stillId, videoId],
+  );
+  if (!rows[0]?.ok) throw new BadRequest('A live photo joins an image and a video of the same owner');
+  await db.query(
+    `WITH hidden AS (UPDATE assets SET visibility = 'hidden', updated_at = now() WHERE id = $2)
+     UPDATE assets SET live_photo_video_id = $2, updated_at = now() WHERE id = $1`,
+    [stillId, videoId],
+  );
+}

@@ -12,12 +12,21 @@ export interface TimeBucket {
 }
 
 export async function timeBuckets(db: Queryable, scope: ScopeSql, order: 'asc' | 'desc'): Promise<TimeBucket[]> {
-  const { rows } = await db.query<TimeBucket>(
-    `SELECT to_char(date_trunc('month', a.local_date_time), 'YYYY-MM-DD') AS "timeBucket", count(*)::int AS count
-     FROM assets a WHERE ${scope.where}
-     GROUP BY date_trunc('month', a.local_date_time) ORDER BY date_trunc('month', a.local_date_time) ${order === 'asc' ? 'ASC' : 'DESC'}`,
-    scope.params,
-  );
+  const direction = order === 'asc' ? 'ASC' : 'DESC';
+  // From the trigger-kept counts when the filter allows; albums and links count their rows.
+  const { rows } = scope.countsWhere
+    ? await db.query<TimeBucket>(
+        `SELECT to_char(c.month, 'YYYY-MM-DD') AS "timeBucket", sum(c.count)::int AS count
+         FROM asset_month_counts c WHERE ${scope.countsWhere}
+         GROUP BY c.month HAVING sum(c.count) > 0 ORDER BY c.month ${direction}`,
+        scope.params,
+      )
+    : await db.query<TimeBucket>(
+        `SELECT to_char(date_trunc('month', a.local_date_time), 'YYYY-MM-DD') AS "timeBucket", count(*)::int AS count
+         FROM assets a WHERE ${scope.where}
+         GROUP BY date_trunc('month', a.local_date_time) ORDER BY date_trunc('month', a.local_date_time) ${direction}`,
+        scope.params,
+      );
   return rows;
 }
 
@@ -76,7 +85,8 @@ export async function timeBucketAssets(db: Queryable, scope: ScopeSql, timeBucke
        a.time_zone AS "timeZone", a.duration_ms AS "durationMs", x.projection_type AS "projectionType",
        a.live_photo_video_id AS "livePhotoVideoId", x.city, x.country, a.status
      FROM assets a LEFT JOIN asset_exif x ON x.asset_id = a.id
-     WHERE ${scope.where} AND date_trunc('month', a.local_date_time) = $${scope.params.length + 1}::timestamp
+     WHERE ${scope.where} AND a.local_date_time >= $${scope.params.length + 1}::timestamp
+       AND a.local_date_time < $${scope.params.length + 1}::timestamp + interval '1 month'
      ORDER BY a.local_date_time ${direction}, a.id ${direction}`,
     [...scope.params, timeBucket],
   );

@@ -6,6 +6,8 @@ import type { AssetVisibility } from '../assets/asset.js';
 /**
  * Which assets a timeline (or the map) shows, as a SQL condition on `assets a`. The
  * timeline, its buckets and the map markers all ask the same question, so they share it.
+ * When the filter only involves owner, visibility, favourite, trash and type, the same
+ * condition is also given over `asset_month_counts c`, the trigger-kept month counts.
  */
 export interface TimelineFilter {
   albumId?: string;
@@ -27,65 +29,83 @@ export interface TimelineFilter {
 
 export interface ScopeSql {
   where: string;
+  /** The same condition over `asset_month_counts c`, when it can be answered there. */
+  countsWhere: string | undefined;
   params: unknown[];
+  /** The owners whose whole libraries are in scope (cache keys); undefined for albums and links. */
+  owners: string[] | undefined;
 }
 
+/** A condition over assets, and (when it has one) its twin over the month counts; '?' are parameters. */
+type Clause = [assets: string, counts: string | null, ...values: unknown[]];
+
 export async function timelineScope(db: Queryable, who: Requester, f: TimelineFilter): Promise<ScopeSql> {
-  const params: unknown[] = [];
-  const where: string[] = ["a.status <> 'uploading'"];
-  const add = (clause: string, ...values: unknown[]) => {
-    let text = clause;
-    for (const value of values) {
-      params.push(value);
-      text = text.replace('?', `$${params.length}`);
-    }
-    where.push(text);
-  };
+  const clauses: Clause[] = [];
+  let owners: string[] | undefined;
 
   // A link shows its own content; asking it for someone's library is asking for too much.
   if (who.sharedLink && (f.userId || f.withPartners || f.withSharedAlbums)) throw new BadRequest('Not found or no timeline.read access');
   const albumId = f.albumId ?? who.sharedLink?.albumId ?? undefined;
   if (albumId) {
     if (!(await albumRole(db, who, albumId))) throw new BadRequest('Not found or no album.read access');
-    add('a.id IN (SELECT aa.asset_id FROM album_assets aa WHERE aa.album_id = ?)', albumId);
+    clauses.push(['a.id IN (SELECT aa.asset_id FROM album_assets aa WHERE aa.album_id = ?)', null, albumId]);
   } else if (who.sharedLink) {
-    add('a.id IN (SELECT s.asset_id FROM shared_link_assets s WHERE s.shared_link_id = ?)', who.sharedLink.id);
+    clauses.push(['a.id IN (SELECT s.asset_id FROM shared_link_assets s WHERE s.shared_link_id = ?)', null, who.sharedLink.id]);
   } else {
     const me = who.user.id;
     if (f.withPartners && (f.isFavorite !== undefined || f.isTrashed || (f.visibility && f.visibility !== 'timeline'))) {
       throw new BadRequest('withPartners cannot be combined with isFavorite, isTrashed or another visibility than timeline');
     }
-    let owners: string[];
     if (f.userId && f.userId !== me) {
       if (!(await partnerIds(db, me, false)).includes(f.userId)) throw new BadRequest('Not found or no timeline.read access');
       owners = [f.userId];
     } else {
       owners = [me, ...(f.withPartners ? await partnerIds(db, me, true) : [])];
     }
-    const ownerClause = 'a.owner_id = ANY(?::uuid[])';
     if (f.withSharedAlbums) {
-      add(
-        `(${ownerClause} OR a.id IN (SELECT aa.asset_id FROM album_assets aa JOIN albums al ON al.id = aa.album_id
+      clauses.push([
+        `(a.owner_id = ANY(?::uuid[]) OR a.id IN (SELECT aa.asset_id FROM album_assets aa JOIN albums al ON al.id = aa.album_id
            WHERE al.owner_id = ? OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = ?)))`,
+        null,
         owners,
         me,
         me,
-      );
+      ]);
+      owners = undefined;
     } else {
-      add(ownerClause, owners);
+      clauses.push(['a.owner_id = ANY(?::uuid[])', 'c.owner_id = ANY(?::uuid[])', owners]);
     }
-    // Others' locked and trashed assets are never shown, whatever the filter says.
-    if (owners.length > 1 || f.withSharedAlbums || owners[0] !== me) add(`(a.owner_id = ? OR a.visibility <> 'locked')`, me);
+    // Others' locked assets are never shown, whatever the filter says.
+    if (!owners || owners.length > 1 || owners[0] !== me) {
+      clauses.push([`(a.owner_id = ? OR a.visibility <> 'locked')`, `(c.owner_id = ? OR c.visibility <> 'locked')`, me]);
+    }
   }
 
-  where.push(f.isTrashed ? 'a.deleted_at IS NOT NULL' : 'a.deleted_at IS NULL');
-  if (f.visibility) add('a.visibility = ?', f.visibility);
-  else if (!albumId && !who.sharedLink && !f.isTrashed && !f.withArchived) where.push(`a.visibility = 'timeline'`);
-  else where.push(`a.visibility IN ('timeline', 'archive')`);
-  if (f.isFavorite !== undefined) add('a.is_favorite = ?', f.isFavorite);
-  if (f.takenAfter) add('a.taken_at >= ?', f.takenAfter);
-  if (f.takenBefore) add('a.taken_at <= ?', f.takenBefore);
-  if (f.type) add('a.type = ?', f.type);
-  if (f.city) add('EXISTS (SELECT 1 FROM asset_exif x WHERE x.asset_id = a.id AND lower(x.city) = lower(?))', f.city);
-  return { where: where.join(' AND '), params };
+  clauses.push(["a.status <> 'uploading'", 'true']);
+  clauses.push(f.isTrashed ? ['a.deleted_at IS NOT NULL', 'c.is_trashed'] : ['a.deleted_at IS NULL', 'NOT c.is_trashed']);
+  if (f.visibility) clauses.push(['a.visibility = ?', 'c.visibility = ?', f.visibility]);
+  else if (!albumId && !who.sharedLink && !f.isTrashed && !f.withArchived) clauses.push([`a.visibility = 'timeline'`, `c.visibility = 'timeline'`]);
+  else clauses.push([`a.visibility IN ('timeline', 'archive')`, `c.visibility IN ('timeline', 'archive')`]);
+  if (f.isFavorite !== undefined) clauses.push(['a.is_favorite = ?', 'c.is_favorite = ?', f.isFavorite]);
+  if (f.type) clauses.push(['a.type = ?', 'c.type = ?', f.type]);
+  if (f.takenAfter) clauses.push(['a.taken_at >= ?', null, f.takenAfter]);
+  if (f.takenBefore) clauses.push(['a.taken_at <= ?', null, f.takenBefore]);
+  if (f.city) clauses.push(['EXISTS (SELECT 1 FROM asset_exif x WHERE x.asset_id = a.id AND lower(x.city) = lower(?))', null, f.city]);
+  return render(clauses, owners);
+}
+
+function render(clauses: Clause[], owners: string[] | undefined): ScopeSql {
+  const params: unknown[] = [];
+  const assets: string[] = [];
+  const counts: string[] = [];
+  for (const [onAssets, onCounts, ...values] of clauses) {
+    const numbers = values.map((value) => {
+      params.push(value);
+      return `$${params.length}`;
+    });
+    const fill = (text: string) => numbers.reduce((sql, n) => sql.replace('?', n), text);
+    assets.push(fill(onAssets));
+    counts.push(onCounts === null ? '' : fill(onCounts));
+  }
+  return { where: assets.join(' AND '), countsWhere: counts.includes('') ? undefined : counts.join(' AND '), params, owners };
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
-import { editAssets } from '../../core/assets/asset-edits.js';
+import { editAssets, linkLivePhoto } from '../../core/assets/asset-edits.js';
 import { assetStatistics, getAsset, getAssetFile, getExif, searchAssets } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
 import { parseSha1 } from '../../core/assets/checksum.js';
@@ -30,8 +30,10 @@ export const AssetUpdate = z.strictObject({
   longitude: z.number().min(-180).max(180).optional(),
   description: z.string().max(10_000).optional(),
   rating: z.number().int().min(0).max(5).nullable().optional(),
+  /** Joins this still to its motion part (a live photo); null separates them. */
+  livePhotoVideoId: z.uuid().nullable().optional(),
 });
-export const AssetBulkUpdate = AssetUpdate.extend({ ids: Ids });
+export const AssetBulkUpdate = AssetUpdate.omit({ livePhotoVideoId: true }).extend({ ids: Ids });
 export const MetadataSearch = z.object({
   id: z.uuid().optional(),
   checksum: z.string().optional(),
@@ -100,7 +102,7 @@ async function libraryFileResponse(ports: Ports, asset: Asset, opts: { downloadN
   });
 }
 
-function assetEdit(body: z.infer<typeof AssetUpdate>) {
+function assetEdit(body: Omit<z.infer<typeof AssetUpdate>, 'livePhotoVideoId'>) {
   const { isArchived, ...edit } = body;
   // Immich's older clients send isArchived; visibility wins when both come.
   return { ...edit, visibility: edit.visibility ?? (isArchived === undefined ? undefined : isArchived ? 'archive' : 'timeline') } as const;
@@ -126,8 +128,10 @@ export const assetRoutes = new Hono<ApiEnv>()
     const body = await jsonBody(c, AssetUpdate);
     if (!Uuid.safeParse(id).success) throw new BadRequest('Not found or no asset.update access');
     const { db, store } = c.var.ports;
-    await requireAssetOwner(db, c.var.auth, [id]);
-    await editAssets(db, store, [id], assetEdit(body));
+    const { livePhotoVideoId, ...edit } = body;
+    await requireAssetOwner(db, c.var.auth, livePhotoVideoId ? [id, livePhotoVideoId] : [id]);
+    await editAssets(db, store, [id], assetEdit(edit));
+    if (livePhotoVideoId !== undefined) await linkLivePhoto(db, id, livePhotoVideoId);
     return c.json(await assetResponse(c.var.ports, c.var.auth, (await getAsset(db, id))!));
   })
   .put('/assets', authenticate, async (c) => {

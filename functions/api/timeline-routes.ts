@@ -7,7 +7,7 @@ import { getAssets, getExif } from '../../core/assets/asset-queries.js';
 import { generateOnThisDay, getMemory, listMemories, updateMemory, type MemoryRow } from '../../core/memories/on-this-day.js';
 import { isValidCoordinate, reverseGeocode } from '../../core/places/reverse-geocode.js';
 import type { Ports } from '../../core/runtime/ports.js';
-import { mapMarkers } from '../../core/timeline/map-markers.js';
+import { mapMarkersJson } from '../../core/timeline/map-markers.js';
 import { timeBucketAssets, timeBuckets } from '../../core/timeline/time-buckets.js';
 import { timelineScope, type TimelineFilter } from '../../core/timeline/timeline-scope.js';
 import { jsonBody } from '../../core/http/validate.js';
@@ -87,7 +87,7 @@ export const timelineRoutes = new Hono<ApiEnv>()
       takenAfter: q.fileCreatedAfter,
       takenBefore: q.fileCreatedBefore,
     });
-    return c.json(await mapMarkers(c.var.ports.db, scope));
+    return c.body(await mapMarkersJson(c.var.ports.db, scope), 200, { 'content-type': 'application/json' });
   })
   .get('/map/reverse-geocode', authenticate, async (c) => {
     const { lat, lon } = GeocodeQuery.parse(c.req.query());
