@@ -13,15 +13,15 @@ const time = async (label: string, sql: string, params: unknown[] = []) => {
   const r = await db.db.query(sql, params);
   console.log(label, (performance.now() - t).toFixed(1), 'ms', r.rowCount);
 };
-const buckets = `SELECT to_char(date_trunc('month', a.local_date_time), 'YYYY-MM-DD') AS "timeBucket", count(*)::int AS count FROM assets a WHERE a.status <> 'uploading' AND a.owner_id = ANY($1::uuid[]) AND a.deleted_at IS NULL AND a.visibility = 'timeline' GROUP BY date_trunc('month', a.local_date_time) ORDER BY 1 DESC`;
 await db.db.query('ANALYZE');
-for (let i = 0; i < 3; i++) await time('buckets', buckets, [[owner]]);
-console.log((await db.db.query(`EXPLAIN ANALYZE ${buckets}`, [[owner]])).rows.map((r) => r['QUERY PLAN']).join('\n'));
-await db.db.query('VACUUM ANALYZE assets');
-for (let i = 0; i < 3; i++) await time('buckets after vacuum', buckets, [[owner]]);
-console.log((await db.db.query(`EXPLAIN ANALYZE ${buckets}`, [[owner]])).rows.map((r) => r['QUERY PLAN']).join('\n'));
-const markers = `SELECT a.id, x.latitude AS lat, x.longitude AS lon, x.city, x.state, x.country FROM assets a JOIN asset_exif x ON x.asset_id = a.id WHERE a.status <> 'uploading' AND a.owner_id = ANY($1::uuid[]) AND a.deleted_at IS NULL AND a.visibility = 'timeline' AND x.latitude IS NOT NULL`;
-for (let i = 0; i < 2; i++) await time('markers', markers, [[owner]]);
-for (let i = 0; i < 2; i++) await time('markers json_agg', `SELECT json_agg(json_build_object('id', m.id, 'lat', m.lat, 'lon', m.lon, 'city', m.city, 'state', m.state, 'country', m.country))::text AS j FROM (${markers}) m`, [[owner]]);
-for (let i = 0; i < 2; i++) await time('markers count only', `SELECT count(*) FROM (${markers}) m`, [[owner]]);
+const month = `SELECT a.id, a.owner_id AS "ownerId", a.width, a.height, a.is_favorite AS "isFavorite", a.visibility,
+       a.deleted_at IS NOT NULL AS "isTrashed", a.type, a.thumbhash, a.taken_at AS "takenAt", a.local_date_time AS "localDateTime",
+       a.time_zone AS "timeZone", a.duration_ms AS "durationMs", x.projection_type AS "projectionType",
+       a.live_photo_video_id AS "livePhotoVideoId", x.city, x.country, a.status
+     FROM assets a LEFT JOIN LATERAL (SELECT projection_type, city, country FROM asset_exif WHERE asset_id = a.id LIMIT 1) x ON true
+     WHERE a.owner_id = ANY($1::uuid[]) AND a.status <> 'uploading' AND a.deleted_at IS NULL AND a.visibility = 'timeline' AND a.local_date_time >= $2::timestamp
+       AND a.local_date_time < $2::timestamp + interval '1 month'
+     ORDER BY a.local_date_time DESC, a.id DESC`;
+for (let i = 0; i < 3; i++) await time('month', month, [[owner], '2010-03-01']);
+console.log((await db.db.query(`EXPLAIN (ANALYZE, BUFFERS) ${month}`, [[owner], '2010-03-01'])).rows.map((r) => r['QUERY PLAN']).join('\n'));
 await db.close();

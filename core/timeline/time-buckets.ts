@@ -84,7 +84,8 @@ export async function timeBucketAssets(db: Queryable, scope: ScopeSql, timeBucke
        a.deleted_at IS NOT NULL AS "isTrashed", a.type, a.thumbhash, a.taken_at AS "takenAt", a.local_date_time AS "localDateTime",
        a.time_zone AS "timeZone", a.duration_ms AS "durationMs", x.projection_type AS "projectionType",
        a.live_photo_video_id AS "livePhotoVideoId", x.city, x.country, a.status
-     FROM assets a LEFT JOIN asset_exif x ON x.asset_id = a.id
+     -- LIMIT 1 keeps this a lookup per asset: joined plainly, the planner hashes the whole exif table.
+     FROM assets a LEFT JOIN LATERAL (SELECT projection_type, city, country FROM asset_exif WHERE asset_id = a.id LIMIT 1) x ON true
      WHERE ${scope.where} AND a.local_date_time >= $${scope.params.length + 1}::timestamp
        AND a.local_date_time < $${scope.params.length + 1}::timestamp + interval '1 month'
      ORDER BY a.local_date_time ${direction}, a.id ${direction}`,
