@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { configDir, loadCredentials, saveCredentials } from './credentials.js';
 import { ServerClient } from './server-client.js';
+import { importTakeout, printTakeoutSummary } from './takeout/import-takeout.js';
 import { printSummary, uploadPaths } from './upload-command.js';
 import { UploadJournal } from './upload-journal.js';
 
@@ -12,7 +13,15 @@ const USAGE = `shoebox — move photos and videos into a Shoebox server
       --dry-run           say what would be uploaded, send nothing
       --delete-after      delete each local file once the server has verified it
       --include-hidden    also look into dot-files and dot-folders
+      --album <name>      put every file in this album (created when missing)
+      --album-from-folder put every file in an album named after its folder
       --no-progress       no progress line
+    An .xmp sidecar beside a file (photo.jpg.xmp or photo.xmp) sets its date, place,
+    description and rating on the server.
+  shoebox takeout <archives or folder…> [options]  import a Google Takeout export
+      (.zip/.tgz read as streams, or the extracted folder): dates, places, descriptions,
+      favourites, archive, albums and live photos; trashed items are skipped
+      --concurrency <n>, --dry-run, --no-progress   as for upload
   shoebox status                               who and where you are logged in
 
 SHOEBOX_SERVER and SHOEBOX_API_KEY override the stored login; SHOEBOX_CONFIG_DIR moves it.`;
@@ -27,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean', default: false },
       'delete-after': { type: 'boolean', default: false },
       'include-hidden': { type: 'boolean', default: false },
+      album: { type: 'string' },
+      'album-from-folder': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -52,10 +63,19 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${credentials.server}: logged in as ${me.email}`);
     return 0;
   }
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be from 1 to 64');
+  if (command === 'takeout') {
+    if (args.length === 0) throw new UsageError('takeout needs the export: its .zip/.tgz files or the extracted folder');
+    const journal = await UploadJournal.open(configDir(), credentials.server);
+    const summary = await importTakeout(client, journal, args, { concurrency, dryRun: values['dry-run'], progress: !values['no-progress'] });
+    printTakeoutSummary(summary, values['dry-run']);
+    return summary.failed.length > 0 ? 1 : 0;
+  }
   if (command === 'upload') {
     if (args.length === 0) throw new UsageError('upload needs at least one file or folder');
-    const concurrency = Number(values.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be from 1 to 64');
+    if (values.album !== undefined && !values.album.trim()) throw new UsageError('--album needs a name');
+    if (values.album && values['album-from-folder']) throw new UsageError('use --album or --album-from-folder, not both');
     const journal = await UploadJournal.open(configDir(), credentials.server);
     const summary = await uploadPaths(client, journal, args, {
       concurrency,
@@ -63,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
       deleteAfter: values['delete-after'],
       includeHidden: values['include-hidden'],
       progress: !values['no-progress'],
+      album: values.album?.trim(),
+      albumFromFolder: values['album-from-folder'],
     });
     printSummary(summary, values['dry-run']);
     return summary.failed.length > 0 ? 1 : 0;

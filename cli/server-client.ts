@@ -28,6 +28,7 @@ const BulkCheck = z.object({
 });
 const UploadStatus = z.object({ id: z.string(), status: z.string(), failedReason: z.string().nullable() });
 const MediaTypes = z.object({ image: z.array(z.string()), video: z.array(z.string()), sidecar: z.array(z.string()) });
+const Album = z.object({ id: z.string(), albumName: z.string(), ownerId: z.string() });
 const Me = z.object({ id: z.string(), email: z.string(), name: z.string() });
 
 /** The Shoebox API as the CLI uses it; every answer is checked with zod. */
@@ -50,7 +51,17 @@ export class ServerClient {
     return this.call('POST', '/assets/bulk-upload-check', { assets }, BulkCheck);
   }
 
-  createUpload(body: { fileName: string; size: number; checksum: string; fileCreatedAt: string; fileModifiedAt: string; deviceId: string; deviceAssetId: string }) {
+  createUpload(body: {
+    fileName: string;
+    size: number;
+    checksum: string;
+    fileCreatedAt: string;
+    fileModifiedAt: string;
+    deviceId: string;
+    deviceAssetId: string;
+    isFavorite?: boolean;
+    visibility?: 'archive' | 'timeline';
+  }) {
     return this.call('POST', '/uploads', body, UploadTicket);
   }
 
@@ -60,6 +71,24 @@ export class ServerClient {
 
   uploadStatus(id: string) {
     return this.call('GET', `/uploads/${id}`, undefined, UploadStatus);
+  }
+
+  /** Edits an asset (Immich's PUT /assets/:id): date, place, description, favourite, archive, live photo. */
+  updateAsset(id: string, body: Record<string, unknown>) {
+    return this.call('PUT', `/assets/${id}`, body, z.object({ id: z.string() }));
+  }
+
+  albums() {
+    return this.call('GET', '/albums', undefined, z.array(Album));
+  }
+
+  createAlbum(albumName: string, description = '') {
+    return this.call('POST', '/albums', { albumName, description }, Album);
+  }
+
+  /** Adds assets to an album (idempotent: ones already in it are reported, not added twice). */
+  addToAlbum(albumId: string, ids: string[]) {
+    return this.call('PUT', `/albums/${albumId}/assets`, { ids }, z.array(z.object({ id: z.string(), success: z.boolean(), error: z.string().optional() })));
   }
 
   private async call<S extends z.ZodType>(method: string, path: string, body: unknown, schema: S): Promise<z.infer<S>> {

@@ -1,8 +1,10 @@
 import { open, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { addToNamedAlbums } from './album-membership.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
 import { sha1File } from './hash-file.js';
+import { editsFromXmp, readLocalSidecar } from './metadata-edits.js';
 import { formatBytes, Progress } from './progress.js';
 import { scanMedia, type MediaFile } from './scan-media.js';
 import type { ServerClient, UploadTicket } from './server-client.js';
@@ -10,6 +12,10 @@ import type { UploadJournal } from './upload-journal.js';
 
 export interface UploadOptions {
   concurrency: number;
+  /** Put every file in this album (created when missing). */
+  album?: string;
+  /** Put every file in an album named after its folder. */
+  albumFromFolder?: boolean;
   dryRun: boolean;
   deleteAfter: boolean;
   includeHidden: boolean;
@@ -24,6 +30,8 @@ export interface UploadSummary {
   failed: Array<{ path: string; reason: string }>;
   bytesSent: number;
   resumedParts: number;
+  sidecars: number;
+  albums: number;
 }
 
 const CHECK_BATCH = 1000;
@@ -37,7 +45,7 @@ const PART_TRIES = 3;
 export async function uploadPaths(client: ServerClient, journal: UploadJournal, paths: string[], opts: UploadOptions): Promise<UploadSummary> {
   const types = await client.mediaTypes();
   const files = await scanMedia(paths, new Set([...types.image, ...types.video]), { includeHidden: opts.includeHidden });
-  const summary: UploadSummary = { found: files.length, uploaded: 0, duplicates: 0, alreadyUploaded: 0, failed: [], bytesSent: 0, resumedParts: 0 };
+  const summary: UploadSummary = { found: files.length, uploaded: 0, duplicates: 0, alreadyUploaded: 0, failed: [], bytesSent: 0, resumedParts: 0, sidecars: 0, albums: 0 };
 
   const fresh = files.filter((file) => {
     const known = journal.known(file.path, file.size, file.mtimeMs);
@@ -80,7 +88,7 @@ export async function uploadPaths(client: ServerClient, journal: UploadJournal, 
   const progress = new Progress(toSend.length, toSend.reduce((sum, f) => sum + f.file.size, 0), opts.progress);
   await forEachConcurrently(toSend, opts.concurrency, async ({ file, sha1 }) => {
     try {
-      const result = await uploadFile(client, journal, file, sha1, progress, summary);
+      const { result } = await uploadFile(client, journal, uploadItemOf(file, sha1), progress, summary);
       if (result === 'duplicate') summary.duplicates++;
       else summary.uploaded++;
     } catch (error) {
@@ -92,37 +100,98 @@ export async function uploadPaths(client: ServerClient, journal: UploadJournal, 
   progress.update(true);
   progress.finish();
   summary.bytesSent = progress.bytesSent;
+  await applySidecars(client, journal, fresh, summary);
+  summary.albums = await fillAlbums(client, journal, files, opts);
   if (opts.deleteAfter) await deleteConfirmed(client, journal, files, summary);
   return summary;
 }
 
-async function uploadFile(
-  client: ServerClient,
-  journal: UploadJournal,
-  file: MediaFile,
-  sha1: string,
-  progress: Progress,
-  summary: UploadSummary,
-): Promise<'uploaded' | 'duplicate'> {
-  const ticket: UploadTicket = await client.createUpload({
+/** An .xmp beside a file says what the file's own metadata got wrong: applied as edits (the file is never written). */
+async function applySidecars(client: ServerClient, journal: UploadJournal, files: MediaFile[], summary: UploadSummary): Promise<void> {
+  for (const file of files) {
+    const assetId = journal.known(file.path, file.size, file.mtimeMs)?.assetId;
+    const sidecar = assetId ? await readLocalSidecar(file.path) : undefined;
+    const edits = sidecar ? editsFromXmp(sidecar) : {};
+    if (!assetId || Object.keys(edits).length === 0) continue;
+    try {
+      await client.updateAsset(assetId, edits);
+      summary.sidecars++;
+    } catch (error) {
+      summary.failed.push({ path: `${file.path} (sidecar)`, reason: (error as Error).message });
+    }
+  }
+}
+
+/** --album and --album-from-folder: every file found, uploaded now or before. */
+async function fillAlbums(client: ServerClient, journal: UploadJournal, files: MediaFile[], opts: UploadOptions): Promise<number> {
+  if (!opts.album && !opts.albumFromFolder) return 0;
+  const albums = new Map<string, string[]>();
+  for (const file of files) {
+    const assetId = journal.known(file.path, file.size, file.mtimeMs)?.assetId;
+    const album = opts.album ?? path.basename(path.dirname(file.path));
+    if (assetId) albums.set(album, [...(albums.get(album) ?? []), assetId]);
+  }
+  await addToNamedAlbums(client, albums);
+  return albums.size;
+}
+
+/** One file to send: where its bytes are now, and what the server and the journal know it by. */
+export interface UploadItem {
+  /** The journal's key: the file's path, or archive::entry for a file inside an archive. */
+  key: string;
+  /** Where the bytes are read from (for an archive entry, its extracted copy). */
+  path: string;
+  fileName: string;
+  size: number;
+  mtimeMs: number;
+  sha1: string;
+  fileCreatedAt: string;
+  fileModifiedAt: string;
+  isFavorite?: boolean;
+  visibility?: 'archive' | 'timeline';
+}
+
+export function uploadItemOf(file: MediaFile, sha1: string): UploadItem {
+  return {
+    key: file.path,
+    path: file.path,
     fileName: path.basename(file.path),
     size: file.size,
-    checksum: sha1,
+    mtimeMs: file.mtimeMs,
+    sha1,
     fileCreatedAt: new Date(Math.min(file.birthtimeMs || file.mtimeMs, file.mtimeMs)).toISOString(),
     fileModifiedAt: new Date(file.mtimeMs).toISOString(),
+  };
+}
+
+/** Sends one file (or learns the server has it); journals it as done. Returns the asset id. */
+export async function uploadFile(
+  client: ServerClient,
+  journal: UploadJournal,
+  item: UploadItem,
+  progress: Progress,
+  summary: Pick<UploadSummary, 'resumedParts'>,
+): Promise<{ result: 'uploaded' | 'duplicate'; assetId: string }> {
+  const ticket: UploadTicket = await client.createUpload({
+    fileName: item.fileName,
+    size: item.size,
+    checksum: item.sha1,
+    fileCreatedAt: item.fileCreatedAt,
+    fileModifiedAt: item.fileModifiedAt,
     deviceId: `shoebox-cli-${os.hostname()}`,
-    deviceAssetId: `${path.basename(file.path)}-${file.size}`,
+    deviceAssetId: `${item.fileName}-${item.size}`,
+    ...(item.isFavorite !== undefined ? { isFavorite: item.isFavorite } : {}),
+    ...(item.visibility !== undefined ? { visibility: item.visibility } : {}),
   });
-  const done = (result: 'uploaded' | 'duplicate') =>
-    journal.record({ type: 'done', path: file.path, size: file.size, mtimeMs: file.mtimeMs, sha1, assetId: ticket.id, result });
-  if (ticket.status === 'duplicate') {
-    await done('duplicate');
-    return 'duplicate';
-  }
-  const handle = await open(file.path, 'r');
+  const done = async (result: 'uploaded' | 'duplicate') => {
+    await journal.record({ type: 'done', path: item.key, size: item.size, mtimeMs: item.mtimeMs, sha1: item.sha1, assetId: ticket.id, result });
+    return { result, assetId: ticket.id };
+  };
+  if (ticket.status === 'duplicate') return done('duplicate');
+  const handle = await open(item.path, 'r');
   try {
     if (ticket.upload.type === 'single') {
-      const bytes = await readRange(handle, 0, file.size);
+      const bytes = await readRange(handle, 0, item.size);
       await put(ticket.upload.url, bytes);
       progress.bytesSent += bytes.length;
       await client.completeUpload(ticket.id, []);
@@ -147,8 +216,7 @@ async function uploadFile(
   } finally {
     await handle.close();
   }
-  await done('uploaded');
-  return 'uploaded';
+  return done('uploaded');
 }
 
 /** PUT with retries; returns the ETag. */
@@ -209,6 +277,8 @@ export function printSummary(summary: UploadSummary, dryRun: boolean): void {
     `${summary.alreadyUploaded} uploaded before (skipped without hashing)`,
   ];
   if (summary.resumedParts) lines.push(`${summary.resumedParts} parts resumed from an interrupted upload`);
+  if (summary.sidecars) lines.push(`${summary.sidecars} .xmp sidecars applied`);
+  if (summary.albums) lines.push(`${summary.albums} albums filled`);
   lines.push(`${summary.failed.length} failed`);
   for (const failure of summary.failed) lines.push(`  ✗ ${failure.path}: ${failure.reason}`);
   console.log(lines.join('\n'));

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mediaPath } from '../test/media-samples.js';
+import { writeXmpSidecar } from '../core/media/xmp-sidecar.js';
+import { mediaPath, readMedia, uniqueJpeg } from '../test/media-samples.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from '../test/test-runtime.js';
 
 const run = promisify(execFile);
@@ -107,6 +108,40 @@ describe('shoebox upload', () => {
     const original = await api.call('GET', `/assets/${asset.id}/original`, { key: user.apiKey });
     const stored = Buffer.from(await (await fetch(original.headers.get('location')!)).arrayBuffer());
     expect(stored.equals(bytes)).toBe(true);
+  });
+
+  it('fills albums by name or by folder, and applies .xmp sidecars uploaded with their files', async () => {
+    const trip = path.join(work, 'albums/Summer in Lisbon');
+    await mkdir(trip, { recursive: true });
+    await writeFile(path.join(trip, 'fir.jpg'), uniqueJpeg(await readMedia('test-assets__silver_fir.jpg'), 'album-fir'));
+    await writeFile(path.join(trip, 'anemones.jpg'), uniqueJpeg(await readMedia('test-assets__wood_anemones.jpg'), 'album-anemones'));
+    await writeFile(
+      path.join(trip, 'fir.jpg.xmp'),
+      writeXmpSidecar({ localDateTime: '2018-08-08T18:08:08', timeZone: '+01:00', latitude: 38.7223, longitude: -9.1393, description: 'From the xmp', rating: 3, tags: [] }),
+    );
+    const byFolder = await shoebox('upload', path.join(work, 'albums'), '--album-from-folder', '--no-progress');
+    expect(byFolder.stdout).toContain('1 .xmp sidecars applied');
+    expect(byFolder.stdout).toContain('1 albums filled');
+    // Files uploaded before (the first test's) join a named album without being sent again.
+    const named = await shoebox('upload', path.join(work, 'photos'), '--album', 'Everything', '--no-progress');
+    expect(named.stdout).toContain('0 uploaded (0 B sent)');
+
+    const api = apiClient(runtime.url);
+    const albums = (await api.call<Array<{ albumName: string; assetCount: number }>>('GET', '/albums', { key: user.apiKey })).body;
+    expect(albums.map((a) => [a.albumName, a.assetCount]).sort()).toEqual([
+      ['Everything', PHOTOS.length],
+      ['Summer in Lisbon', 2],
+    ]);
+    const fir = await waitFor(async () => {
+      const { body } = await api.call<{ assets: { items: Array<Record<string, any>> } }>('POST', '/search/metadata', {
+        key: user.apiKey,
+        body: { originalFileName: 'fir.jpg', withExif: true },
+      });
+      return body.assets.items[0]?.status === 'ready' ? body.assets.items[0] : undefined;
+    }, 'fir.jpg to be processed');
+    expect(fir.localDateTime).toBe('2018-08-08T18:08:08.000Z');
+    expect(fir.exifInfo).toMatchObject({ description: 'From the xmp', rating: 3, city: 'Lisbon' });
+    await expect(run(process.execPath, [bin, 'upload', trip, '--album', 'x', '--album-from-folder'], { env })).rejects.toMatchObject({ code: 2 });
   });
 
   it('fails clearly, with exit code 2 for usage and 1 for errors', async () => {

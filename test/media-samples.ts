@@ -25,3 +25,10 @@ export function jpegClaimingSize(jpeg: Buffer, width: number, height: number): B
   }
   throw new Error('no SOF marker found');
 }
+
+/** A real JPEG made unique by a comment segment: same picture, its own checksum. */
+export function uniqueJpeg(jpeg: Buffer, tag: string): Buffer {
+  const comment = Buffer.from(tag);
+  const segment = Buffer.concat([Buffer.from([0xff, 0xfe, (comment.length + 2) >> 8, (comment.length + 2) & 0xff]), comment]);
+  return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+}

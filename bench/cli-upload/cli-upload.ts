@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { uniqueJpeg } from '../../test/media-samples.js';
 import { startServerProcess } from '../../test/server-process.js';
 import { apiClient } from '../../test/test-runtime.js';
 
@@ -30,9 +31,7 @@ const { values } = parseArgs({
 async function writeJpegCopies(dir: string, count: number, source: Buffer): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (let i = 0; i < count; i++) {
-    const comment = Buffer.from(`bench-${path.basename(dir)}-${i}-${randomBytes(4).toString('hex')}`);
-    const segment = Buffer.concat([Buffer.from([0xff, 0xfe, 0, comment.length + 2]), comment]);
-    await writeFile(path.join(dir, `IMG_${String(i).padStart(5, '0')}.jpg`), Buffer.concat([source.subarray(0, 2), segment, source.subarray(2)]));
+    await writeFile(path.join(dir, `IMG_${String(i).padStart(5, '0')}.jpg`), uniqueJpeg(source, `bench-${path.basename(dir)}-${i}-${randomBytes(4).toString('hex')}`));
   }
 }
 
