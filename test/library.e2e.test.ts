@@ -139,6 +139,7 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       ]);
       expect((await get(carl, '/timeline/buckets?order=asc')).body[0].timeBucket).toBe('2019-07-01');
       expect((await get(carl, '/timeline/buckets?isFavorite=true')).body).toEqual([{ timeBucket: '2021-01-01', count: 1 }]);
+      expect((await get(carl, '/timeline/buckets?type=VIDEO')).body).toEqual([{ timeBucket: '2019-07-01', count: 1 }]);
       expect((await get(carl, '/timeline/buckets?visibility=archive')).body).toEqual([{ timeBucket: '2021-01-01', count: 1 }]);
     });
 
@@ -328,6 +329,19 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       const expired = await send(admin, 'POST', '/shared-links', { type: 'INDIVIDUAL', assetIds: [notShared], expiresAt: new Date(Date.now() - 1000).toISOString() });
       expect((await open(`/shared-links/me?key=${expired.body.key}`)).status).toBe(401);
       expect((await open(`/assets/${notShared}?key=${expired.body.key}`)).status).toBe(401);
+    });
+
+    it('takes uploads through a link that allows them, into its album, as the owner’s', async () => {
+      const link = await send(admin, 'POST', '/shared-links', { type: 'ALBUM', albumId: album, allowUpload: true });
+      const readOnly = await send(admin, 'POST', '/shared-links', { type: 'ALBUM', albumId: album });
+      const bytes = await readMedia('exifr__noexif.jpg');
+      const body = { fileName: 'from-a-guest.jpg', size: bytes.length, checksum: sha1(bytes) };
+      expect((await open(`/uploads?key=${readOnly.body.key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(403);
+      const ticket = await (await open(`/uploads?key=${link.body.key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+      expect((await fetch(ticket.upload.url, { method: 'PUT', body: new Uint8Array(bytes) })).status).toBe(200);
+      const asset = await get(admin, `/assets/${ticket.id}`);
+      expect(asset.body.ownerId).toBe(admin.id);
+      expect((await get(admin, `/albums/${album}`)).body.assets.map((a: Json) => a.id)).toContain(ticket.id);
     });
 
     it('manages links: list, edit, assets of an individual link; others cannot', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../adapters/aws/aws-clients.js';
@@ -112,5 +113,43 @@ describe('the runtime on S3 + SQS + DynamoDB APIs', () => {
     expect(dead[0]!.reason).toMatch(/invalid|expected/i);
     const good = await api.call<{ status: string }>('GET', `/assets/${ticket.body.id}`, { key: user.apiKey });
     expect(good.body.status).toBe('ready');
+  });
+
+  it('indexes an external library under an S3 prefix in place, and serves its originals from there', async () => {
+    const { s3 } = awsClients({ endpoint: moto.endpoint, region: 'us-east-1' });
+    await s3.send(new CreateBucketCommand({ Bucket: 'family-nas' }));
+    const fir = await readMedia('test-assets__silver_fir.jpg');
+    const put = (key: string, body: Buffer) => s3.send(new PutObjectCommand({ Bucket: 'family-nas', Key: key, Body: body }));
+    await put('photos/2020/fir.jpg', fir);
+    await put('photos/2020/anemones.jpg', await readMedia('test-assets__wood_anemones.jpg'));
+    await put('photos/@eaDir/fir.jpg', fir);
+    await put('elsewhere/not-in-the-library.jpg', fir);
+
+    const create = (importPaths: string[]) => api.call<{ id: string }>('POST', '/libraries', { key: user.apiKey, body: { ownerId: user.id, importPaths } });
+    expect((await create(['s3://shoebox-originals/'])).status).toBe(400);
+    expect((await create(['/tmp'])).status).toBe(400);
+    expect((await create(['s3://no-such-bucket/photos/'])).status).toBe(400);
+    const library = await create(['s3://family-nas/photos/']);
+    expect(library.status).toBe(201);
+    expect((await api.call('POST', `/libraries/${library.body.id}/scan`, { key: user.apiKey })).status).toBe(204);
+
+    const assets = await waitFor(async () => {
+      const { body } = await api.call<{ assets: { items: Array<{ id: string; status: string; originalFileName: string; libraryId: string | null }> } }>(
+        'POST',
+        '/search/metadata',
+        { key: user.apiKey, body: { size: 100 } },
+      );
+      const fromLibrary = body.assets.items.filter((a) => a.libraryId === library.body.id);
+      return fromLibrary.length === 2 && fromLibrary.every((a) => a.status === 'ready') ? fromLibrary : undefined;
+    }, 'the S3 library to be scanned and processed', 60_000);
+    expect(assets.map((a) => a.originalFileName).sort()).toEqual(['anemones.jpg', 'fir.jpg']);
+    const fromS3 = assets.find((a) => a.originalFileName === 'fir.jpg')!;
+    const original = await api.call('GET', `/assets/${fromS3.id}/original`, { key: user.apiKey });
+    expect(original.status).toBe(302);
+    expect(original.headers.get('location')).toContain('family-nas');
+    expect(sha1(Buffer.from(await (await fetch(original.headers.get('location')!)).arrayBuffer()))).toBe(sha1(fir));
+    // The library's bucket holds exactly what it held: nothing written there.
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'family-nas' }));
+    expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(['elsewhere/not-in-the-library.jpg', 'photos/2020/anemones.jpg', 'photos/2020/fir.jpg', 'photos/@eaDir/fir.jpg']);
   });
 });

@@ -104,6 +104,9 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     duration: asset.durationMs === null ? null : formatDuration(asset.durationMs),
     hasMetadata: exif !== undefined,
     livePhotoVideoId: asset.livePhotoVideoId,
+    // Faces come with smart search and people (not yet on this server).
+    people: [],
+    tags: [],
     stack: null,
     duplicateId: null,
     resized: asset.status === 'ready',

@@ -22,6 +22,9 @@ const TimelineQuery = z.object({
   isTrashed: Flag.optional(),
   visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
+  /** Shoebox's additions: one kind of asset, one place. */
+  type: z.enum(['IMAGE', 'VIDEO']).optional(),
+  city: z.string().max(200).optional(),
   key: z.string().optional(),
   token: z.string().optional(),
 });
@@ -40,7 +43,8 @@ const MemoryQuery = z.object({ for: Day.optional(), isSaved: Flag.optional() });
 export const MemoryUpdate = z.strictObject({ isSaved: z.boolean().optional(), seenAt: z.coerce.date().optional() });
 
 function filterOf(q: z.infer<typeof TimelineQuery>): TimelineFilter {
-  return { albumId: q.albumId, userId: q.userId, withPartners: q.withPartners, isFavorite: q.isFavorite, isTrashed: q.isTrashed, visibility: q.visibility };
+  const { albumId, userId, withPartners, isFavorite, isTrashed, visibility, type, city } = q;
+  return { albumId, userId, withPartners, isFavorite, isTrashed, visibility, type, city };
 }
 
 async function memoryDto(ports: Ports, m: MemoryRow) {

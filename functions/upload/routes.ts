@@ -2,9 +2,12 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { BadRequest } from '../../core/errors.js';
+import { addAlbumAssets } from '../../core/albums/album-queries.js';
+import { BadRequest, Forbidden } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
-import { authenticate } from '../../core/http/authenticate.js';
+import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
+import type { Queryable } from '../../core/ports/database.js';
+import { changeSharedLinkAssets, type SharedLink } from '../../core/sharing/shared-link.js';
 import { jsonBody } from '../../core/http/validate.js';
 import { checkBulkUpload } from './check-bulk-upload.js';
 import { createUpload } from './create-upload.js';
@@ -33,16 +36,26 @@ export const BulkUploadCheck = z.object({
 });
 const Uuid = z.uuid();
 
+/** What is uploaded through a link lands in what the link shows: its album, or its own assets. */
+async function addToSharedLink(db: Queryable, link: SharedLink, assetId: string): Promise<void> {
+  if (link.albumId) await addAlbumAssets(db, link.albumId, [assetId], link.ownerId);
+  else await changeSharedLinkAssets(db, link.id, [assetId], true);
+}
+
 /**
  * Getting bytes in: Shoebox's presigned uploads (`/uploads`: ask, PUT to the URL(s),
  * complete multipart) beside Immich's multipart `POST /assets` and bulk-upload-check.
  */
 export const uploadRoutes = new Hono<ApiEnv>()
-  .use('/uploads', authenticate)
-  .use('/uploads/*', authenticate)
+  // A shared link that allows uploads lets its holders add to it: the files become its owner's.
+  .use('/uploads', authenticateOrSharedLink)
+  .use('/uploads/*', authenticateOrSharedLink)
   .post('/uploads', async (c) => {
     const body = await jsonBody(c, UploadCreate);
+    const link = c.var.auth.sharedLink;
+    if (link && !link.allowUpload) throw new Forbidden('This shared link does not allow uploads');
     const ticket = await createUpload(c.var.ports, c.var.auth.user, { ...body, fileName: (body.fileName ?? body.filename)! });
+    if (link) await addToSharedLink(c.var.ports.db, link, ticket.id);
     return c.json(ticket, ticket.status === 'duplicate' ? 200 : 201);
   })
   .get('/uploads/:id', async (c) => c.json(await uploadStatus(c.var.ports, c.var.auth.user, Uuid.parse(c.req.param('id')))))
