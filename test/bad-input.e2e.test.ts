@@ -251,4 +251,62 @@ describe('bad input gets a clear error and leaves nothing half-made', () => {
     const notMultipart = await fetch(`${runtime.url}/api/assets`, { method: 'POST', headers: { 'x-api-key': alice.apiKey, 'content-type': 'text/plain' }, body: 'hi' });
     expect(notMultipart.status).toBe(400);
   });
+
+  it('refuses malformed, oversized and hostile library requests, and changes nothing', async () => {
+    const huge = 'x'.repeat(10_001);
+    const uuid = '00000000-0000-4000-8000-000000000000';
+    const cases: Array<[string, string, unknown, number]> = [
+      ['POST', '/albums', { albumName: '' }, 400],
+      ['POST', '/albums', { albumName: 'x'.repeat(501) }, 400],
+      ['POST', '/albums', { albumName: 'a', assetIds: 'all' }, 400],
+      ['POST', '/albums', { albumName: 'a', assetIds: [uuid] }, 400],
+      ['POST', '/albums', { albumName: 'a', albumUsers: [{ userId: alice.id, role: 'owner' }] }, 400],
+      ['PATCH', `/albums/${uuid}`, { albumName: 'b' }, 400],
+      ['PUT', `/albums/not-a-uuid/assets`, { ids: [uuid] }, 400],
+      ['PUT', `/assets/${uuid}`, { rating: 'five' }, 400],
+      ['PUT', '/assets', { ids: Array.from({ length: 10_001 }, () => uuid), isFavorite: true }, 400],
+      ['POST', '/activities', { albumId: uuid, type: 'comment', comment: huge }, 400],
+      ['POST', '/activities', { albumId: uuid, type: 'dislike' }, 400],
+      ['POST', '/shared-links', { type: 'INDIVIDUAL', assetIds: [uuid], expiresAt: 'never' }, 400],
+      ['POST', '/shared-links', { type: 'ALBUM', albumId: uuid, assetIds: [uuid] }, 400],
+      ['POST', '/partners', { sharedWithId: 'me' }, 400],
+      ['PUT', `/partners/${uuid}`, { inTimeline: 'yes' }, 400],
+      ['PUT', `/memories/${uuid}`, { isSaved: true }, 400],
+      ['POST', '/trash/restore/assets', { ids: [] }, 400],
+      ['POST', '/libraries', { ownerId: alice.id, importPaths: ['/etc/../'] }, 400],
+      ['POST', '/libraries', { ownerId: alice.id, importPaths: [huge] }, 400],
+      ['PUT', `/admin/users/${bob.id}`, { quotaSizeInBytes: -1 }, 400],
+      ['PUT', `/admin/users/${bob.id}`, { isAdmin: 'yes' }, 400],
+    ];
+    const albumsBefore = (await api.call<unknown[]>('GET', '/albums', { key: alice.apiKey })).body.length;
+    for (const [method, route, body, status] of cases) {
+      const response = await api.call<{ message: unknown }>(method, route, { key: alice.apiKey, body });
+      expect({ method, route, status: response.status }).toEqual({ method, route, status });
+      expect(response.body.message).toBeTruthy();
+    }
+    for (const query of [
+      '/timeline/bucket?timeBucket=2020-01-01%27%3B%20DROP%20TABLE%20assets%3B--',
+      `/timeline/buckets?albumId=${uuid}`,
+      `/timeline/buckets?key=${huge}`,
+      '/map/reverse-geocode?lat=abc&lon=0',
+      '/memories?for=2020-02-30x',
+    ]) {
+      expect((await api.call('GET', query, { key: alice.apiKey })).status, query).toBeGreaterThanOrEqual(400);
+    }
+    // Hostile text is only ever a parameter: it finds nothing and breaks nothing.
+    const search = await api.call<{ assets: { total: number } }>('POST', '/search/metadata', {
+      key: alice.apiKey,
+      body: { city: "'; DROP TABLE assets; --", description: '%_\\', originalFileName: '%' },
+    });
+    expect(search.status).toBe(200);
+    expect(search.body.assets.total).toBe(0);
+    const oversized = await fetch(`${runtime.url}/api/albums`, {
+      method: 'POST',
+      headers: { 'x-api-key': alice.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ albumName: 'big', description: 'x'.repeat(6 * 1024 * 1024) }),
+    });
+    expect(oversized.status).toBe(400);
+    expect((await api.call<unknown[]>('GET', '/albums', { key: alice.apiKey })).body.length).toBe(albumsBefore);
+    expect((await api.call('GET', '/timeline/buckets', { key: alice.apiKey })).status).toBe(200);
+  });
 });

@@ -19,19 +19,7 @@ const LINK_COLUMNS = `l.id, l.owner_id AS "ownerId", l.key, l.type, l.album_id A
   l.password_hash AS "passwordHash", l.expires_at AS "expiresAt", l.allow_upload AS "allowUpload",
   l.allow_download AS "allowDownload", l.show_metadata AS "showMetadata", l.created_at AS "createdAt"`;
 
-export interface NewSharedLink {
-  ownerId: string;
-  key: string;
-  type: SharedLink['type'];
-  albumId: string | null;
-  description: string | null;
-  passwordHash: string | null;
-  expiresAt: Date | null;
-  allowUpload: boolean;
-  allowDownload: boolean;
-  showMetadata: boolean;
-  assetIds: string[];
-}
+export type NewSharedLink = Omit<SharedLink, 'id' | 'createdAt'> & { assetIds: string[] };
 
 export async function insertSharedLink(db: Queryable, link: NewSharedLink): Promise<SharedLink> {
   const { rows } = await db.query<SharedLink>(

@@ -35,14 +35,21 @@ export const LibraryUpdate = z.strictObject({
 });
 export const LibraryValidate = z.object({ importPaths: ImportPaths.default([]), exclusionPatterns: ExclusionPatterns.default([]) });
 
-/** Whether each import path can be read, and is not Shoebox's own storage. */
+/** Whether `outer` is `inner` or a folder (prefix) above it. */
+function holds(outer: string, inner: string): boolean {
+  if (outer.startsWith('s3://') || inner.startsWith('s3://')) return inner.startsWith(outer.replace(/\/?$/, '/'));
+  const relative = path.relative(outer, inner);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Whether each import path can be read, and neither is nor holds nor lies inside Shoebox's own storage. */
 async function validateImportPaths(ports: Ports, importPaths: string[]) {
   const own = [path.resolve(ports.config.dataDir), `s3://${ports.config.bucket}/`, `s3://${ports.config.derivedBucket}/`];
   return Promise.all(
     importPaths.map(async (importPath) => {
-      const normalized = importPath.startsWith('s3://') ? `${importPath.replace(/\/?$/, '/')}` : path.resolve(importPath);
-      if (own.some((o) => normalized === o || normalized.startsWith(o.endsWith('/') ? o : `${o}${path.sep}`) || o.startsWith(`${normalized}${path.sep}`))) {
-        return { importPath, isValid: false, message: 'This is (or holds) Shoebox’s own storage' };
+      const normalized = importPath.startsWith('s3://') ? importPath.replace(/\/?$/, '/') : path.resolve(importPath);
+      if (own.some((o) => holds(normalized, o) || holds(o, normalized))) {
+        return { importPath, isValid: false, message: 'This is, holds or lies inside Shoebox’s own storage' };
       }
       const check = await ports.libraryFiles.check(importPath);
       return { importPath, isValid: check.ok, message: check.ok ? undefined : check.message };
