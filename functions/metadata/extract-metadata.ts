@@ -11,6 +11,7 @@ import { DETECTION_BYTES, detectMediaType, type DetectedMedia } from '../../core
 import { EMPTY_EXIF, readExif, type ExifReading } from '../../core/media/read-exif.js';
 import { readXmpSidecar, type SidecarReading } from '../../core/media/xmp-sidecar.js';
 import { readAll } from '../../core/ports/object-store.js';
+import { isHeif, readHeifSize } from '../../core/media/heif-decoder.js';
 import { readImageHeader, type ImageHeader } from '../../core/media/render-thumbnails.js';
 import { reverseGeocode, type Place } from '../../core/places/reverse-geocode.js';
 import type { Ports } from '../../core/runtime/ports.js';
@@ -49,7 +50,9 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
   if (scanned.buffer) {
     reading = await readExif(scanned.buffer);
     try {
-      header = await readImageHeader(scanned.buffer, ports.config.maxImagePixels);
+      header = isHeif(detected.mime)
+        ? { format: 'heif', orientation: undefined, ...(await readHeifSize(scanned.buffer)) }
+        : await readImageHeader(scanned.buffer, ports.config.maxImagePixels);
     } catch (error) {
       if (!isShoeboxError(error)) throw error;
       // Formats sharp cannot read yet (HEIC, RAW) still get their EXIF; bombs and wrecks say why.

@@ -6,8 +6,12 @@ import { isShoeboxError } from '../../core/errors.js';
 import type { ThumbnailJob } from '../../core/jobs.js';
 import { DEFAULT_THUMBNAIL_SETTINGS, renderThumbnails, type RenderedThumbnails } from '../../core/media/render-thumbnails.js';
 import type { Ports } from '../../core/runtime/ports.js';
+import { decodeHeif, isHeif } from '../../core/media/heif-decoder.js';
+import { readAll } from '../../core/ports/object-store.js';
 
 export const STAGE = 'thumbnail';
+/** HEIF is decoded from memory (libheif); phone photos are a few MB, panoramas tens. */
+const MAX_HEIF_BYTES = 256 * 1024 * 1024;
 
 /**
  * Renders the WebP thumbnail, JPEG preview and thumbhash of a verified image. Output keys
@@ -23,7 +27,11 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
   let rendered: RenderedThumbnails;
   try {
     if (asset.type !== 'IMAGE') throw new UnsupportedForNow(asset.originalMimeType);
-    rendered = await renderThumbnails(await readOriginal(ports, asset), { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels });
+    const settings = { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels };
+    const original = await readOriginal(ports, asset);
+    rendered = isHeif(asset.originalMimeType)
+      ? await renderThumbnails(await decodeHeif(await readAll(original, MAX_HEIF_BYTES), config.maxImagePixels), settings)
+      : await renderThumbnails(original, settings);
   } catch (error) {
     if (!isShoeboxError(error) && !(error instanceof UnsupportedForNow)) throw error;
     await recordStageFailure(db, asset.id, STAGE, checksum, error.message);

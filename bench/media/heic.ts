@@ -1,0 +1,53 @@
+/**
+ * HEIC thumbnail generation, the thumbnail stage's work: decode (libheif in worker threads)
+ * and render the preview, thumbnail and thumbhash (sharp), several photos at a time as the
+ * stage's workers run them. Writes bench/results/heic.{json,md}.
+ *
+ *   npm run bench:heic -- --photos 24 --concurrency 4
+ */
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { forEachConcurrently } from '../../cli/for-each-concurrently.js';
+import { decodeHeif, stopHeifDecoders } from '../../core/media/heif-decoder.js';
+import { DEFAULT_THUMBNAIL_SETTINGS, renderThumbnails } from '../../core/media/render-thumbnails.js';
+import { writeResults } from '../measure.js';
+
+const { values } = parseArgs({ options: { photos: { type: 'string', default: '24' }, concurrency: { type: 'string', default: '4' } } });
+const FIXTURES = ['photoprism__iphone_7.heic', 'test-assets__samsung-one-ui-6.heic', 'exif-samples__HMD_Nokia_8.3_5G_hdr.heif'];
+
+const files = await Promise.all(FIXTURES.map((name) => readFile(path.resolve(import.meta.dirname, '../../test/fixtures/media', name))));
+const settings = { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: 16384 * 16384 };
+const one = async (file: Buffer) => {
+  await renderThumbnails(await decodeHeif(file, settings.maxPixels), settings);
+};
+await one(files[0]!); // warm-up: worker start and WebAssembly compile
+const photos = Number(values.photos);
+const started = performance.now();
+const cpu = process.cpuUsage();
+await forEachConcurrently(Array.from({ length: photos }, (_, i) => files[i % files.length]!), Number(values.concurrency), one);
+const seconds = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
+await stopHeifDecoders();
+
+const result = {
+  bench: 'heic',
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, node: process.version },
+  photos,
+  concurrency: Number(values.concurrency),
+  megapixels: '12–16 (iPhone 7, Samsung One UI 6, Nokia 8.3)',
+  seconds,
+  imagesPerSecond: photos / seconds,
+  coresBusy: (used.user + used.system) / 1e6 / seconds,
+  target: { imagesPerSecond: 3 },
+};
+const table = [
+  `# HEIC thumbnails — ${result.date.slice(0, 10)}, ${result.machine.cpus} cores`,
+  '',
+  '| measure | value | target |',
+  '|---|---|---|',
+  `| HEIC → 1440 px JPEG preview + 250 px WebP + thumbhash (${photos} photos, 12–16 MP, ${result.concurrency} at a time) | ${result.imagesPerSecond.toFixed(2)} images/s (${result.coresBusy.toFixed(2)} cores busy) | ≥ 3 images/s |`,
+].join('\n');
+await writeResults('heic', result, table);
