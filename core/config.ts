@@ -27,6 +27,9 @@ export const ConfigSchema = z.object({
   SHOEBOX_VISIBILITY_TIMEOUT: seconds(120),
   SHOEBOX_RETRY_BASE_SECONDS: seconds(10),
   SHOEBOX_SWEEP_INTERVAL: seconds(60),
+  /** Videos browsers cannot play are converted to H.264 MP4 with this shorter side (no upscaling). */
+  SHOEBOX_TRANSCODE_HEIGHT: z.coerce.number().int().min(144).max(4320).default(720),
+  SHOEBOX_TRANSCODE_WORKERS: z.coerce.number().int().positive().default(1),
   /** Days an asset stays in the trash before it is deleted for good. */
   SHOEBOX_TRASH_DAYS: z.coerce.number().int().min(0).default(30),
   /** Days a deleted user can be restored before their files are removed. */
@@ -80,9 +83,10 @@ export interface Config {
   visibilityTimeoutSeconds: number;
   retryBaseSeconds: number;
   sweepIntervalSeconds: number;
+  transcodeHeight: number;
   trashDays: number;
   userDeleteDays: number;
-  workers: { enabled: boolean; metadata: number; thumbnail: number };
+  workers: { enabled: boolean; metadata: number; thumbnail: number; transcode: number };
   bucket: string;
   derivedBucket: string;
   databaseIamAuth: boolean;
@@ -124,9 +128,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     visibilityTimeoutSeconds: e.SHOEBOX_VISIBILITY_TIMEOUT,
     retryBaseSeconds: e.SHOEBOX_RETRY_BASE_SECONDS,
     sweepIntervalSeconds: e.SHOEBOX_SWEEP_INTERVAL,
+    transcodeHeight: e.SHOEBOX_TRANSCODE_HEIGHT,
     trashDays: e.SHOEBOX_TRASH_DAYS,
     userDeleteDays: e.SHOEBOX_USER_DELETE_DAYS,
-    workers: { enabled: e.SHOEBOX_WORKERS === 'true', metadata: e.SHOEBOX_METADATA_WORKERS, thumbnail: e.SHOEBOX_THUMBNAIL_WORKERS },
+    workers: { enabled: e.SHOEBOX_WORKERS === 'true', metadata: e.SHOEBOX_METADATA_WORKERS, thumbnail: e.SHOEBOX_THUMBNAIL_WORKERS, transcode: e.SHOEBOX_TRANSCODE_WORKERS },
     bucket: e.SHOEBOX_BUCKET,
     derivedBucket: e.SHOEBOX_DERIVED_BUCKET ?? e.SHOEBOX_BUCKET,
     databaseIamAuth: e.DATABASE_IAM_AUTH === 'true',

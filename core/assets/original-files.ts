@@ -1,4 +1,9 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ByteRange } from '../ports/object-store.js';
 import type { Ports } from '../runtime/ports.js';
 import type { Asset } from './asset.js';
@@ -17,4 +22,21 @@ export async function originalSize(ports: Ports, asset: Asset): Promise<number |
 
 export function readOriginal(ports: Ports, asset: Asset, range?: ByteRange): Promise<Readable> {
   return isLibraryFile(asset) ? ports.libraryFiles.read(asset.originalPath, range) : ports.store.read(asset.originalPath, range);
+}
+
+/**
+ * Runs `use` with the original as a file on this machine — what ffmpeg reads. A library
+ * folder's file is used where it lies; anything else is copied to a temporary file first.
+ * (The static ffmpeg builds cannot resolve host names, so URLs are not an option.)
+ */
+export async function withOriginalFile<T>(ports: Ports, asset: Asset, use: (file: string) => Promise<T>): Promise<T> {
+  if (isLibraryFile(asset) && path.isAbsolute(asset.originalPath)) return use(asset.originalPath);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-original-'));
+  try {
+    const file = path.join(dir, `original${path.extname(asset.originalFileName).toLowerCase().replace(/[^.a-z0-9]/g, '')}`);
+    await pipeline(await readOriginal(ports, asset), createWriteStream(file));
+    return await use(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

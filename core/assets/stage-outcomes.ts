@@ -18,6 +18,7 @@ export interface VerifiedOriginal {
   takenAt: Date;
   localDateTime: string;
   timeZone: string | null;
+  durationMs: number | null;
 }
 
 const JOB_STATUS = `INSERT INTO asset_job_status (asset_id, stage, status, source_checksum, error)
@@ -57,7 +58,7 @@ export async function recordMetadata(
     name: 'record-metadata',
     text: `WITH asset AS (
         UPDATE assets SET status = CASE WHEN status IN ('uploading', 'failed') THEN 'processing' ELSE status END,
-          type = $6, original_mime_type = $7, width = $8, height = $9, file_size_bytes = $10,
+          type = $6, original_mime_type = $7, width = $8, height = $9, file_size_bytes = $10, duration_ms = $36,
           taken_at = CASE WHEN locked.date THEN taken_at ELSE $11 END,
           local_date_time = CASE WHEN locked.date THEN local_date_time ELSE $12::timestamp END,
           time_zone = CASE WHEN locked.date THEN time_zone ELSE $13 END, failed_reason = NULL, updated_at = now(),
@@ -119,6 +120,7 @@ export async function recordMetadata(
       place?.city ?? null,
       place?.state ?? null,
       place?.country ?? null,
+      v.durationMs,
     ],
   });
 }
@@ -146,5 +148,35 @@ export async function recordThumbnails(
           size_bytes = excluded.size_bytes, updated_at = now()
       ) ${JOB_STATUS}`,
     values: [assetId, 'thumbnail', 'done', sourceChecksum, null, thumbhash, a.type, a.path, a.width, a.height, a.sizeBytes, b.type, b.path, b.width, b.height, b.sizeBytes],
+  });
+}
+
+/** A stage's conclusion that does not change what the asset shows (a transcode done, skipped or failed). */
+export async function recordStageStatus(
+  db: Queryable,
+  assetId: string,
+  stage: string,
+  sourceChecksum: Buffer,
+  status: 'done' | 'skipped' | 'failed',
+  error: string | null,
+): Promise<void> {
+  await db.query({
+    name: 'record-stage-status',
+    text: `WITH asset AS (SELECT id FROM assets WHERE id = $1) ${JOB_STATUS}`,
+    values: [assetId, stage, status, sourceChecksum, error],
+  });
+}
+
+/** The web-playable encoding of a video is stored. */
+export async function recordEncodedVideo(db: Queryable, assetId: string, file: AssetFile, sourceChecksum: Buffer): Promise<void> {
+  await db.query({
+    name: 'record-encoded-video',
+    text: `WITH asset AS (SELECT id FROM assets WHERE id = $1), files AS (
+        INSERT INTO asset_files (asset_id, type, path, width, height, size_bytes)
+        SELECT id, 'encoded_video', $6, $7, $8, $9 FROM asset
+        ON CONFLICT (asset_id, type) DO UPDATE SET path = excluded.path, width = excluded.width, height = excluded.height,
+          size_bytes = excluded.size_bytes, updated_at = now()
+      ) ${JOB_STATUS}`,
+    values: [assetId, 'transcode', 'done', sourceChecksum, null, file.path, file.width, file.height, file.sizeBytes],
   });
 }

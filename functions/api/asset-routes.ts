@@ -157,6 +157,15 @@ export const assetRoutes = new Hono<ApiEnv>()
     if (!isLibraryFile(asset)) return redirectTo(c.var.ports, asset.originalPath, opts);
     return libraryFileResponse(c.var.ports, asset, opts);
   })
+  .get('/assets/:id/video/playback', authenticateOrSharedLink, async (c) => {
+    const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
+    if (asset.type !== 'VIDEO') throw new BadRequest('This asset is not a video');
+    // The browser-playable encoding when there is one, else the original (already playable, or the best there is yet).
+    const encoded = await getAssetFile(c.var.ports.db, asset.id, 'encoded_video');
+    if (encoded) return redirectTo(c.var.ports, encoded.path, { contentType: 'video/mp4' });
+    if (isLibraryFile(asset)) return libraryFileResponse(c.var.ports, asset, { downloadName: asset.originalFileName, contentType: asset.originalMimeType ?? 'video/mp4' });
+    return redirectTo(c.var.ports, asset.originalPath, { contentType: asset.originalMimeType ?? 'video/mp4' });
+  })
   .delete('/assets', authenticate, async (c) => {
     const body = await jsonBody(c, AssetDelete);
     const { db, store } = c.var.ports;

@@ -102,6 +102,7 @@ const DOCS: Record<string, RouteDoc> = {
   'DELETE /api/partners/{id}': { summary: 'Stop sharing your library with user {id}' },
   'GET /api/assets/{id}/thumbnail': { summary: 'Redirect to the thumbnail (size=thumbnail) or preview (size=preview)' },
   'GET /api/assets/{id}/original': { summary: 'Redirect to the original file' },
+  'GET /api/assets/{id}/video/playback': { summary: 'Redirect to a browser-playable video (the H.264 encoding, or the original when it already plays); ranges supported' },
   'DELETE /api/assets': { summary: 'Trash assets, or delete them for good with force', body: AssetDelete },
   'POST /api/search/metadata': { summary: 'Search your assets by metadata', body: MetadataSearch },
   'GET /api/jobs': { summary: 'Queue counts per pipeline stage (admin)' },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { getAsset } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
-import { isLibraryFile, originalSize, readOriginal } from '../../core/assets/original-files.js';
+import { isLibraryFile, originalSize, readOriginal, withOriginalFile } from '../../core/assets/original-files.js';
 import { parseOriginalKey } from '../../core/assets/object-keys.js';
 import { recordMetadata, recordStageFailure } from '../../core/assets/stage-outcomes.js';
 import { isShoeboxError } from '../../core/errors.js';
@@ -12,6 +12,7 @@ import { EMPTY_EXIF, readExif, type ExifReading } from '../../core/media/read-ex
 import { readXmpSidecar, type SidecarReading } from '../../core/media/xmp-sidecar.js';
 import { readAll } from '../../core/ports/object-store.js';
 import { isHeif, readHeifSize } from '../../core/media/heif-decoder.js';
+import { probeVideo, type VideoInfo } from '../../core/media/probe-video.js';
 import { readImageHeader, type ImageHeader } from '../../core/media/render-thumbnails.js';
 import { reverseGeocode, type Place } from '../../core/places/reverse-geocode.js';
 import type { Ports } from '../../core/runtime/ports.js';
@@ -59,6 +60,18 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
       if (error.status !== 415) headerProblem = error.message;
     }
   }
+  let durationMs: number | null = null;
+  if (detected.type === 'VIDEO') {
+    try {
+      const video = await withOriginalFile(ports, asset, probeVideo);
+      header = { format: video.container, width: video.width, height: video.height, orientation: undefined };
+      reading = videoReading(video);
+      durationMs = video.durationMs;
+    } catch (error) {
+      if (!isShoeboxError(error)) throw error;
+      headerProblem = error.message;
+    }
+  }
   if (isLibraryFile(asset)) reading = applySidecar(reading, await librarySidecar(ports, asset));
   const fileTime = new Date(Math.min(asset.fileCreatedAt.getTime(), asset.fileModifiedAt.getTime()));
   const captureDate = reading?.captureDate ?? captureDateFromInstant(fileTime);
@@ -72,6 +85,7 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
       width: header?.width ?? reading?.exif.exifImageWidth ?? null,
       height: header?.height ?? reading?.exif.exifImageHeight ?? null,
       fileSizeBytes: scanned.size,
+      durationMs,
       ...captureDate,
     },
     reading?.exif ?? null,
@@ -83,6 +97,8 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
   } else {
     const job: ThumbnailJob = { assetId: asset.id, checksum: scanned.sha1.toString('hex') };
     await ports.queue.send('thumbnail', [JSON.stringify(job)]);
+    // Videos also get a browser-playable encoding, when they need one.
+    if (detected.type === 'VIDEO') await ports.queue.send('transcode', [JSON.stringify(job)]);
   }
 }
 
@@ -176,6 +192,24 @@ function applySidecar(reading: ExifReading | undefined, sidecar: SidecarReading)
       ...(sidecar.latitude !== undefined ? { latitude: sidecar.latitude, longitude: sidecar.longitude! } : {}),
       ...(sidecar.description !== undefined ? { description: sidecar.description } : {}),
       ...(sidecar.rating !== undefined ? { rating: sidecar.rating } : {}),
+    },
+  };
+}
+
+/** A video's container metadata, in the shape the EXIF of a photo has. */
+function videoReading(video: VideoInfo): ExifReading {
+  return {
+    captureDate: video.captureDate,
+    exif: {
+      ...EMPTY_EXIF,
+      make: video.make,
+      model: video.model,
+      exifImageWidth: video.width,
+      exifImageHeight: video.height,
+      latitude: video.latitude,
+      longitude: video.longitude,
+      dateTimeOriginal: video.captureDate?.takenAt ?? null,
+      timeZone: video.captureDate?.timeZone ?? null,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { getAsset } from '../../core/assets/asset-queries.js';
 import { derivedKey } from '../../core/assets/object-keys.js';
-import { readOriginal } from '../../core/assets/original-files.js';
+import { readOriginal, withOriginalFile } from '../../core/assets/original-files.js';
+import { extractPoster } from '../../core/media/video-frames.js';
 import { recordStageFailure, recordThumbnails } from '../../core/assets/stage-outcomes.js';
 import { isShoeboxError } from '../../core/errors.js';
 import type { ThumbnailJob } from '../../core/jobs.js';
@@ -26,14 +27,16 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
 
   let rendered: RenderedThumbnails;
   try {
-    if (asset.type !== 'IMAGE') throw new UnsupportedForNow(asset.originalMimeType);
     const settings = { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels };
-    const original = await readOriginal(ports, asset);
-    rendered = isHeif(asset.originalMimeType)
-      ? await renderThumbnails(await decodeHeif(await readAll(original, MAX_HEIF_BYTES), config.maxImagePixels), settings)
-      : await renderThumbnails(original, settings);
+    if (asset.type === 'VIDEO') {
+      rendered = await renderThumbnails(await withOriginalFile(ports, asset, (file) => extractPoster(file, asset.durationMs)), settings);
+    } else if (isHeif(asset.originalMimeType)) {
+      rendered = await renderThumbnails(await decodeHeif(await readAll(await readOriginal(ports, asset), MAX_HEIF_BYTES), config.maxImagePixels), settings);
+    } else {
+      rendered = await renderThumbnails(await readOriginal(ports, asset), settings);
+    }
   } catch (error) {
-    if (!isShoeboxError(error) && !(error instanceof UnsupportedForNow)) throw error;
+    if (!isShoeboxError(error)) throw error;
     await recordStageFailure(db, asset.id, STAGE, checksum, error.message);
     return;
   }
@@ -54,11 +57,6 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
   );
 }
 
-class UnsupportedForNow extends Error {
-  constructor(mime: string | null) {
-    super(`Previews for ${mime ?? 'this type'} are not made by this server yet; the original is stored and can be downloaded`);
-  }
-}
 
 function sizeOf(image: { data: Buffer; width: number; height: number }) {
   return { width: image.width, height: image.height, sizeBytes: image.data.length };

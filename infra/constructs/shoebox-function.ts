@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -21,6 +21,8 @@ export interface ShoeboxFunctionProps {
   nodeModules?: string[];
   /** Extra files to copy beside the bundle: [from (project-relative), to (bundle-relative)]. */
   copy?: Array<[string, string]>;
+  /** /tmp size (videos are copied there for ffmpeg); Lambda's default is 512 MiB. */
+  ephemeralStorageMiB?: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export class ShoeboxFunction extends Construct {
       architecture: lambda.Architecture.X86_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      ephemeralStorageSize: props.ephemeralStorageMiB ? Size.mebibytes(props.ephemeralStorageMiB) : undefined,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'shoebox', ...props.environment },
       logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
       loggingFormat: lambda.LoggingFormat.JSON,
