@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureDateFromInstant, captureDateFromTags, type CaptureDateTags } from './capture-date.js';
+import { captureDateFromFileName, captureDateFromInstant, captureDateFromTags, type CaptureDateTags } from './capture-date.js';
 
 describe('captureDateFromTags', () => {
   // Each row: the tags a real file carries (source in the name), and what we must conclude.
@@ -69,5 +69,22 @@ describe('captureDateFromTags', () => {
       localDateTime: '2024-03-01T10:00:00.000',
       timeZone: null,
     });
+  });
+});
+
+describe('capture dates in file names', () => {
+  it.each([
+    ['IMG_20210102_131415.jpg', '2021-01-02T13:14:15.000'],
+    ['PXL_20240512_093011123.MP.jpg', '2024-05-12T09:30:11.000'],
+    ['Screenshot_20210102-131415.png', '2021-01-02T13:14:15.000'],
+    ['VID_20190704_090000.mp4', '2019-07-04T09:00:00.000'],
+    ['2021-01-02 13.14.15.jpg', '2021-01-02T13:14:15.000'],
+    ['IMG-20210102-WA0003.jpg', '2021-01-02T12:00:00.000'],
+  ])('%s → %s, zone unknown', (name, local) => {
+    expect(captureDateFromFileName(name)).toMatchObject({ localDateTime: local, timeZone: null });
+  });
+
+  it.each(['IMG_0001.jpg', 'DSC_20211399_251515.jpg', 'photo-99999999.jpg', 'IMG_20990101_000000.jpg'])('%s has no date', (name) => {
+    expect(captureDateFromFileName(name)).toBeUndefined();
   });
 });

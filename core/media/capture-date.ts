@@ -111,3 +111,30 @@ export function formatOffset(minutes: number): string {
   const abs = Math.abs(minutes);
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
+
+/**
+ * Phones and apps write the capture time into file names: IMG_20210102_131415.jpg,
+ * PXL_20240512_093011123.jpg, VID-20210102-WA0003.mp4 (WhatsApp: the day only),
+ * Screenshot_20210102-131415.png, 2021-01-02 13.14.15.jpg (Dropbox). It is the local wall
+ * clock, zone unknown. Used only when the file itself has no date.
+ */
+const NAME_PATTERNS: RegExp[] = [
+  // 20210102_131415, 20210102-131415, 20210102131415 (with optional milliseconds after)
+  /(?:^|[^\d])((?:19|20)\d{2})(\d{2})(\d{2})[_-]?(\d{2})(\d{2})(\d{2})(?:\d{3})?(?:[^\d]|$)/,
+  // 2021-01-02 13.14.15, 2021-01-02_13-14-15, 2021-01-02T13:14:15
+  /(?:^|[^\d])((?:19|20)\d{2})-(\d{2})-(\d{2})[ _T](\d{2})[.:-](\d{2})[.:-](\d{2})(?:[^\d]|$)/,
+  // IMG-20210102-WA0003 (WhatsApp): noon of that day, so the day survives any zone
+  /(?:^|[^\d])((?:19|20)\d{2})(\d{2})(\d{2})-WA\d+/i,
+];
+
+export function captureDateFromFileName(fileName: string): CaptureDate | undefined {
+  for (const pattern of NAME_PATTERNS) {
+    const match = pattern.exec(fileName);
+    if (!match) continue;
+    const [, y, mo, d, h = '12', mi = '00', s = '00'] = match;
+    const wall = parseWallClock(`${y}:${mo}:${d} ${h}:${mi}:${s}`, undefined);
+    if (!wall || wall.utcGuess > Date.now() + 86_400_000) continue;
+    return withZone(wall.local, wall.utcGuess, undefined);
+  }
+  return undefined;
+}

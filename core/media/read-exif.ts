@@ -56,25 +56,9 @@ export const EMPTY_EXIF: AssetExif = {
  * still be fine.
  */
 export async function readExif(file: Buffer): Promise<ExifReading> {
-  let tags: Record<string, unknown> | undefined;
-  try {
-    tags = await exifr.parse(file, {
-      tiff: true,
-      exif: true,
-      gps: true,
-      xmp: true,
-      iptc: true,
-      icc: false,
-      ifd1: false,
-      makerNote: false,
-      userComment: false,
-      reviveValues: false,
-      translateValues: false,
-      mergeOutput: true,
-    });
-  } catch {
-    tags = undefined;
-  }
+  // IPTC is read on its own: in some RAW files it confuses exifr into dropping the EXIF too.
+  const [camera, iptc] = await Promise.all([parseTags(file, { tiff: true, exif: true, gps: true, xmp: true }), parseTags(file, { iptc: true })]);
+  const tags = camera || iptc ? { ...iptc, ...camera } : undefined;
   if (!tags) return { exif: { ...EMPTY_EXIF }, captureDate: undefined };
   const captureDate = captureDateFromTags(tags);
   const modify = captureDateFromTags({ DateTimeOriginal: tags.ModifyDate, OffsetTimeOriginal: tags.OffsetTime });
@@ -145,4 +129,26 @@ function exposure(value: unknown): string | null {
   if (n === null || n <= 0) return null;
   if (n >= 1) return String(Math.round(n * 10) / 10);
   return `1/${Math.round(1 / n)}`;
+}
+
+async function parseTags(file: Buffer, blocks: { tiff?: boolean; exif?: boolean; gps?: boolean; xmp?: boolean; iptc?: boolean }): Promise<Record<string, unknown> | undefined> {
+  try {
+    return await exifr.parse(file, {
+      tiff: false,
+      exif: false,
+      gps: false,
+      xmp: false,
+      iptc: false,
+      ...blocks,
+      icc: false,
+      ifd1: false,
+      makerNote: false,
+      userComment: false,
+      reviveValues: false,
+      translateValues: false,
+      mergeOutput: true,
+    });
+  } catch {
+    return undefined;
+  }
 }

@@ -6,13 +6,14 @@ import { parseOriginalKey } from '../../core/assets/object-keys.js';
 import { recordMetadata, recordStageFailure } from '../../core/assets/stage-outcomes.js';
 import { isShoeboxError } from '../../core/errors.js';
 import { ThumbnailJob, type LibraryFileJob } from '../../core/jobs.js';
-import { captureDateFromInstant, captureDateFromTags } from '../../core/media/capture-date.js';
+import { captureDateFromFileName, captureDateFromInstant, captureDateFromTags } from '../../core/media/capture-date.js';
 import { DETECTION_BYTES, detectMediaType, type DetectedMedia } from '../../core/media/detect-type.js';
 import { EMPTY_EXIF, readExif, type ExifReading } from '../../core/media/read-exif.js';
 import { readXmpSidecar, type SidecarReading } from '../../core/media/xmp-sidecar.js';
 import { readAll } from '../../core/ports/object-store.js';
 import { isHeif, readHeifSize } from '../../core/media/heif-decoder.js';
 import { probeVideo, type VideoInfo } from '../../core/media/probe-video.js';
+import { isCameraRaw } from '../../core/media/raw-preview.js';
 import { readImageHeader, type ImageHeader } from '../../core/media/render-thumbnails.js';
 import { reverseGeocode, type Place } from '../../core/places/reverse-geocode.js';
 import type { Ports } from '../../core/runtime/ports.js';
@@ -51,9 +52,9 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
   if (scanned.buffer) {
     reading = await readExif(scanned.buffer);
     try {
-      header = isHeif(detected.mime)
-        ? { format: 'heif', orientation: undefined, ...(await readHeifSize(scanned.buffer)) }
-        : await readImageHeader(scanned.buffer, ports.config.maxImagePixels);
+      // A RAW file's size is the sensor's, from its EXIF; its TIFF header describes a thumbnail.
+      if (isHeif(detected.mime)) header = { format: 'heif', orientation: undefined, ...(await readHeifSize(scanned.buffer)) };
+      else if (!isCameraRaw(detected.mime)) header = await readImageHeader(scanned.buffer, ports.config.maxImagePixels);
     } catch (error) {
       if (!isShoeboxError(error)) throw error;
       // Formats sharp cannot read yet (HEIC, RAW) still get their EXIF; bombs and wrecks say why.
@@ -74,7 +75,8 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
   }
   if (isLibraryFile(asset)) reading = applySidecar(reading, await librarySidecar(ports, asset));
   const fileTime = new Date(Math.min(asset.fileCreatedAt.getTime(), asset.fileModifiedAt.getTime()));
-  const captureDate = reading?.captureDate ?? captureDateFromInstant(fileTime);
+  // The file's own date, else one its name carries (IMG_20210102_131415), else the file system's.
+  const captureDate = reading?.captureDate ?? captureDateFromFileName(asset.originalFileName) ?? captureDateFromInstant(fileTime);
 
   await recordMetadata(
     db,

@@ -2,6 +2,7 @@ import { getAsset } from '../../core/assets/asset-queries.js';
 import { derivedKey } from '../../core/assets/object-keys.js';
 import { readOriginal, withOriginalFile } from '../../core/assets/original-files.js';
 import { extractPoster } from '../../core/media/video-frames.js';
+import { isCameraRaw, rawPreviewJpeg } from '../../core/media/raw-preview.js';
 import { recordStageFailure, recordThumbnails } from '../../core/assets/stage-outcomes.js';
 import { isShoeboxError } from '../../core/errors.js';
 import type { ThumbnailJob } from '../../core/jobs.js';
@@ -11,7 +12,7 @@ import { decodeHeif, isHeif } from '../../core/media/heif-decoder.js';
 import { readAll } from '../../core/ports/object-store.js';
 
 export const STAGE = 'thumbnail';
-/** HEIF is decoded from memory (libheif); phone photos are a few MB, panoramas tens. */
+/** HEIF and RAW are read into memory (libheif; the embedded preview); a few to a hundred MB. */
 const MAX_HEIF_BYTES = 256 * 1024 * 1024;
 
 /**
@@ -30,6 +31,8 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
     const settings = { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels };
     if (asset.type === 'VIDEO') {
       rendered = await renderThumbnails(await withOriginalFile(ports, asset, (file) => extractPoster(file, asset.durationMs)), settings);
+    } else if (isCameraRaw(asset.originalMimeType)) {
+      rendered = await renderThumbnails(await rawPreviewJpeg(await readAll(await readOriginal(ports, asset), MAX_HEIF_BYTES)), settings);
     } else if (isHeif(asset.originalMimeType)) {
       rendered = await renderThumbnails(await decodeHeif(await readAll(await readOriginal(ports, asset), MAX_HEIF_BYTES), config.maxImagePixels), settings);
     } else {

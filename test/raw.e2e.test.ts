@@ -1,0 +1,44 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMedia } from './media-samples.js';
+import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
+
+type Json = Record<string, any>;
+
+describe('camera RAW files', () => {
+  let runtime: TestRuntime;
+  let api: ReturnType<typeof apiClient>;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime();
+    api = apiClient(runtime.url);
+    user = await api.signUpAdmin();
+  });
+  afterAll(async () => runtime?.close());
+
+  it('shows a DNG through its embedded preview, with the camera’s EXIF and the sensor’s size', async () => {
+    const id = await api.upload(user, await readMedia('photoprism__canon_eos_6d.dng'), 'IMG_1234.DNG');
+    const body = (await api.call<Json>('GET', `/assets/${id}`, { key: user.apiKey })).body;
+    expect(body).toMatchObject({ status: 'ready', originalMimeType: 'image/x-adobe-dng', localDateTime: '2019-06-06T07:29:51.000Z' });
+    expect(body.exifInfo).toMatchObject({ make: 'Canon', model: 'Canon EOS 6D' });
+    const redirect = await api.call('GET', `/assets/${id}/thumbnail`, { key: user.apiKey });
+    const thumbnail = await sharp(Buffer.from(await (await fetch(redirect.headers.get('location')!)).arrayBuffer())).metadata();
+    expect(thumbnail).toMatchObject({ format: 'webp', height: 250 });
+    expect(thumbnail.width! / thumbnail.height!).toBeCloseTo(1024 / 683, 1);
+  });
+
+  it('keeps the metadata of RAW stubs without image data and says why there is no preview', async () => {
+    for (const [fixture, name, make] of [
+      ['exiftool__Nikon.nef', 'DSC_0001.NEF', 'NIKON CORPORATION'],
+      ['exiftool__CanonRaw.cr2', 'IMG_0001.CR2', 'Canon'],
+    ] as const) {
+      const id = await api.upload(user, await readMedia(fixture), name);
+      const body = (await api.call<Json>('GET', `/assets/${id}`, { key: user.apiKey })).body;
+      expect(body.status, name).toBe('failed');
+      expect(body.failedReason).toMatch(/no embedded preview/);
+      expect(body.exifInfo.make).toBe(make);
+      expect((await api.call('GET', `/assets/${id}/original`, { key: user.apiKey })).status).toBe(302);
+    }
+  });
+});
