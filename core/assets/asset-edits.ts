@@ -159,3 +159,29 @@ export async function linkLivePhoto(db: Queryable, stillId: string, videoId: str
     [stillId, videoId],
   );
 }
+
+/**
+ * Joins an asset to the other half of its live photo, if that half is already here: the
+ * same owner, the other type, the same Apple ContentIdentifier. Called for each asset the
+ * metadata stage reads, so either half may arrive first.
+ */
+export async function pairLivePhoto(db: Queryable, assetId: string): Promise<boolean> {
+  const { rows } = await db.query<{ stillId: string; videoId: string }>(
+    `WITH me AS (
+       SELECT a.id, a.owner_id, a.type, x.live_photo_cid AS cid FROM assets a JOIN asset_exif x ON x.asset_id = a.id
+       WHERE a.id = $1 AND x.live_photo_cid IS NOT NULL
+     ), other AS (
+       SELECT a.id FROM me, assets a JOIN asset_exif x ON x.asset_id = a.id
+       WHERE x.live_photo_cid = me.cid AND a.owner_id = me.owner_id AND a.type <> me.type AND a.id <> me.id AND a.deleted_at IS NULL
+       ORDER BY a.created_at LIMIT 1
+     )
+     SELECT CASE WHEN me.type = 'IMAGE' THEN me.id ELSE other.id END AS "stillId",
+            CASE WHEN me.type = 'VIDEO' THEN me.id ELSE other.id END AS "videoId"
+     FROM me, other`,
+    [assetId],
+  );
+  const pair = rows[0];
+  if (!pair) return false;
+  await linkLivePhoto(db, pair.stillId, pair.videoId);
+  return true;
+}

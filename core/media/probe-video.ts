@@ -22,6 +22,8 @@ export interface VideoInfo {
   longitude: number | null;
   make: string | null;
   model: string | null;
+  /** Apple's ContentIdentifier: the still of the same live photo carries it too. */
+  livePhotoCid: string | null;
 }
 
 const Tags = z.record(z.string(), z.string()).optional();
@@ -82,6 +84,7 @@ export function videoInfoFromProbe(json: unknown): VideoInfo {
     longitude: location?.longitude ?? null,
     make: tags['com.apple.quicktime.make'] ?? tags.make ?? tags['com.android.manufacturer'] ?? null,
     model: tags['com.apple.quicktime.model'] ?? tags.model ?? tags['com.android.model'] ?? null,
+    livePhotoCid: tags['com.apple.quicktime.content.identifier'] ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import exifr from 'exifr';
+import { appleContentIdentifier } from './apple-maker-note.js';
 import { captureDateFromTags, type CaptureDate } from './capture-date.js';
 
 /** What Shoebox keeps of a file's EXIF/XMP, shaped like the asset_exif table. */
@@ -21,6 +22,8 @@ export interface AssetExif {
   iso: number | null;
   exposureTime: string | null;
   projectionType: string | null;
+  /** Apple's ContentIdentifier: shared by a live photo's still and video. */
+  livePhotoCid: string | null;
 }
 
 export interface ExifReading {
@@ -47,6 +50,7 @@ export const EMPTY_EXIF: AssetExif = {
   iso: null,
   exposureTime: null,
   projectionType: null,
+  livePhotoCid: null,
 };
 
 /**
@@ -57,7 +61,7 @@ export const EMPTY_EXIF: AssetExif = {
  */
 export async function readExif(file: Buffer): Promise<ExifReading> {
   // IPTC is read on its own: in some RAW files it confuses exifr into dropping the EXIF too.
-  const [camera, iptc] = await Promise.all([parseTags(file, { tiff: true, exif: true, gps: true, xmp: true }), parseTags(file, { iptc: true })]);
+  const [camera, iptc] = await Promise.all([parseTags(file, { tiff: true, exif: true, gps: true, xmp: true, makerNote: true }), parseTags(file, { iptc: true })]);
   const tags = camera || iptc ? { ...iptc, ...camera } : undefined;
   if (!tags) return { exif: { ...EMPTY_EXIF }, captureDate: undefined };
   const captureDate = captureDateFromTags(tags);
@@ -82,6 +86,7 @@ export async function readExif(file: Buffer): Promise<ExifReading> {
       iso: integer(Array.isArray(tags.ISO) ? tags.ISO[0] : tags.ISO),
       exposureTime: exposure(tags.ExposureTime),
       projectionType: text(tags.ProjectionType),
+      livePhotoCid: appleContentIdentifier(tags.makerNote as Uint8Array | undefined) ?? null,
     },
   };
 }
@@ -131,7 +136,7 @@ function exposure(value: unknown): string | null {
   return `1/${Math.round(1 / n)}`;
 }
 
-async function parseTags(file: Buffer, blocks: { tiff?: boolean; exif?: boolean; gps?: boolean; xmp?: boolean; iptc?: boolean }): Promise<Record<string, unknown> | undefined> {
+async function parseTags(file: Buffer, blocks: { tiff?: boolean; exif?: boolean; gps?: boolean; xmp?: boolean; iptc?: boolean; makerNote?: boolean }): Promise<Record<string, unknown> | undefined> {
   try {
     return await exifr.parse(file, {
       tiff: false,
@@ -139,10 +144,10 @@ async function parseTags(file: Buffer, blocks: { tiff?: boolean; exif?: boolean;
       gps: false,
       xmp: false,
       iptc: false,
+      makerNote: false,
       ...blocks,
       icc: false,
       ifd1: false,
-      makerNote: false,
       userComment: false,
       reviveValues: false,
       translateValues: false,

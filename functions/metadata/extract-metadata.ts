@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { getAsset } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
+import { pairLivePhoto } from '../../core/assets/asset-edits.js';
 import { isLibraryFile, originalSize, readOriginal, withOriginalFile } from '../../core/assets/original-files.js';
 import { parseOriginalKey } from '../../core/assets/object-keys.js';
 import { recordMetadata, recordStageFailure } from '../../core/assets/stage-outcomes.js';
@@ -94,6 +95,7 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
     placeOf(reading),
     scanned.sha1,
   );
+  if (reading?.exif.livePhotoCid) await pairLivePhoto(db, asset.id);
   if (headerProblem) {
     await recordStageFailure(db, asset.id, STAGE, scanned.sha1, headerProblem);
   } else {
@@ -212,6 +214,7 @@ function videoReading(video: VideoInfo): ExifReading {
       longitude: video.longitude,
       dateTimeOriginal: video.captureDate?.takenAt ?? null,
       timeZone: video.captureDate?.timeZone ?? null,
+      livePhotoCid: video.livePhotoCid,
     },
   };
 }

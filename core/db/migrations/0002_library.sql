@@ -4,6 +4,9 @@
 -- Edits a user made by hand win over what the metadata stage reads from the file again.
 ALTER TABLE asset_exif ADD COLUMN locked_properties text[] NOT NULL DEFAULT '{}';
 ALTER TABLE asset_exif ADD COLUMN tags text[] NOT NULL DEFAULT '{}';
+-- Apple's ContentIdentifier, in both halves of a live photo: how the still finds its video.
+ALTER TABLE asset_exif ADD COLUMN live_photo_cid text;
+CREATE INDEX asset_exif_live_photo ON asset_exif (live_photo_cid) WHERE live_photo_cid IS NOT NULL;
 CREATE INDEX asset_exif_place ON asset_exif (lower(city)) WHERE city IS NOT NULL;
 CREATE INDEX asset_exif_geo ON asset_exif (asset_id) WHERE latitude IS NOT NULL;
 
