@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../core/media/ffmpeg.js';
 import { readMedia } from './media-samples.js';
-import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
+import { getAsset } from '../core/assets/asset-queries.js';
+import { extractMetadata } from '../functions/metadata/extract-metadata.js';
+import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
 const run = promisify(execFile);
@@ -72,5 +74,29 @@ describe('live photos: an iPhone still and its MOV become one asset, whichever a
     const motionOfB = await api.upload(b, motion, 'IMG_5195.MOV');
     expect((await asset(a, stillOfA)).livePhotoVideoId).toBeNull();
     expect((await asset(b, motionOfB)).visibility).toBe('timeline');
+  });
+
+  it('takes the video out of a Samsung motion photo, once, as the still’s hidden motion part', async () => {
+    const user = await api.createUser(admin, 'samsung@example.com');
+    const bytes = await readMedia('test-fixtures__motionphoto.heic');
+    const id = await api.upload(user, bytes, '20230812_101010.heic');
+    const photo = await asset(user, id);
+    expect(photo.status).toBe('ready');
+    expect(photo.livePhotoVideoId).toBeTruthy();
+    const motion = await waitFor(async () => {
+      const body = await asset(user, photo.livePhotoVideoId);
+      return body.status === 'ready' || body.status === 'failed' ? body : undefined;
+    }, 'the motion part to be processed');
+    expect(motion).toMatchObject({ status: 'ready', type: 'VIDEO', visibility: 'hidden', originalFileName: '20230812_101010.MP4' });
+    expect(motion.duration).not.toBe('0:00:00.000');
+    // The photo's own bytes are untouched.
+    const original = await api.call('GET', `/assets/${id}/original`, { key: user.apiKey });
+    expect(Buffer.from(await (await fetch(original.headers.get('location')!)).arrayBuffer()).equals(bytes)).toBe(true);
+    // Reading the photo again finds the video it made, and makes no other.
+    const row = (await getAsset(runtime.ports.db, id))!;
+    await extractMetadata({ bucket: 'shoebox', key: row.originalPath, size: bytes.length, etag: undefined }, runtime.ports);
+    const { body } = await api.call<Json>('POST', '/search/metadata', { key: user.apiKey, body: {} });
+    expect(body.assets.total).toBe(2);
+    expect((await api.call<Json[]>('GET', '/timeline/buckets', { key: user.apiKey })).body.reduce((sum: number, b: Json) => sum + b.count, 0)).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { getAsset } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
 import { pairLivePhoto } from '../../core/assets/asset-edits.js';
+import { extractMotionVideo } from './extract-motion-video.js';
 import { isLibraryFile, originalSize, readOriginal, withOriginalFile } from '../../core/assets/original-files.js';
 import { parseOriginalKey } from '../../core/assets/object-keys.js';
 import { recordMetadata, recordStageFailure } from '../../core/assets/stage-outcomes.js';
@@ -96,6 +97,7 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
     scanned.sha1,
   );
   if (reading?.exif.livePhotoCid) await pairLivePhoto(db, asset.id);
+  if (detected.type === 'IMAGE' && scanned.buffer) await extractMotionVideo(ports, asset, scanned.buffer);
   if (headerProblem) {
     await recordStageFailure(db, asset.id, STAGE, scanned.sha1, headerProblem);
   } else {
