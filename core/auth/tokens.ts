@@ -1,8 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A bearer secret (session token or API key): 256 random bits; only its SHA-256 is stored. */
+/**
+ * A bearer secret (session token or API key): 256 random bits; only its SHA-256 is stored.
+ * Never starting with '-': pasted after a command, it would be read as an option.
+ */
 export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
+  for (;;) {
+    const secret = randomBytes(32).toString('base64url');
+    if (secret[0] !== '-') return secret;
+  }
 }
 
 export function hashSecret(secret: string): Buffer {
