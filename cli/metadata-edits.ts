@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readXmpSidecar, type SidecarReading } from '../core/media/xmp-sidecar.js';
+import { editFromSidecar, readXmpSidecar, type SidecarReading } from '../core/media/xmp-sidecar.js';
 import type { TakeoutMetadata } from './takeout/takeout-sidecar.js';
 
 /** An asset edit (PUT /api/assets/:id body); empty when there is nothing to change. */
@@ -17,12 +17,7 @@ export async function readLocalSidecar(mediaPath: string): Promise<SidecarReadin
 }
 
 export function editsFromXmp(sidecar: SidecarReading): AssetEdits {
-  return {
-    ...(sidecar.dateTimeOriginal ? { dateTimeOriginal: sidecar.dateTimeOriginal } : {}),
-    ...(sidecar.latitude !== undefined && sidecar.longitude !== undefined ? { latitude: sidecar.latitude, longitude: sidecar.longitude } : {}),
-    ...(sidecar.description ? { description: sidecar.description } : {}),
-    ...(sidecar.rating !== undefined && sidecar.rating >= 0 ? { rating: sidecar.rating } : {}),
-  };
+  return editFromSidecar(sidecar);
 }
 
 /**

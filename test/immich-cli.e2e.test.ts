@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeXmpSidecar } from '../core/media/xmp-sidecar.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 const run = promisify(execFile);
@@ -23,6 +24,11 @@ describe('the official Immich CLI against Shoebox', () => {
     admin = await apiClient(runtime.url).signUpAdmin();
     work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-cli-'));
     await Promise.all(PHOTOS.map((name) => cp(path.join(root, 'test/fixtures/media', name), path.join(work, 'photos/trip', name))));
+    // The CLI sends an .xmp beside a photo as sidecarData.
+    await writeFile(
+      path.join(work, 'photos/trip', 'test-assets__silver_fir.jpg.xmp'),
+      writeXmpSidecar({ localDateTime: '2017-03-04T05:06:07', timeZone: '+01:00', latitude: 38.7223, longitude: -9.1393, description: 'Set in darktable', rating: 2, tags: [] }),
+    );
   });
   afterAll(async () => {
     await runtime?.close();
@@ -42,14 +48,17 @@ describe('the official Immich CLI against Shoebox', () => {
 
     const api = apiClient(runtime.url);
     const ready = await waitFor(async () => {
-      const { body } = await api.call<{ assets: { items: Array<{ status: string; originalFileName: string }> } }>('POST', '/search/metadata', {
+      const { body } = await api.call<{ assets: { items: Array<{ status: string; originalFileName: string; localDateTime: string; exifInfo: object }> } }>('POST', '/search/metadata', {
         key: admin.apiKey,
-        body: { size: 100 },
+        body: { size: 100, withExif: true },
       });
       const items = body.assets.items;
       return items.length === PHOTOS.length && items.every((a) => a.status === 'ready') ? items : undefined;
     }, 'the CLI uploads to be processed');
     expect(ready.map((a) => a.originalFileName).sort()).toEqual([...PHOTOS].sort());
+    const fir = ready.find((a) => a.originalFileName === 'test-assets__silver_fir.jpg')!;
+    expect(fir).toMatchObject({ localDateTime: '2017-03-04T05:06:07.000Z' });
+    expect(fir.exifInfo).toMatchObject({ description: 'Set in darktable', rating: 2, city: 'Lisbon' });
 
     const second = await immich('upload', '--recursive', '--no-progress', path.join(work, 'photos'));
     expect(second.stdout).toContain(`Found 0 new files and ${PHOTOS.length} duplicates`);

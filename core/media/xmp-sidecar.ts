@@ -114,3 +114,20 @@ export function readXmpSidecar(text: string): SidecarReading {
   if (tags.length) reading.tags = tags;
   return reading;
 }
+
+/** A sidecar's facts as an asset edit (the fields of PUT /api/assets/:id); empty when it says nothing. */
+export function editFromSidecar(sidecar: SidecarReading): {
+  dateTimeOriginal?: string;
+  latitude?: number;
+  longitude?: number;
+  description?: string;
+  rating?: number;
+} {
+  return {
+    ...(sidecar.dateTimeOriginal ? { dateTimeOriginal: sidecar.dateTimeOriginal } : {}),
+    ...(sidecar.latitude !== undefined && sidecar.longitude !== undefined ? { latitude: sidecar.latitude, longitude: sidecar.longitude } : {}),
+    ...(sidecar.description ? { description: sidecar.description } : {}),
+    // -1 is "rejected" in XMP; Shoebox's ratings are 0–5.
+    ...(sidecar.rating !== undefined && sidecar.rating >= 0 ? { rating: sidecar.rating } : {}),
+  };
+}

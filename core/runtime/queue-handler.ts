@@ -60,7 +60,9 @@ export function queueHandler<Job>(stage: Stage<Job>, ports: Ports) {
         await processRecord(record);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        logger.error(`${stage.name} failed`, { messageId: record.messageId, reason, stack: (error as Error)?.stack });
+        // Another worker holding the same job is at-least-once delivery at work, not a fault.
+        if (error instanceof JobInProgress) logger.info(`${stage.name} deferred`, { messageId: record.messageId, reason });
+        else logger.error(`${stage.name} failed`, { messageId: record.messageId, reason, stack: (error as Error)?.stack });
         batchItemFailures.push({ itemIdentifier: record.messageId, reason });
         // Kept with the message, so a dead letter says why (SQS keeps it beside, in the key-value store).
         await ports.queue.noteFailure(stage.name, record.messageId, reason).catch((noteError: Error) =>

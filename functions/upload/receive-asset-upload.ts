@@ -6,7 +6,9 @@ import { deleteAssetRows, findByChecksums, insertUploadingAssets } from '../../c
 import { parseSha1 } from '../../core/assets/checksum.js';
 import { originalKey, stagingKey } from '../../core/assets/object-keys.js';
 import { BadRequest, PayloadTooLarge, UnsupportedMedia } from '../../core/errors.js';
+import { editAssets } from '../../core/assets/asset-edits.js';
 import { DETECTION_BYTES, detectMediaType } from '../../core/media/detect-type.js';
+import { editFromSidecar, readXmpSidecar } from '../../core/media/xmp-sidecar.js';
 import { extensionOf, mediaTypeOfExtension, sanitizeFileName } from '../../core/media/media-types.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import type { User } from '../../core/users/user-queries.js';
@@ -43,12 +45,17 @@ export async function receiveAssetUpload(
       return { id: known.id, status: 'duplicate' };
     }
   }
-  const { fields, file } = await stageMultipart(ports, request.headers, request.body);
+  const { fields, file, sidecar } = await stageMultipart(ports, request.headers, request.body);
+  let result: AssetUploadResult;
   try {
-    return await adoptStagedFile(ports, user, fields, file, request.checksumHeader);
+    result = await adoptStagedFile(ports, user, fields, file, request.checksumHeader);
   } finally {
     await ports.store.delete(file.key);
   }
+  // Immich clients send the .xmp beside a file as sidecarData: its facts become edits.
+  const edit = sidecar ? editFromSidecar(readXmpSidecar(sidecar)) : {};
+  if (Object.keys(edit).length) await editAssets(ports.db, ports.store, [result.id], edit);
+  return result;
 }
 
 async function adoptStagedFile(
@@ -113,7 +120,7 @@ function stageMultipart(
   ports: Ports,
   headers: IncomingHttpHeaders,
   body: Readable,
-): Promise<{ fields: Record<string, string>; file: StagedFile }> {
+): Promise<{ fields: Record<string, string>; file: StagedFile; sidecar: string | undefined }> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -127,6 +134,7 @@ function stageMultipart(
     }
     const fields: Record<string, string> = {};
     let staging: Promise<StagedFile> | undefined;
+    let sidecar: Promise<string | undefined> = Promise.resolve(undefined);
     let failed = false;
     const fail = (error: unknown) => {
       if (failed) return;
@@ -143,6 +151,10 @@ function stageMultipart(
       fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
+      if (name === 'sidecarData') {
+        sidecar = readSidecar(stream);
+        return;
+      }
       if (name !== 'assetData' || staging) {
         stream.resume();
         return;
@@ -157,7 +169,7 @@ function stageMultipart(
         fail(new BadRequest('The form has no assetData file'));
         return;
       }
-      staging.then((file) => resolve({ fields, file }), fail);
+      Promise.all([staging, sidecar]).then(([file, xmp]) => resolve({ fields, file, sidecar: xmp }), fail);
     });
     body.on('error', () => fail(new BadRequest('The upload was interrupted')));
     body.pipe(parser);
@@ -191,6 +203,19 @@ async function stageStream(ports: Ports, stream: Readable & { truncated?: boolea
     throw error;
   }
   return { key, fileName: fileName || 'unnamed', size, sha1: sha1.digest(), head: Buffer.concat(head), truncated: stream.truncated === true };
+}
+
+const MAX_SIDECAR_BYTES = 1024 * 1024;
+
+/** A sidecar is small text; a bigger one is not a sidecar and is ignored. */
+async function readSidecar(stream: Readable): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_SIDECAR_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size <= MAX_SIDECAR_BYTES ? Buffer.concat(chunks).toString('utf8') : undefined;
 }
 
 function dateField(value: string | undefined): Date | undefined {
