@@ -1,7 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { CorruptFile } from '../errors.js';
 import { captureDateFromInstant, captureDateFromTags, type CaptureDate } from './capture-date.js';
-import { ffprobePath, runTool, ToolFailed } from './ffmpeg.js';
+import { ffmpegPath, ffprobePath, runTool, ToolFailed } from './ffmpeg.js';
 
 /** What ffprobe says about a video, as Shoebox keeps it. */
 export interface VideoInfo {
@@ -45,16 +48,33 @@ const Probe = z.object({
   format: z.object({ format_name: z.string(), duration: z.string().optional(), bit_rate: z.string().optional(), tags: Tags }).loose(),
 });
 
-/** ffprobe on a path or URL (ranges are requested as needed, the file is not copied). */
-export async function probeVideo(input: string): Promise<VideoInfo> {
-  let output: Buffer;
+const probe = (file: string) => runTool(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { timeoutMs: 60_000 });
+
+/**
+ * ffprobe on a file. The packaged static ffprobe crashes on some containers (MPEG-TS: its
+ * static glibc cannot load the character sets the service names need), so when it fails the
+ * streams are first copied by ffmpeg into a Matroska file, which it reads.
+ */
+export async function probeVideo(file: string): Promise<VideoInfo> {
   try {
-    output = await runTool(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', input], { timeoutMs: 60_000 });
+    return videoInfoFromProbe(JSON.parse((await probe(file)).toString('utf8')));
   } catch (error) {
-    if (error instanceof ToolFailed) throw new CorruptFile(`The video is damaged or not a video ffprobe can read (${error.message})`);
-    throw error;
+    if (!(error instanceof ToolFailed)) throw error;
+    const remuxed = await probeRemuxed(file).catch(() => undefined);
+    if (remuxed) return remuxed;
+    throw new CorruptFile(`The video is damaged or not a video ffprobe can read (${error.message})`);
   }
-  return videoInfoFromProbe(JSON.parse(output.toString('utf8')));
+}
+
+async function probeRemuxed(file: string): Promise<VideoInfo> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-probe-'));
+  try {
+    const copy = path.join(dir, 'streams.mkv');
+    await runTool(ffmpegPath(), ['-hide_banner', '-v', 'error', '-y', '-i', file, '-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy', '-f', 'matroska', copy], { timeoutMs: 600_000 });
+    return videoInfoFromProbe(JSON.parse((await probe(copy)).toString('utf8')));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export function videoInfoFromProbe(json: unknown): VideoInfo {
