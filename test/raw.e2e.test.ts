@@ -32,6 +32,8 @@ describe('camera RAW files', () => {
     for (const [fixture, name, make] of [
       ['exiftool__Nikon.nef', 'DSC_0001.NEF', 'NIKON CORPORATION'],
       ['exiftool__CanonRaw.cr2', 'IMG_0001.CR2', 'Canon'],
+      // Not TIFF underneath: EXIF from Canon's CMT boxes, from Fujifilm's embedded JPEG.
+      ['exiftool__CanonRaw.cr3', 'IMG_0001.CR3', 'Canon'],
     ] as const) {
       const id = await api.upload(user, await readMedia(fixture), name);
       const body = (await api.call<Json>('GET', `/assets/${id}`, { key: user.apiKey })).body;
@@ -40,5 +42,21 @@ describe('camera RAW files', () => {
       expect(body.exifInfo.make).toBe(make);
       expect((await api.call('GET', `/assets/${id}/original`, { key: user.apiKey })).status).toBe(302);
     }
+  });
+
+  it('reads a Fujifilm RAF: EXIF and preview from the JPEG its header points at', async () => {
+    const id = await api.upload(user, await readMedia('exiftool__FujiFilm.raf'), 'DSCF0001.RAF');
+    const body = (await api.call<Json>('GET', `/assets/${id}`, { key: user.apiKey })).body;
+    expect(body).toMatchObject({ status: 'ready', localDateTime: '2007-05-22T13:58:30.000Z' });
+    expect(body.exifInfo).toMatchObject({ make: 'FUJIFILM', model: 'FinePix S5Pro' });
+  });
+
+  it('keeps a RAW format it can only recognise (Minolta MRW) instead of deleting it as not-media', async () => {
+    const bytes = await readMedia('exiftool__Minolta.mrw');
+    const id = await api.upload(user, bytes, 'PICT0001.MRW');
+    const body = (await api.call<Json>('GET', `/assets/${id}`, { key: user.apiKey })).body;
+    expect(body).toMatchObject({ status: 'failed', originalMimeType: 'image/x-minolta-mrw' });
+    const original = await api.call('GET', `/assets/${id}/original`, { key: user.apiKey });
+    expect(Buffer.from(await (await fetch(original.headers.get('location')!)).arrayBuffer()).equals(bytes)).toBe(true);
   });
 });

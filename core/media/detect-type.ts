@@ -7,6 +7,10 @@ export type DetectedMedia = { ok: true; type: AssetType; mime: string } | { ok: 
 export const DETECTION_BYTES = 4100;
 
 const TIFF_CONTAINERS = new Set(['image/tiff']);
+const RAW_MAGIC: Array<[string, Buffer]> = [
+  ['.mrw', Buffer.from([0x00, 0x4d, 0x52, 0x4d])], // Minolta: "\0MRM"
+  ['.x3f', Buffer.from('FOVb', 'latin1')], // Sigma
+];
 const ISO_BMFF_VIDEO = new Set(['video/mp4', 'video/quicktime', 'video/x-m4v', 'video/3gpp']);
 
 /**
@@ -18,6 +22,9 @@ export async function detectMediaType(head: Uint8Array, fileName: string): Promi
   const detected = await fileTypeFromBuffer(head);
   const claimed = mediaTypeOfExtension(extensionOf(fileName));
   if (!detected) {
+    // RAW formats the detector does not know, recognised by their own magic bytes.
+    const raw = RAW_MAGIC.find(([ext, magic]) => ext === extensionOf(fileName) && Buffer.from(head.subarray(0, magic.length)).equals(magic));
+    if (raw && claimed) return { ok: true, type: 'IMAGE', mime: claimed.mime };
     return { ok: false, reason: `The file is not a supported image or video (its contents match no known media format)` };
   }
   const byMime = mediaTypeOfMime(detected.mime);

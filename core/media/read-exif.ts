@@ -62,7 +62,11 @@ export const EMPTY_EXIF: AssetExif = {
 export async function readExif(file: Buffer): Promise<ExifReading> {
   // IPTC is read on its own: in some RAW files it confuses exifr into dropping the EXIF too.
   const [camera, iptc] = await Promise.all([parseTags(file, { tiff: true, exif: true, gps: true, xmp: true, makerNote: true }), parseTags(file, { iptc: true })]);
-  const tags = camera || iptc ? { ...iptc, ...camera } : undefined;
+  return exifFromTags(camera || iptc ? { ...iptc, ...camera } : undefined);
+}
+
+/** exifr's tags (by EXIF name) as what Shoebox keeps. */
+export function exifFromTags(tags: Record<string, unknown> | undefined): ExifReading {
   if (!tags) return { exif: { ...EMPTY_EXIF }, captureDate: undefined };
   const captureDate = captureDateFromTags(tags);
   const modify = captureDateFromTags({ DateTimeOriginal: tags.ModifyDate, OffsetTimeOriginal: tags.OffsetTime });
@@ -136,7 +140,7 @@ function exposure(value: unknown): string | null {
   return `1/${Math.round(1 / n)}`;
 }
 
-async function parseTags(file: Buffer, blocks: { tiff?: boolean; exif?: boolean; gps?: boolean; xmp?: boolean; iptc?: boolean; makerNote?: boolean }): Promise<Record<string, unknown> | undefined> {
+export async function parseTags(file: Buffer, blocks: { tiff?: boolean; exif?: boolean; gps?: boolean; xmp?: boolean; iptc?: boolean; makerNote?: boolean }): Promise<Record<string, unknown> | undefined> {
   try {
     return await exifr.parse(file, {
       tiff: false,

@@ -15,6 +15,7 @@ import { readXmpSidecar, type SidecarReading } from '../../core/media/xmp-sideca
 import { readAll } from '../../core/ports/object-store.js';
 import { isHeif, readHeifSize } from '../../core/media/heif-decoder.js';
 import { probeVideo, type VideoInfo } from '../../core/media/probe-video.js';
+import { readRawExif } from '../../core/media/raw-metadata.js';
 import { isCameraRaw } from '../../core/media/raw-preview.js';
 import { readImageHeader, type ImageHeader } from '../../core/media/render-thumbnails.js';
 import { reverseGeocode, type Place } from '../../core/places/reverse-geocode.js';
@@ -53,6 +54,8 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
   let reading: ExifReading | undefined;
   if (scanned.buffer) {
     reading = await readExif(scanned.buffer);
+    // CR3, RAF and friends keep their EXIF where exifr does not look.
+    if (isCameraRaw(detected.mime) && !reading.exif.make) reading = (await readRawExif(scanned.buffer)) ?? reading;
     try {
       // A RAW file's size is the sensor's, from its EXIF; its TIFF header describes a thumbnail.
       if (isHeif(detected.mime)) header = { format: 'heif', orientation: undefined, ...(await readHeifSize(scanned.buffer)) };
