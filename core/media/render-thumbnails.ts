@@ -33,6 +33,11 @@ export interface RenderedThumbnails {
   thumbhash: Buffer;
 }
 
+/** An encoded image another decoder produced already upright: its EXIF orientation, if any, is stale. */
+export interface UprightImage {
+  upright: Buffer;
+}
+
 /** Pixels another decoder produced (HEIF): RGBA, already oriented. */
 export interface RawImage {
   pixels: Buffer;
@@ -77,19 +82,19 @@ export function assertWithinPixelLimit(width: number, height: number, maxPixels:
  * shrink-on-load does most of the work), the thumbnail and thumbhash from the preview.
  * Both are auto-oriented and converted to sRGB; the original is only read.
  */
-export async function renderThumbnails(input: Buffer | Readable | RawImage, settings: ThumbnailSettings): Promise<RenderedThumbnails> {
+export async function renderThumbnails(input: Buffer | Readable | RawImage | UprightImage, settings: ThumbnailSettings): Promise<RenderedThumbnails> {
   const options = { limitInputPixels: settings.maxPixels, failOn: 'error', sequentialRead: true } as const;
   let decoder: Sharp;
-  if (Buffer.isBuffer(input)) decoder = sharp(input, options);
+  if (Buffer.isBuffer(input)) decoder = sharp(input, options).autoOrient();
   else if ('pixels' in input) decoder = sharp(input.pixels, { ...options, raw: { width: input.width, height: input.height, channels: 4 } });
+  else if ('upright' in input) decoder = sharp(input.upright, options);
   else {
     // A stream is piped straight into libvips: no copy of the original on the JS heap.
-    decoder = input.pipe(sharp(options));
+    decoder = input.pipe(sharp(options)).autoOrient();
     input.once('error', (error) => decoder.destroy(error));
   }
   try {
     const preview = await decoder
-      .autoOrient()
       .resize(settings.previewSize, settings.previewSize, { fit: 'outside', withoutEnlargement: true })
       .toColourspace('srgb')
       .jpeg({ quality: settings.quality })

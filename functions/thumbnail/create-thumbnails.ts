@@ -8,7 +8,7 @@ import { isShoeboxError } from '../../core/errors.js';
 import type { ThumbnailJob } from '../../core/jobs.js';
 import { DEFAULT_THUMBNAIL_SETTINGS, renderThumbnails, type RenderedThumbnails } from '../../core/media/render-thumbnails.js';
 import type { Ports } from '../../core/runtime/ports.js';
-import { decodeHeif, isHeif } from '../../core/media/heif-decoder.js';
+import { decodeHeifForThumbnails, isHeif } from '../../core/media/heif-decoder.js';
 import { readAll } from '../../core/ports/object-store.js';
 
 export const STAGE = 'thumbnail';
@@ -34,7 +34,7 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
     } else if (isCameraRaw(asset.originalMimeType)) {
       rendered = await renderThumbnails(await rawPreviewJpeg(await readAll(await readOriginal(ports, asset), MAX_HEIF_BYTES)), settings);
     } else if (isHeif(asset.originalMimeType)) {
-      rendered = await renderThumbnails(await decodeHeif(await readAll(await readOriginal(ports, asset), MAX_HEIF_BYTES), config.maxImagePixels), settings);
+      rendered = await renderThumbnails(await decodeHeifForThumbnails(await readAll(await readOriginal(ports, asset), MAX_HEIF_BYTES), config.maxImagePixels), settings);
     } else {
       rendered = await renderThumbnails(await readOriginal(ports, asset), settings);
     }
