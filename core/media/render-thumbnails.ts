@@ -33,7 +33,11 @@ export interface RenderedThumbnails {
   thumbhash: Buffer;
 }
 
-/** An encoded image another decoder produced already upright: its EXIF orientation, if any, is stale. */
+/**
+ * An RGB JPEG another decoder produced (libheif's): already upright, so its EXIF orientation
+ * is stale; its colour profile (Display P3 on iPhones) is kept in the outputs rather than
+ * converted to sRGB — browsers honour it, and converting costs more than the resize.
+ */
 export interface UprightImage {
   upright: Buffer;
 }
@@ -87,18 +91,16 @@ export async function renderThumbnails(input: Buffer | Readable | RawImage | Upr
   let decoder: Sharp;
   if (Buffer.isBuffer(input)) decoder = sharp(input, options).autoOrient();
   else if ('pixels' in input) decoder = sharp(input.pixels, { ...options, raw: { width: input.width, height: input.height, channels: 4 } });
-  else if ('upright' in input) decoder = sharp(input.upright, options);
+  else if ('upright' in input) decoder = sharp(input.upright, options).keepIccProfile();
   else {
     // A stream is piped straight into libvips: no copy of the original on the JS heap.
     decoder = input.pipe(sharp(options)).autoOrient();
     input.once('error', (error) => decoder.destroy(error));
   }
   try {
-    const preview = await decoder
-      .resize(settings.previewSize, settings.previewSize, { fit: 'outside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .jpeg({ quality: settings.quality })
-      .toBuffer({ resolveWithObject: true });
+    const resized = decoder.resize(settings.previewSize, settings.previewSize, { fit: 'outside', withoutEnlargement: true });
+    const keepsProfile = !Buffer.isBuffer(input) && 'upright' in input;
+    const preview = await (keepsProfile ? resized : resized.toColourspace('srgb')).jpeg({ quality: settings.quality }).toBuffer({ resolveWithObject: true });
     // Both small outputs come from the preview, in parallel: JPEG shrink-on-load makes these cheap.
     const [thumbnail, small] = await Promise.all([
       sharp(preview.data)
