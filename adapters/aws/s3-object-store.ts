@@ -12,9 +12,10 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { Upload } from '@aws-sdk/lib-storage';
 import { BadRequest } from '../../core/errors.js';
-import { ObjectNotFound, readAll, type ByteRange, type CompletedPart, type ObjectInfo, type ObjectStore } from '../../core/ports/object-store.js';
+import { ObjectNotFound, type ByteRange, type CompletedPart, type ObjectInfo, type ObjectStore } from '../../core/ports/object-store.js';
 
 /**
  * The object store on S3 (or MinIO, Garage, Ceph). Presigned PUTs sign Content-Length, so
@@ -120,10 +121,23 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async write(key: string, body: Buffer | Readable, contentType: string): Promise<ObjectInfo> {
-    // A stream of unknown length needs the multipart uploader; Shoebox writes derived files as buffers.
-    const bytes = Buffer.isBuffer(body) ? body : await readAll(body);
-    const result = await this.s3.send(new PutObjectCommand({ Bucket: this.bucketOf(key), Key: key, Body: bytes, ContentType: contentType }));
-    return { size: bytes.length, etag: result.ETag ?? '', lastModified: new Date() };
+    if (Buffer.isBuffer(body)) {
+      const result = await this.s3.send(new PutObjectCommand({ Bucket: this.bucketOf(key), Key: key, Body: body, ContentType: contentType }));
+      return { size: body.length, etag: result.ETag ?? '', lastModified: new Date() };
+    }
+    // A stream of unknown length (a video's encoding) goes up in parts, never whole in memory.
+    let size = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    body.once('error', (error) => counted.destroy(error));
+    body.pipe(counted);
+    const upload = new Upload({ client: this.s3, params: { Bucket: this.bucketOf(key), Key: key, Body: counted, ContentType: contentType }, partSize: 8 * 1024 * 1024, queueSize: 2 });
+    const result = await upload.done();
+    return { size, etag: result.ETag ?? '', lastModified: new Date() };
   }
 
   async move(fromKey: string, toKey: string): Promise<void> {

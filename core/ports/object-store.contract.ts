@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectNotFound, readAll, type ObjectStore } from './object-store.js';
@@ -42,6 +43,17 @@ export function objectStoreContract(name: string, createFixture: () => Promise<O
       expect((await readAll(await store.read(k, { start: 5, end: 9 }))).toString()).toBe('56789');
       await store.delete(k);
       expect(await store.head(k)).toBeUndefined();
+    });
+
+    it('writes a stream of unknown length, bigger than a part, whole', async () => {
+      const k = key();
+      const bytes = Buffer.alloc(12 * 1024 * 1024 + 123).map((_, i) => (i * 7) % 251);
+      const chunks = Array.from({ length: Math.ceil(bytes.length / 65_536) }, (_, i) => bytes.subarray(i * 65_536, (i + 1) * 65_536));
+      const info = await store.write(k, Readable.from(chunks), 'video/mp4');
+      expect(info.size).toBe(bytes.length);
+      expect((await store.head(k))?.size).toBe(bytes.length);
+      expect((await readAll(await store.read(k))).equals(bytes)).toBe(true);
+      await store.delete(k);
     });
 
     it('changes the etag when the bytes change', async () => {
