@@ -4,7 +4,7 @@ import { editFromSidecar, readXmpSidecar, type SidecarReading } from '../core/me
 import type { TakeoutMetadata } from './takeout/takeout-sidecar.js';
 
 /** An asset edit (PUT /api/assets/:id body); empty when there is nothing to change. */
-export type AssetEdits = Record<string, string | number | boolean>;
+export type AssetEdits = Record<string, string | number | boolean | string[]>;
 
 /** `photo.jpg.xmp` or `photo.xmp` beside a file, read and understood; undefined when there is none. */
 export async function readLocalSidecar(mediaPath: string): Promise<SidecarReading | undefined> {

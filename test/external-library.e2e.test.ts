@@ -41,7 +41,7 @@ describe('external libraries: files indexed in place, never written', () => {
     await copyFile(mediaPath('test-assets__silver_fir.jpg'), path.join(folder, '2019', 'fir.jpg'));
     await writeFile(
       path.join(folder, '2019', 'fir.jpg.xmp'),
-      writeXmpSidecar({ localDateTime: '2019-07-04T09:00:00', timeZone: '-04:00', latitude: 38.7223, longitude: -9.1393, description: 'Tall & proud', rating: 5, tags: [] }),
+      writeXmpSidecar({ localDateTime: '2019-07-04T09:00:00', timeZone: '-04:00', latitude: 38.7223, longitude: -9.1393, description: 'Tall & proud', rating: 5, tags: ['conifer', 'winter'] }),
     );
     await copyFile(mediaPath('test-assets__wood_anemones.jpg'), path.join(folder, 'anemones.jpg'));
     await copyFile(mediaPath('exif-samples__corrupted.jpg'), path.join(folder, 'broken.jpg'));
@@ -88,6 +88,7 @@ describe('external libraries: files indexed in place, never written', () => {
     const fir = assets.find((a) => a.originalFileName === 'fir.jpg')!;
     expect(fir).toMatchObject({ status: 'ready', libraryId: library, localDateTime: '2019-07-04T09:00:00.000Z', fileCreatedAt: '2019-07-04T13:00:00.000Z' });
     expect(fir.exifInfo).toMatchObject({ description: 'Tall & proud', rating: 5, city: 'Lisbon' });
+    expect(fir.tags.map((t: Json) => t.name)).toEqual(['conifer', 'winter']);
     expect(fir.checksum).toBe(Buffer.from(sha1(await readFile(path.join(folder, '2019', 'fir.jpg'))), 'hex').toString('base64'));
     const broken = assets.find((a) => a.originalFileName === 'broken.jpg')!;
     expect(broken.status).toBe('failed');

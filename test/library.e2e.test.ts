@@ -108,6 +108,16 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect(await september()).toBe(3);
     });
 
+    it('keeps keywords as tags, in the sidecar too, and finds assets by them', async () => {
+      const edited = await send(admin, 'PUT', `/assets/${photo}`, { tags: ['beach', 'family', 'beach'] });
+      expect(edited.body.tags.map((t: Json) => t.name)).toEqual(['beach', 'family']);
+      const sidecar = (await filesUnder(runtime.dataDir)).find((f) => f.endsWith('-edits.xmp'))!;
+      expect(((await exifrSidecar(await readFile(sidecar), undefined, 'xmp')) as Json).dc.subject).toEqual(['beach', 'family']);
+      const found = await send(admin, 'POST', '/search/metadata', { tagNames: ['family'] });
+      expect(found.body.assets.items.map((a: Json) => a.id)).toEqual([photo]);
+      expect((await send(admin, 'POST', '/search/metadata', { tagNames: ['family', 'mountains'] })).body.assets.total).toBe(0);
+    });
+
     it('finds assets by place, camera and description', async () => {
       const search = (body: Json) => send(admin, 'POST', '/search/metadata', body).then((r) => r.body.assets.items.map((a: Json) => a.id));
       expect(await search({ city: 'lisbon' })).toEqual([photo]);

@@ -21,10 +21,12 @@ export interface AssetEdit {
   longitude?: number;
   description?: string;
   rating?: number | null;
+  /** Keywords (Shoebox's addition; XMP dc:subject). */
+  tags?: string[];
 }
 
 /** Property names as Immich's clients know them (asset_exif.locked_properties). */
-type Locked = 'dateTimeOriginal' | 'location' | 'description' | 'rating';
+type Locked = 'dateTimeOriginal' | 'location' | 'description' | 'rating' | 'tags';
 
 export async function editAssets(db: Queryable, store: ObjectStore, ids: string[], edit: AssetEdit): Promise<void> {
   if (ids.length === 0) return;
@@ -36,6 +38,7 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
   if (edit.latitude !== undefined) locked.push('location');
   if (edit.description !== undefined) locked.push('description');
   if (edit.rating !== undefined) locked.push('rating');
+  if (edit.tags !== undefined) locked.push('tags');
 
   await db.query(
     `WITH asset AS (
@@ -45,8 +48,8 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
        WHERE id = ANY($1::uuid[]) RETURNING id
      )
      INSERT INTO asset_exif AS x (asset_id, date_time_original, time_zone, latitude, longitude, city, state, country,
-       description, rating, locked_properties)
-     SELECT id, $4, $6, $7, $8, $9, $10, $11, coalesce($12, ''), $13, $14::text[] FROM asset WHERE cardinality($14::text[]) > 0
+       description, rating, locked_properties, tags)
+     SELECT id, $4, $6, $7, $8, $9, $10, $11, coalesce($12, ''), $13, $14::text[], coalesce($15::text[], '{}') FROM asset WHERE cardinality($14::text[]) > 0
      ON CONFLICT (asset_id) DO UPDATE SET
        date_time_original = CASE WHEN $4::timestamptz IS NULL THEN x.date_time_original ELSE $4 END,
        time_zone = CASE WHEN $4::timestamptz IS NULL THEN x.time_zone ELSE $6 END,
@@ -57,6 +60,7 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
        country = CASE WHEN $7::float8 IS NULL THEN x.country ELSE $11 END,
        description = coalesce($12, x.description),
        rating = CASE WHEN 'rating' = ANY($14::text[]) THEN $13 ELSE x.rating END,
+       tags = coalesce($15::text[], x.tags),
        locked_properties = ARRAY(SELECT DISTINCT unnest(x.locked_properties || $14::text[])),
        updated_at = now()`,
     [
@@ -74,6 +78,7 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
       edit.description ?? null,
       edit.rating ?? null,
       locked,
+      edit.tags ? [...new Set(edit.tags.map((t) => t.trim()).filter(Boolean))] : null,
     ],
   );
   if (locked.length > 0) await writeSidecars(db, store, ids);

@@ -146,6 +146,7 @@ export interface ExifRow {
   iso: number | null;
   exposureTime: string | null;
   projectionType: string | null;
+  tags: string[];
 }
 
 export async function getExif(db: Queryable, assetIds: string[]): Promise<Map<string, ExifRow>> {
@@ -155,7 +156,7 @@ export async function getExif(db: Queryable, assetIds: string[]): Promise<Map<st
        exif_image_height AS "exifImageHeight", file_size_bytes AS "fileSizeInByte", orientation,
        date_time_original AS "dateTimeOriginal", modify_date AS "modifyDate", time_zone AS "timeZone",
        latitude, longitude, city, state, country, description, rating, f_number AS "fNumber",
-       focal_length AS "focalLength", iso, exposure_time AS "exposureTime", projection_type AS "projectionType"
+       focal_length AS "focalLength", iso, exposure_time AS "exposureTime", projection_type AS "projectionType", tags
      FROM asset_exif WHERE asset_id = ANY($1::uuid[])`,
     [assetIds],
   );
@@ -194,6 +195,7 @@ export interface AssetSearch {
   lensModel?: string;
   description?: string;
   albumIds?: string[];
+  tagNames?: string[];
   status?: Asset['status'];
   order: 'asc' | 'desc';
   page: number;
@@ -221,6 +223,7 @@ export async function searchAssets(db: Queryable, q: AssetSearch): Promise<{ ite
   ];
   for (const [column, value] of exifEquals) if (value !== undefined) add(`lower(x.${column}) = lower(?)`, value);
   if (q.description) add(`x.description ILIKE '%' || ? || '%'`, likePattern(q.description));
+  if (q.tagNames?.length) add('x.tags @> ?::text[]', q.tagNames);
   for (const albumId of q.albumIds ?? []) add('EXISTS (SELECT 1 FROM album_assets aa WHERE aa.asset_id = a.id AND aa.album_id = ?)', albumId);
   if (q.takenAfter) add('a.taken_at >= ?', q.takenAfter);
   if (q.takenBefore) add('a.taken_at <= ?', q.takenBefore);

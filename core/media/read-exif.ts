@@ -24,6 +24,8 @@ export interface AssetExif {
   projectionType: string | null;
   /** Apple's ContentIdentifier: shared by a live photo's still and video. */
   livePhotoCid: string | null;
+  /** Keywords: XMP dc:subject, IPTC Keywords. */
+  tags: string[];
 }
 
 export interface ExifReading {
@@ -51,6 +53,7 @@ export const EMPTY_EXIF: AssetExif = {
   exposureTime: null,
   projectionType: null,
   livePhotoCid: null,
+  tags: [],
 };
 
 /**
@@ -91,8 +94,14 @@ export function exifFromTags(tags: Record<string, unknown> | undefined): ExifRea
       exposureTime: exposure(tags.ExposureTime),
       projectionType: text(tags.ProjectionType),
       livePhotoCid: appleContentIdentifier(tags.makerNote as Uint8Array | undefined) ?? null,
+      tags: keywords(tags.subject ?? tags.Keywords),
     },
   };
+}
+
+function keywords(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  return [...new Set(list.map(text).filter((t): t is string => t !== null).map((t) => t.slice(0, 200)))].slice(0, 100);
 }
 
 function text(value: unknown): string | null {

@@ -122,6 +122,7 @@ export function editFromSidecar(sidecar: SidecarReading): {
   longitude?: number;
   description?: string;
   rating?: number;
+  tags?: string[];
 } {
   return {
     ...(sidecar.dateTimeOriginal ? { dateTimeOriginal: sidecar.dateTimeOriginal } : {}),
@@ -129,5 +130,6 @@ export function editFromSidecar(sidecar: SidecarReading): {
     ...(sidecar.description ? { description: sidecar.description } : {}),
     // -1 is "rejected" in XMP; Shoebox's ratings are 0–5.
     ...(sidecar.rating !== undefined && sidecar.rating >= 0 ? { rating: sidecar.rating } : {}),
+    ...(sidecar.tags?.length ? { tags: sidecar.tags } : {}),
   };
 }

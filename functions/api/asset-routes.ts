@@ -30,6 +30,8 @@ export const AssetUpdate = z.strictObject({
   longitude: z.number().min(-180).max(180).optional(),
   description: z.string().max(10_000).optional(),
   rating: z.number().int().min(0).max(5).nullable().optional(),
+  /** Keywords, replacing the ones there (Shoebox's addition). */
+  tags: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
   /** Joins this still to its motion part (a live photo); null separates them. */
   livePhotoVideoId: z.uuid().nullable().optional(),
 });
@@ -53,6 +55,8 @@ export const MetadataSearch = z.object({
   model: z.string().max(200).optional(),
   lensModel: z.string().max(200).optional(),
   description: z.string().max(1000).optional(),
+  /** Shoebox's addition: assets carrying all these keywords. */
+  tagNames: z.array(z.string().max(200)).max(20).optional(),
   albumIds: z.array(z.uuid()).max(100).optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.number().int().min(1).max(100_000).default(1),

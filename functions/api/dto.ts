@@ -106,7 +106,8 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     livePhotoVideoId: asset.livePhotoVideoId,
     // Faces come with smart search and people (not yet on this server).
     people: [],
-    tags: [],
+    // Immich's tags are entities; Shoebox's keywords are names, given in that shape.
+    tags: (exif?.tags ?? []).map((name) => ({ id: name, name, value: name })),
     stack: null,
     duplicateId: null,
     resized: asset.status === 'ready',

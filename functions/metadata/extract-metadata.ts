@@ -201,6 +201,7 @@ function applySidecar(reading: ExifReading | undefined, sidecar: SidecarReading)
       ...(sidecar.latitude !== undefined ? { latitude: sidecar.latitude, longitude: sidecar.longitude! } : {}),
       ...(sidecar.description !== undefined ? { description: sidecar.description } : {}),
       ...(sidecar.rating !== undefined ? { rating: sidecar.rating } : {}),
+      ...(sidecar.tags !== undefined ? { tags: sidecar.tags } : {}),
     },
   };
 }
