@@ -115,15 +115,12 @@ export function readXmpSidecar(text: string): SidecarReading {
   return reading;
 }
 
-/** A sidecar's facts as an asset edit (the fields of PUT /api/assets/:id); empty when it says nothing. */
-export function editFromSidecar(sidecar: SidecarReading): {
-  dateTimeOriginal?: string;
-  latitude?: number;
-  longitude?: number;
-  description?: string;
-  rating?: number;
-  tags?: string[];
-} {
+/**
+ * A sidecar's facts as an asset edit (the same names as PUT /api/assets/:id), keeping only
+ * what an edit accepts: a location needs both coordinates, a rating is 0–5; empty when the
+ * sidecar says nothing.
+ */
+export function editFromSidecar(sidecar: SidecarReading): SidecarReading {
   return {
     ...(sidecar.dateTimeOriginal ? { dateTimeOriginal: sidecar.dateTimeOriginal } : {}),
     ...(sidecar.latitude !== undefined && sidecar.longitude !== undefined ? { latitude: sidecar.latitude, longitude: sidecar.longitude } : {}),
