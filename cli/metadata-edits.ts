@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { editFromSidecar, readXmpSidecar, type SidecarReading } from '../core/media/xmp-sidecar.js';
+import { readXmpSidecar, type SidecarReading } from '../core/media/xmp-sidecar.js';
 import type { TakeoutMetadata } from './takeout/takeout-sidecar.js';
 
 /** An asset edit (PUT /api/assets/:id body); empty when there is nothing to change. */
@@ -14,10 +14,6 @@ export async function readLocalSidecar(mediaPath: string): Promise<SidecarReadin
     if (info?.isFile() && info.size <= 1024 * 1024) return readXmpSidecar(await readFile(candidate, 'utf8'));
   }
   return undefined;
-}
-
-export function editsFromXmp(sidecar: SidecarReading): AssetEdits {
-  return editFromSidecar(sidecar);
 }
 
 /**

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { addToNamedAlbums } from './album-membership.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
 import { sha1File } from './hash-file.js';
-import { editsFromXmp, readLocalSidecar } from './metadata-edits.js';
+import { editFromSidecar } from '../core/media/xmp-sidecar.js';
+import { readLocalSidecar } from './metadata-edits.js';
 import { formatBytes, Progress } from './progress.js';
 import { scanMedia, type MediaFile } from './scan-media.js';
 import type { ServerClient, UploadTicket } from './server-client.js';
@@ -111,7 +112,7 @@ async function applySidecars(client: ServerClient, journal: UploadJournal, files
   for (const file of files) {
     const assetId = journal.known(file.path, file.size, file.mtimeMs)?.assetId;
     const sidecar = assetId ? await readLocalSidecar(file.path) : undefined;
-    const edits = sidecar ? editsFromXmp(sidecar) : {};
+    const edits = sidecar ? { ...editFromSidecar(sidecar) } : {};
     if (!assetId || Object.keys(edits).length === 0) continue;
     try {
       await client.updateAsset(assetId, edits);
