@@ -10,14 +10,14 @@ import { promisify } from 'node:util';
  * AAC encoders — what the transcoder needs; `checkVideoTools` says at start-up if not.
  */
 const run = promisify(execFile);
-const require = createRequire(import.meta.url);
+const requirePackage = createRequire(import.meta.url);
 
 export function ffmpegPath(): string {
-  return process.env.SHOEBOX_FFMPEG ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+  return process.env.SHOEBOX_FFMPEG ?? (requirePackage('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 }
 
 export function ffprobePath(): string {
-  return process.env.SHOEBOX_FFPROBE ?? (require('@ffprobe-installer/ffprobe') as { path: string }).path;
+  return process.env.SHOEBOX_FFPROBE ?? (requirePackage('@ffprobe-installer/ffprobe') as { path: string }).path;
 }
 
 /** What the video pipeline needs from ffmpeg, and whether it is there; problems in words. */

@@ -8,6 +8,12 @@ import type { PrivateNetwork } from './private-network.js';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
+/**
+ * ESM bundles of CommonJS packages still call require(). Aliased: bundled code imports
+ * createRequire too, and esbuild does not see names a banner declares.
+ */
+export const BUNDLE_BANNER = "import { createRequire as __shoeboxCreateRequire } from 'node:module'; const require = __shoeboxCreateRequire(import.meta.url);";
+
 export interface ShoeboxFunctionProps {
   /** Handler file, relative to the project root, e.g. 'functions/api/handler.ts'. */
   entry: string;
@@ -55,8 +61,7 @@ export class ShoeboxFunction extends Construct {
         format: OutputFormat.ESM,
         target: 'node22',
         sourceMap: true,
-        // ESM bundles of CommonJS packages still call require().
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner: BUNDLE_BANNER,
         mainFields: ['module', 'main'],
         externalModules: [],
         nodeModules: props.nodeModules,
