@@ -55,6 +55,10 @@ describe('the embedded pipeline, end to end over HTTP', () => {
 
     const asset = await waitForAsset(created.body.id);
     expect(asset.status).toBe('ready');
+    // A client that completes a single PUT after the pipeline took it hears where it stands.
+    const late = await api.call<{ status: string }>('POST', `/uploads/${created.body.id}/complete`, { key: admin.apiKey, body: { parts: [] } });
+    expect(late.status).toBe(200);
+    expect(late.body.status).toBe('ready');
     expect(asset.width).toBe(3264);
     expect(asset.height).toBe(2448);
     expect(asset.thumbhash).toMatch(/^[A-Za-z0-9+/=]{20,}$/);

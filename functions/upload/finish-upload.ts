@@ -19,8 +19,14 @@ export async function uploadStatus(ports: Ports, user: User, assetId: string): P
   return { id: asset.id, status: asset.status, failedReason: asset.failedReason };
 }
 
-/** Joins the uploaded parts into the original; the store then raises ObjectCreated. */
+/**
+ * Joins the uploaded parts into the original; the store then raises ObjectCreated. Asking
+ * again once the upload is over (or after the metadata stage already took a single PUT)
+ * answers where it stands: completing is idempotent.
+ */
 export async function completeUpload(ports: Ports, user: User, assetId: string, parts: CompletedPart[]): Promise<UploadStatus> {
+  const done = await getUploadSession(ports.db, assetId).then(async (s) => (s ? undefined : getAsset(ports.db, assetId)));
+  if (done && done.ownerId === user.id && done.status !== 'uploading') return uploadStatus(ports, user, assetId);
   const session = await ownedSession(ports, user, assetId);
   if (!session.multipartUploadId) {
     // A single PUT completes by itself where the store announces new objects. Where it
