@@ -23,6 +23,9 @@ const USAGE = `shoebox — move photos and videos into a Shoebox server
       favourites, archive, albums and live photos; trashed items are skipped
       --concurrency <n>, --dry-run, --no-progress   as for upload
   shoebox status                               who and where you are logged in
+  shoebox jobs [--redrive <queue>]             admin: queue counts and dead letters per stage;
+                                               --redrive sends a stage's dead letters back
+  shoebox libraries [--scan <id>]              admin: external libraries; --scan rescans one now
 
 SHOEBOX_SERVER and SHOEBOX_API_KEY override the stored login; SHOEBOX_CONFIG_DIR moves it.`;
 
@@ -38,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       'include-hidden': { type: 'boolean', default: false },
       album: { type: 'string' },
       'album-from-folder': { type: 'boolean', default: false },
+      redrive: { type: 'string' },
+      scan: { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -61,6 +66,26 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'status') {
     const me = await client.me();
     console.log(`${credentials.server}: logged in as ${me.email}`);
+    return 0;
+  }
+  if (command === 'jobs') {
+    if (values.redrive) {
+      console.log(`${(await client.redrive(values.redrive)).redriven} dead letters of ${values.redrive} sent back`);
+      return 0;
+    }
+    for (const [queue, { jobCounts }] of Object.entries(await client.jobs())) {
+      console.log(`${queue.padEnd(10)} ${jobCounts.waiting} waiting, ${jobCounts.active} active, ${jobCounts.failed} dead`);
+      if (jobCounts.failed > 0) for (const dead of (await client.deadLetters(queue)).slice(0, 5)) console.log(`  ✗ ${dead.reason ?? 'no reason kept'}`);
+    }
+    return 0;
+  }
+  if (command === 'libraries') {
+    if (values.scan) {
+      await client.scanLibrary(values.scan);
+      console.log(`Scan of ${values.scan} queued`);
+      return 0;
+    }
+    for (const library of await client.libraries()) console.log(`${library.id}  ${library.name}  ${library.assetCount} assets  ${library.importPaths.join(', ')}`);
     return 0;
   }
   const concurrency = Number(values.concurrency);

@@ -73,6 +73,27 @@ export class ServerClient {
     return this.call('GET', `/uploads/${id}`, undefined, UploadStatus);
   }
 
+  /** Queue counts per pipeline stage (admin). */
+  jobs() {
+    return this.call('GET', '/jobs', undefined, z.record(z.string(), z.object({ jobCounts: z.object({ active: z.number(), waiting: z.number(), failed: z.number() }) })));
+  }
+
+  deadLetters(queue: string) {
+    return this.call('GET', `/jobs/${encodeURIComponent(queue)}/dead-letters`, undefined, z.array(z.object({ reason: z.string().nullable() })));
+  }
+
+  redrive(queue: string) {
+    return this.call('POST', `/jobs/${encodeURIComponent(queue)}/redrive`, undefined, z.object({ redriven: z.number() }));
+  }
+
+  libraries() {
+    return this.call('GET', '/libraries', undefined, z.array(z.object({ id: z.string(), name: z.string(), importPaths: z.array(z.string()), assetCount: z.number() })));
+  }
+
+  scanLibrary(id: string) {
+    return this.call('POST', `/libraries/${encodeURIComponent(id)}/scan`, undefined, z.unknown());
+  }
+
   /** Edits an asset (Immich's PUT /assets/:id): date, place, description, favourite, archive, live photo. */
   updateAsset(id: string, body: Record<string, unknown>) {
     return this.call('PUT', `/assets/${id}`, body, z.object({ id: z.string() }));
@@ -107,6 +128,6 @@ export class ServerClient {
       }
       throw new ServerError(response.status, `${method} ${path}: ${response.status} ${message}`);
     }
-    return schema.parse(JSON.parse(text));
+    return schema.parse(text ? JSON.parse(text) : undefined);
   }
 }

@@ -144,6 +144,19 @@ describe('shoebox upload', () => {
     await expect(run(process.execPath, [bin, 'upload', trip, '--album', 'x', '--album-from-folder'], { env })).rejects.toMatchObject({ code: 2 });
   });
 
+  it('shows an admin the queues and external libraries, and rescans one', async () => {
+    const jobs = await shoebox('jobs');
+    expect(jobs.stdout).toMatch(/metadata\s+0 waiting, \d+ active, 0 dead/);
+    expect(jobs.stdout).toContain('transcode');
+    expect((await shoebox('jobs', '--redrive', 'thumbnail')).stdout).toContain('0 dead letters of thumbnail sent back');
+    const folder = path.join(work, 'albums');
+    const api = apiClient(runtime.url);
+    const library = await api.call<{ id: string }>('POST', '/libraries', { key: user.apiKey, body: { ownerId: user.id, name: 'Old disk', importPaths: [folder] } });
+    expect((await shoebox('libraries')).stdout).toContain(`${library.body.id}  Old disk  0 assets  ${folder}`);
+    expect((await shoebox('libraries', '--scan', library.body.id)).stdout).toContain('queued');
+    await expect(shoebox('libraries', '--scan', 'nope')).rejects.toMatchObject({ code: 1 });
+  });
+
   it('fails clearly, with exit code 2 for usage and 1 for errors', async () => {
     await expect(run(process.execPath, [bin, 'upload'], { env })).rejects.toMatchObject({ code: 2 });
     await expect(run(process.execPath, [bin, 'login', runtime.url, '--key', 'wrong'], { env })).rejects.toMatchObject({
