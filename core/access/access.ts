@@ -19,7 +19,7 @@ export interface Requester {
 export type AlbumRole = 'owner' | 'editor' | 'viewer';
 
 /** SQL: asset row `a` is readable by the user in parameter `$u` (a uuid). */
-export function readableByUser(u: string): string {
+function readableByUser(u: string): string {
   return `(a.owner_id = ${u}
     OR (a.deleted_at IS NULL AND a.visibility <> 'locked'
         AND a.owner_id IN (SELECT p.shared_by_id FROM partners p WHERE p.shared_with_id = ${u}))

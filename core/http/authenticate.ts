@@ -101,8 +101,3 @@ export const authenticateOrSharedLink: MiddlewareHandler<ApiEnv> = async (c, nex
   c.set('auth', { user: owner, sharedLink: link });
   await next();
 };
-
-/** Refuses requests that came through a shared link: for routes only account holders may use. */
-export function refuseSharedLink(auth: AuthContext, permission: string): void {
-  if (auth.sharedLink) throw new Forbidden(`A shared link cannot ${permission}`);
-}

@@ -51,7 +51,7 @@ function placeIndex(): PlaceIndex {
 
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
-export function countryName(code: string): string {
+function countryName(code: string): string {
   try {
     return countryNames.of(code) ?? code;
   } catch {

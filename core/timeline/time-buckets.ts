@@ -72,7 +72,7 @@ interface BucketRow {
 }
 
 /** '+05:30' → 5.5; unknown zones count as UTC. */
-export function offsetHours(zone: string | null): number {
+function offsetHours(zone: string | null): number {
   const m = /^([+-])(\d{2}):(\d{2})$/.exec(zone ?? '');
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) + Number(m[3]) / 60) : 0;
 }
