@@ -152,4 +152,12 @@ describe('the runtime on S3 + SQS + DynamoDB APIs', () => {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'family-nas' }));
     expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(['elsewhere/not-in-the-library.jpg', 'photos/2020/anemones.jpg', 'photos/2020/fir.jpg', 'photos/@eaDir/fir.jpg']);
   });
+
+  it('reads a video from the bucket for ffmpeg (a temporary copy) and makes its poster', async () => {
+    const bytes = await readMedia('photoprism__mp42-hvc1.mp4');
+    const id = await api.upload(user, bytes, 'clip.mp4');
+    const { body } = await api.call<{ status: string; duration: string; width: number }>('GET', `/assets/${id}`, { key: user.apiKey });
+    expect(body).toMatchObject({ status: 'ready', duration: '0:00:01.067', width: 464 });
+    expect((await api.call('GET', `/assets/${id}/thumbnail`, { key: user.apiKey })).status).toBe(302);
+  });
 });

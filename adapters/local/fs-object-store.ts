@@ -182,6 +182,10 @@ export class FsObjectStore implements ObjectStore {
     await rm(this.pathOf(key), { force: true });
   }
 
+  localPath(key: string): string {
+    return this.pathOf(key);
+  }
+
   /** Turns a key into a path inside the store, refusing anything that could escape it. */
   private pathOf(key: string): string {
     if (!KEY_PATTERN.test(key) || key.split('/').some((part) => part === '' || part === '.' || part === '..')) {

@@ -25,12 +25,14 @@ export function readOriginal(ports: Ports, asset: Asset, range?: ByteRange): Pro
 }
 
 /**
- * Runs `use` with the original as a file on this machine — what ffmpeg reads. A library
- * folder's file is used where it lies; anything else is copied to a temporary file first.
+ * Runs `use` with the original as a file on this machine — what ffmpeg reads. A file that
+ * already lies here (a library folder's, the local store's) is used in place; a remote one
+ * (S3) is copied to a temporary file first.
  * (The static ffmpeg builds cannot resolve host names, so URLs are not an option.)
  */
 export async function withOriginalFile<T>(ports: Ports, asset: Asset, use: (file: string) => Promise<T>): Promise<T> {
-  if (isLibraryFile(asset) && path.isAbsolute(asset.originalPath)) return use(asset.originalPath);
+  const local = isLibraryFile(asset) ? (path.isAbsolute(asset.originalPath) ? asset.originalPath : undefined) : ports.store.localPath?.(asset.originalPath);
+  if (local) return use(local);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-original-'));
   try {
     const file = path.join(dir, `original${path.extname(asset.originalFileName).toLowerCase().replace(/[^.a-z0-9]/g, '')}`);

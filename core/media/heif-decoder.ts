@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CorruptFile } from '../errors.js';
 import { runTool, ToolFailed } from './ffmpeg.js';
+import { topLevelBoxes } from './iso-boxes.js';
 import { assertWithinPixelLimit, type RawImage, type UprightImage } from './render-thumbnails.js';
 
 /**
@@ -71,17 +72,8 @@ function call(file: Buffer, maxPixels: number, headerOnly: boolean): Promise<Rep
  * it finds, so a file cut short would come out partly grey; its boxes tell the truth first.
  */
 export function assertCompleteBoxes(file: Buffer): void {
-  let offset = 0;
-  while (offset + 8 <= file.length) {
-    let size = file.readUInt32BE(offset);
-    if (size === 1) size = offset + 16 <= file.length ? Number(file.readBigUInt64BE(offset + 8)) : Number.MAX_SAFE_INTEGER;
-    if (size === 0) return; // the last box runs to the end of the file
-    if (size < 8 || offset + size > file.length) {
-      throw new CorruptFile(`The HEIF file is truncated or damaged: a ${file.toString('latin1', offset + 4, offset + 8)} box needs ${size} bytes, ${file.length - offset} are left`);
-    }
-    offset += size;
-  }
-  if (offset !== file.length) throw new CorruptFile('The HEIF file is truncated or damaged: it ends inside a box header');
+  const { problem } = topLevelBoxes(file);
+  if (problem) throw new CorruptFile(`The HEIF file is truncated or damaged: ${problem}`);
 }
 
 /**
@@ -90,8 +82,9 @@ export function assertCompleteBoxes(file: Buffer): void {
  */
 export function heifSizeFromBoxes(file: Buffer): { width: number; height: number } | undefined {
   // Only inside the top-level `meta` box: image data could hold the same four letters by chance.
-  const meta = topLevelBox(file, 'meta');
-  if (!meta) return undefined;
+  const box = topLevelBoxes(file).boxes.find((b) => b.type === 'meta');
+  if (!box) return undefined;
+  const meta = file.subarray(box.start, box.end);
   let best: { width: number; height: number } | undefined;
   for (let at = meta.indexOf('ispe', 0, 'latin1'); at >= 4 && at + 16 <= meta.length; at = meta.indexOf('ispe', at + 4, 'latin1')) {
     const width = meta.readUInt32BE(at + 8);
@@ -101,17 +94,6 @@ export function heifSizeFromBoxes(file: Buffer): { width: number; height: number
   const irot = meta.indexOf('irot', 0, 'latin1');
   const quarterTurn = irot >= 4 && irot + 5 <= meta.length && (meta[irot + 4]! & 0x03) % 2 === 1;
   return best && quarterTurn ? { width: best.height, height: best.width } : best;
-}
-
-function topLevelBox(file: Buffer, type: string): Buffer | undefined {
-  let offset = 0;
-  while (offset + 8 <= file.length) {
-    const size = file.readUInt32BE(offset);
-    if (size < 8 || offset + size > file.length) return undefined;
-    if (file.toString('latin1', offset + 4, offset + 8) === type) return file.subarray(offset, offset + size);
-    offset += size;
-  }
-  return undefined;
 }
 
 /** Width and height of the primary image, without decoding its pixels. */

@@ -1,3 +1,5 @@
+import { topLevelBoxes } from './iso-boxes.js';
+
 /**
  * Google and Samsung "motion photos" carry their few seconds of video inside the photo file:
  * - HEIC (Samsung): an `mpvd` box at the top level holds the MP4;
@@ -17,19 +19,8 @@ export function embeddedMotionVideo(file: Buffer): Buffer | undefined {
 }
 
 function fromMpvdBox(file: Buffer): Buffer | undefined {
-  let offset = 0;
-  while (offset + 8 <= file.length) {
-    let size = file.readUInt32BE(offset);
-    let header = 8;
-    if (size === 1 && offset + 16 <= file.length) {
-      size = Number(file.readBigUInt64BE(offset + 8));
-      header = 16;
-    } else if (size === 0) size = file.length - offset;
-    if (size < header || offset + size > file.length) return undefined;
-    if (file.toString('latin1', offset + 4, offset + 8) === 'mpvd') return checked(file.subarray(offset + header, offset + size));
-    offset += size;
-  }
-  return undefined;
+  const mpvd = topLevelBoxes(file).boxes.find((box) => box.type === 'mpvd');
+  return mpvd ? checked(file.subarray(mpvd.contentStart, mpvd.end)) : undefined;
 }
 
 function fromXmpLength(file: Buffer): Buffer | undefined {

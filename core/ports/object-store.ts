@@ -34,6 +34,8 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Throws ObjectNotFound when the key does not exist. */
   read(key: string, range?: ByteRange): Promise<Readable>;
+  /** Where the object lies on this machine, for tools that read files (ffmpeg); only ever read. Absent for remote stores. */
+  localPath?(key: string): string;
   write(key: string, body: Buffer | Readable, contentType: string): Promise<ObjectInfo>;
   /** Rename within the store; raises ObjectCreated for the destination like a write. */
   move(fromKey: string, toKey: string): Promise<void>;

@@ -46,8 +46,8 @@ const MeQuery = z.object({ key: z.string().max(128), password: z.string().max(10
 const passwordThrottle = new LoginThrottle(10, 15 * 60_000);
 
 async function linkResponse(ports: Ports, link: SharedLink, opts: { withAssets: boolean; forHolder: boolean }) {
-  const ids = link.albumId ? await albumAssetIds(ports.db, link.albumId, 'desc') : await sharedLinkAssetIds(ports.db, link.id);
-  const assets = opts.withAssets ? await getAssets(ports.db, ids) : [];
+  const ids = !opts.withAssets ? [] : link.albumId ? await albumAssetIds(ports.db, link.albumId, 'desc') : await sharedLinkAssetIds(ports.db, link.id);
+  const assets = await getAssets(ports.db, ids);
   const exif = !opts.forHolder || link.showMetadata ? await getExif(ports.db, assets.map((a) => a.id)) : new Map();
   const album = link.albumId ? await getAlbum(ports.db, link.albumId) : undefined;
   return {
@@ -65,7 +65,7 @@ async function linkResponse(ports: Ports, link: SharedLink, opts: { withAssets: 
     allowDownload: link.allowDownload,
     showMetadata: link.showMetadata,
     album: album ? albumDto(album) : undefined,
-    assets: link.type === 'INDIVIDUAL' || opts.withAssets ? assets.map((a) => assetDto(a, exif.get(a.id))) : [],
+    assets: assets.map((a) => assetDto(a, exif.get(a.id))),
   };
 }
 
