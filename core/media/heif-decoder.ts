@@ -2,70 +2,23 @@ import { constants } from 'node:fs';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { CorruptFile } from '../errors.js';
-import { runTool, ToolFailed } from './ffmpeg.js';
+import { ffmpegPath, runTool, ToolFailed } from './ffmpeg.js';
+import { readHevcPicture, type HevcPicture } from './heif-items.js';
 import { topLevelBoxes } from './iso-boxes.js';
+import { decodeInWorker } from './wasm-decoders.js';
 import { assertWithinPixelLimit, type RawImage, type UprightImage } from './render-thumbnails.js';
 
 /**
  * HEIC/HEIF (iPhone, Samsung, Nokia photos): sharp's prebuilt libvips has no HEVC decoder.
- * Where libheif's own tool is installed (Debian: `apt install libheif-examples`, or
- * SHOEBOX_HEIF_CONVERT) it decodes natively to a JPEG, ~3× faster; everywhere else libheif
- * compiled to WebAssembly (`libheif-js`) decodes in worker threads — one per core, started
- * on first use, ended when idle — and hands sharp raw RGBA.
+ * Three decoders, fastest first:
+ * 1. ffmpeg (shipped for video) decodes the HEVC tiles read from the file's boxes
+ *    (`heif-items.ts`) and assembles the grid: ~2.5× libheif's speed, everywhere.
+ * 2. libheif's own tool where installed (Debian: `apt install libheif-examples`, or
+ *    SHOEBOX_HEIF_CONVERT), for what (1) does not cover (overlays, crops, mirrors).
+ * 3. libheif compiled to WebAssembly (`libheif-js`) in worker threads — one per core, started
+ *    on first use, ended when idle — handing sharp raw RGBA; also the one for sizes.
  */
-
-interface Reply {
-  id: number;
-  width?: number;
-  height?: number;
-  pixels?: ArrayBuffer;
-  tooLarge?: boolean;
-  error?: string;
-}
-
-const IDLE_MS = 30_000;
-const workers: Array<{ worker: Worker; ids: Set<number> }> = [];
-const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
-let nextId = 0;
-let idleTimer: NodeJS.Timeout | undefined;
-
-function leastBusyWorker() {
-  const size = Math.max(1, Math.min(os.availableParallelism(), 4));
-  if (workers.length < size && workers.every((w) => w.ids.size > 0)) {
-    const entry = { worker: new Worker(new URL('./heif-decode-worker.mjs', import.meta.url)), ids: new Set<number>() };
-    entry.worker.unref();
-    entry.worker.on('message', (reply: Reply) => {
-      entry.ids.delete(reply.id);
-      pending.get(reply.id)?.resolve(reply);
-      pending.delete(reply.id);
-    });
-    entry.worker.on('error', (error) => {
-      // A crashed decoder fails what it held; the next call starts another.
-      workers.splice(workers.indexOf(entry), 1);
-      for (const id of entry.ids) {
-        pending.get(id)?.reject(error);
-        pending.delete(id);
-      }
-    });
-    workers.push(entry);
-  }
-  return workers.reduce((a, b) => (b.ids.size < a.ids.size ? b : a));
-}
-
-function call(file: Buffer, maxPixels: number, headerOnly: boolean): Promise<Reply> {
-  clearTimeout(idleTimer);
-  const entry = leastBusyWorker();
-  const id = nextId++;
-  entry.ids.add(id);
-  const copy = new Uint8Array(file).buffer;
-  const reply = new Promise<Reply>((resolve, reject) => pending.set(id, { resolve, reject }));
-  entry.worker.postMessage({ id, file: copy, maxPixels, headerOnly }, [copy]);
-  return reply.finally(() => {
-    if (pending.size === 0) idleTimer = setTimeout(stopHeifDecoders, IDLE_MS).unref();
-  });
-}
 
 /**
  * HEIF is ISO-BMFF: a list of boxes, each with its size up front. libheif decodes what tiles
@@ -101,26 +54,50 @@ export async function readHeifSize(file: Buffer): Promise<{ width: number; heigh
   assertCompleteBoxes(file);
   const fromBoxes = heifSizeFromBoxes(file);
   if (fromBoxes) return fromBoxes;
-  const reply = await call(file, Number.MAX_SAFE_INTEGER, true);
+  const reply = await decodeInWorker('heif', file, Number.MAX_SAFE_INTEGER, true);
   if (reply.error || !reply.width || !reply.height) throw new CorruptFile(`The HEIF image is damaged and cannot be read (${reply.error ?? 'no size'})`);
   return { width: reply.width, height: reply.height };
 }
 
 export async function decodeHeif(file: Buffer, maxPixels: number): Promise<RawImage> {
   assertCompleteBoxes(file);
-  const reply = await call(file, maxPixels, false);
+  const reply = await decodeInWorker('heif', file, maxPixels, false);
   if (reply.tooLarge) assertWithinPixelLimit(reply.width!, reply.height!, maxPixels);
   if (reply.error || !reply.pixels) throw new CorruptFile(`The HEIF image is damaged and cannot be decoded (${reply.error ?? 'no pixels'})`);
-  return { pixels: Buffer.from(reply.pixels), width: reply.width!, height: reply.height! };
+  return { pixels: Buffer.from(reply.pixels), width: reply.width!, height: reply.height!, channels: 4 };
 }
 
-export async function stopHeifDecoders(): Promise<void> {
-  await Promise.all(workers.splice(0).map((w) => w.worker.terminate()));
+/** ffmpeg decodes the tiles as frames, lays them out, crops and turns the result: raw RGB. */
+export async function decodeHevcTiles(file: Buffer, maxPixels: number): Promise<RawImage | undefined> {
+  let picture: HevcPicture | undefined;
+  try {
+    picture = readHevcPicture(file);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined; // damaged boxes: libheif gives the reason
+    throw error;
+  }
+  if (!picture) return undefined;
+  const { width, height, columns, rows, quarterTurns } = picture;
+  assertWithinPixelLimit(width, height, maxPixels);
+  // RGB before the crop: cropping YUV 4:2:0 would round odd sizes down to even ones.
+  const filters = [`tile=${columns}x${rows}`, 'format=rgb24', `crop=${width}:${height}:0:0`, ...TURNS[quarterTurns]!];
+  try {
+    const pixels = await runTool(
+      ffmpegPath(),
+      ['-hide_banner', '-v', 'error', '-f', 'hevc', '-i', 'pipe:0', '-vf', filters.join(','), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+      { timeoutMs: 120_000, input: picture.stream, maxOutput: width * height * 3 },
+    );
+    if (pixels.length !== width * height * 3) return undefined;
+    const upright = quarterTurns % 2 === 1 ? { width: height, height: width } : { width, height };
+    return { pixels, ...upright, channels: 3, icc: picture.icc };
+  } catch (error) {
+    if (error instanceof ToolFailed) return undefined; // a damaged tile: libheif decides and says why
+    throw error;
+  }
 }
 
-export function isHeif(mime: string | null): boolean {
-  return mime === 'image/heic' || mime === 'image/heif';
-}
+/** `irot` counts anticlockwise quarter turns; ffmpeg's transpose=2 is one of them. */
+const TURNS = [[], ['transpose=2'], ['hflip', 'vflip'], ['transpose=1']];
 
 let nativeTool: Promise<string | undefined> | undefined;
 
@@ -136,10 +113,17 @@ export function nativeHeifConvert(): Promise<string | undefined> {
   return nativeTool;
 }
 
-/** The picture of a HEIF file, upright, for the thumbnail renderer: a JPEG from the native tool, else raw RGBA. */
+/** The picture of a HEIF file, upright, for the thumbnail renderer. */
 export async function decodeHeifForThumbnails(file: Buffer, maxPixels: number): Promise<UprightImage | RawImage> {
+  assertCompleteBoxes(file);
+  const fast = await decodeHevcTiles(file, maxPixels);
+  if (fast) return fast;
   const tool = await nativeHeifConvert();
-  if (!tool) return decodeHeif(file, maxPixels);
+  return tool ? decodeWithHeifConvert(tool, file, maxPixels) : decodeHeif(file, maxPixels);
+}
+
+/** libheif's own tool, to a JPEG it has turned upright. */
+export async function decodeWithHeifConvert(tool: string, file: Buffer, maxPixels: number): Promise<UprightImage> {
   const { width, height } = await readHeifSize(file);
   assertWithinPixelLimit(width, height, maxPixels);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-heif-'));

@@ -1,12 +1,14 @@
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { CorruptFile } from '../errors.js';
+import { assertWithinPixelLimit, type RawImage } from './render-thumbnails.js';
+import { decodeInWorker } from './wasm-decoders.js';
 
 /**
  * Camera RAW files carry the camera's own rendering as embedded JPEGs (a small thumbnail,
  * often a full-size preview). Shoebox shows the largest baseline or progressive one, as
  * Immich does; lossless-JPEG tiles (the raw sensor data in DNG, CR2) are skipped. A RAW
- * without a usable preview is reported, not decoded: there is no RAW developer here.
+ * whose previews are missing or small is developed from its sensor data by LibRaw.
  */
 export interface EmbeddedJpeg {
   data: Buffer;
@@ -57,12 +59,45 @@ export function isCameraRaw(mime: string | null): boolean {
   return mime !== null && /^image\/x-/.test(mime);
 }
 
+/** An embedded preview at least this long is shown as it is; smaller ones only when developing fails. */
+const GOOD_PREVIEW_SIDE = 1024;
+
+/** The picture of a RAW file for the thumbnail renderer: the camera's preview, else the sensor data developed. */
+export async function rawPicture(file: Buffer, maxPixels: number): Promise<Buffer | RawImage> {
+  const preview = findLargestEmbeddedJpeg(file);
+  if (preview && Math.max(preview.width, preview.height) >= GOOD_PREVIEW_SIDE) return uprightPreview(file, preview);
+  try {
+    return await developRaw(file, maxPixels);
+  } catch (error) {
+    if (preview && error instanceof CorruptFile) return uprightPreview(file, preview);
+    throw error;
+  }
+}
+
+/** LibRaw (WebAssembly, in a worker thread) at half size, already turned upright. */
+export async function developRaw(file: Buffer, maxPixels: number): Promise<RawImage> {
+  const reply = await decodeInWorker('raw', file, maxPixels);
+  if (reply.tooLarge) assertWithinPixelLimit(reply.width!, reply.height!, maxPixels);
+  if (reply.error || !reply.pixels) {
+    throw new CorruptFile(`This RAW file has no embedded preview and its sensor data cannot be developed (${reply.error ?? 'no pixels'})`);
+  }
+  return { pixels: Buffer.from(reply.pixels), width: reply.width!, height: reply.height!, channels: reply.channels ?? 3 };
+}
+
+function findLargestEmbeddedJpeg(file: Buffer): EmbeddedJpeg | undefined {
+  try {
+    return largestEmbeddedJpeg(file);
+  } catch (error) {
+    if (error instanceof CorruptFile) return undefined;
+    throw error;
+  }
+}
+
 /**
  * The preview as a JPEG that says which way is up: embedded previews rarely carry EXIF, the
  * RAW file's own orientation applies to them.
  */
-export async function rawPreviewJpeg(file: Buffer): Promise<Buffer> {
-  const preview = largestEmbeddedJpeg(file);
+async function uprightPreview(file: Buffer, preview: EmbeddedJpeg): Promise<Buffer> {
   const orientation = await exifr.orientation(file).catch(() => undefined);
   if (!orientation || orientation === 1) return preview.data;
   return sharp(preview.data).withMetadata({ orientation }).jpeg({ quality: 95 }).toBuffer();

@@ -42,11 +42,14 @@ export interface UprightImage {
   upright: Buffer;
 }
 
-/** Pixels another decoder produced (HEIF): RGBA, already oriented. */
+/** Pixels another decoder produced (HEIF): RGB or RGBA, already oriented. */
 export interface RawImage {
   pixels: Buffer;
   width: number;
   height: number;
+  channels: 3 | 4;
+  /** The colour profile the pixels are in (Display P3 on iPhones); kept in the preview as is. */
+  icc?: Buffer;
 }
 
 export interface ImageHeader {
@@ -90,7 +93,7 @@ export async function renderThumbnails(input: Buffer | Readable | RawImage | Upr
   const options = { limitInputPixels: settings.maxPixels, failOn: 'error', sequentialRead: true } as const;
   let decoder: Sharp;
   if (Buffer.isBuffer(input)) decoder = sharp(input, options).autoOrient();
-  else if ('pixels' in input) decoder = sharp(input.pixels, { ...options, raw: { width: input.width, height: input.height, channels: 4 } });
+  else if ('pixels' in input) decoder = sharp(input.pixels, { ...options, raw: { width: input.width, height: input.height, channels: input.channels } });
   else if ('upright' in input) decoder = sharp(input.upright, options).keepIccProfile();
   else {
     // A stream is piped straight into libvips: no copy of the original on the JS heap.
@@ -100,7 +103,9 @@ export async function renderThumbnails(input: Buffer | Readable | RawImage | Upr
   try {
     const resized = decoder.resize(settings.previewSize, settings.previewSize, { fit: 'outside', withoutEnlargement: true });
     const keepsProfile = !Buffer.isBuffer(input) && 'upright' in input;
-    const preview = await (keepsProfile ? resized : resized.toColourspace('srgb')).jpeg({ quality: settings.quality }).toBuffer({ resolveWithObject: true });
+    const encoded = await (keepsProfile ? resized : resized.toColourspace('srgb')).jpeg({ quality: settings.quality }).toBuffer({ resolveWithObject: true });
+    const profile = !Buffer.isBuffer(input) && 'pixels' in input ? input.icc : undefined;
+    const preview = { data: profile ? withIccProfile(encoded.data, profile) : encoded.data, info: encoded.info };
     // Both small outputs come from the preview, in parallel: JPEG shrink-on-load makes these cheap.
     const [thumbnail, small] = await Promise.all([
       sharp(preview.data)
@@ -117,6 +122,27 @@ export async function renderThumbnails(input: Buffer | Readable | RawImage | Upr
   } catch (error) {
     throw classifyDecodeError(error);
   }
+}
+
+/**
+ * The JPEG with an ICC profile in APP2 segments right after SOI (ICC.1 annex B.4). sharp
+ * cannot take a profile with raw pixels; tagging the output keeps them exactly as decoded.
+ */
+export function withIccProfile(jpeg: Buffer, icc: Buffer): Buffer {
+  const CHUNK = 65_519; // a segment holds 65535 bytes, less its length, signature and sequence
+  const count = Math.ceil(icc.length / CHUNK);
+  if (count > 255) return jpeg;
+  const segments = Array.from({ length: count }, (_, i) => {
+    const part = icc.subarray(i * CHUNK, (i + 1) * CHUNK);
+    const header = Buffer.alloc(18);
+    header.writeUInt16BE(0xffe2, 0);
+    header.writeUInt16BE(16 + part.length, 2);
+    header.write('ICC_PROFILE\0', 4, 'latin1');
+    header[16] = i + 1;
+    header[17] = count;
+    return Buffer.concat([header, part]);
+  });
+  return Buffer.concat([jpeg.subarray(0, 2), ...segments, jpeg.subarray(2)]);
 }
 
 /** libvips' messages, turned into what a user can act on. Unknown errors stay bugs. */

@@ -13,7 +13,7 @@ import { DETECTION_BYTES, detectMediaType, type DetectedMedia } from '../../core
 import { EMPTY_EXIF, readExif, type ExifReading } from '../../core/media/read-exif.js';
 import { readXmpSidecar, type SidecarReading } from '../../core/media/xmp-sidecar.js';
 import { readAll } from '../../core/ports/object-store.js';
-import { isHeif, readHeifSize } from '../../core/media/heif-decoder.js';
+import { ownDecoder } from '../../core/media/image-decoders.js';
 import { probeVideo, type VideoInfo } from '../../core/media/probe-video.js';
 import { readRawExif } from '../../core/media/raw-metadata.js';
 import { isCameraRaw } from '../../core/media/raw-preview.js';
@@ -58,11 +58,12 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
     if (isCameraRaw(detected.mime) && !reading.exif.make) reading = (await readRawExif(scanned.buffer)) ?? reading;
     try {
       // A RAW file's size is the sensor's, from its EXIF; its TIFF header describes a thumbnail.
-      if (isHeif(detected.mime)) header = { format: 'heif', orientation: undefined, ...(await readHeifSize(scanned.buffer)) };
+      const decoder = ownDecoder(detected.mime);
+      if (decoder) header = { format: decoder.format, orientation: undefined, ...(await decoder.size(scanned.buffer)) };
       else if (!isCameraRaw(detected.mime)) header = await readImageHeader(scanned.buffer, ports.config.maxImagePixels);
     } catch (error) {
       if (!isShoeboxError(error)) throw error;
-      // Formats sharp cannot read yet (HEIC, RAW) still get their EXIF; bombs and wrecks say why.
+      // Formats nothing here reads (PSD, JPEG 2000) still get their EXIF; bombs and wrecks say why.
       if (error.status !== 415) headerProblem = error.message;
     }
   }

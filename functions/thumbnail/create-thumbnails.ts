@@ -2,18 +2,18 @@ import { getAsset } from '../../core/assets/asset-queries.js';
 import { derivedKey } from '../../core/assets/object-keys.js';
 import { readOriginal, withOriginalFile } from '../../core/assets/original-files.js';
 import { extractPoster } from '../../core/media/video-frames.js';
-import { isCameraRaw, rawPreviewJpeg } from '../../core/media/raw-preview.js';
+import { isCameraRaw, rawPicture } from '../../core/media/raw-preview.js';
 import { recordStageFailure, recordThumbnails } from '../../core/assets/stage-outcomes.js';
 import { isShoeboxError } from '../../core/errors.js';
 import type { ThumbnailJob } from '../../core/jobs.js';
 import { DEFAULT_THUMBNAIL_SETTINGS, renderThumbnails, type RenderedThumbnails } from '../../core/media/render-thumbnails.js';
 import type { Ports } from '../../core/runtime/ports.js';
-import { decodeHeifForThumbnails, isHeif } from '../../core/media/heif-decoder.js';
+import { ownDecoder } from '../../core/media/image-decoders.js';
 import { readAll } from '../../core/ports/object-store.js';
 
 export const STAGE = 'thumbnail';
-/** HEIF and RAW are read into memory (libheif; the embedded preview); a few to a hundred MB. */
-const MAX_HEIF_BYTES = 256 * 1024 * 1024;
+/** RAW, HEIF, JPEG XL and BMP are read into memory for their decoders; a few to a hundred MB. */
+const MAX_HELD_BYTES = 256 * 1024 * 1024;
 
 /**
  * Renders the WebP thumbnail, JPEG preview and thumbhash of a verified image. Output keys
@@ -29,12 +29,13 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
   let rendered: RenderedThumbnails;
   try {
     const settings = { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels };
+    const decoder = ownDecoder(asset.originalMimeType);
     if (asset.type === 'VIDEO') {
       rendered = await renderThumbnails(await withOriginalFile(ports, asset, (file) => extractPoster(file, asset.durationMs)), settings);
     } else if (isCameraRaw(asset.originalMimeType)) {
-      rendered = await renderThumbnails(await rawPreviewJpeg(await readAll(await readOriginal(ports, asset), MAX_HEIF_BYTES)), settings);
-    } else if (isHeif(asset.originalMimeType)) {
-      rendered = await renderThumbnails(await decodeHeifForThumbnails(await readAll(await readOriginal(ports, asset), MAX_HEIF_BYTES), config.maxImagePixels), settings);
+      rendered = await renderThumbnails(await rawPicture(await readAll(await readOriginal(ports, asset), MAX_HELD_BYTES), config.maxImagePixels), settings);
+    } else if (decoder) {
+      rendered = await renderThumbnails(await decoder.decode(await readAll(await readOriginal(ports, asset), MAX_HELD_BYTES), config.maxImagePixels), settings);
     } else {
       rendered = await renderThumbnails(await readOriginal(ports, asset), settings);
     }
