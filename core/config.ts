@@ -61,6 +61,18 @@ export const ConfigSchema = z.object({
   S3_ENDPOINT: z.url().optional(),
   SQS_ENDPOINT: z.url().optional(),
   DYNAMODB_ENDPOINT: z.url().optional(),
+  /** The model cache, in Immich's layout: clip/<name>/…, facial-recognition/<name>/…; <data>/models when unset. */
+  SHOEBOX_MODELS: z.string().optional(),
+  /** Pack names; the admin's system-config (machineLearning.*.modelName) overrides them at run time. */
+  SHOEBOX_CLIP_MODEL: z.string().regex(/^[\w.+-]+$/).default('ViT-B-32__openai'),
+  SHOEBOX_FACE_MODEL: z.string().regex(/^[\w.+-]+$/).default('buffalo_l'),
+  /** Where `npm run models` fetches packs: an https mirror in the cache's layout, a folder, or s3://bucket/prefix. */
+  SHOEBOX_MODEL_SOURCE: z.string().default('https://huggingface.co/immich-app'),
+  /** Download the configured packs at start-up when missing (`npm start` on a machine with internet). */
+  SHOEBOX_MODEL_DOWNLOAD: z.enum(['true', 'false']).default('false'),
+  /** onnxruntime threads per session; one per core by default (Lambda: its vCPUs). */
+  SHOEBOX_ML_THREADS: z.coerce.number().int().positive().optional(),
+  SHOEBOX_ML_WORKERS: z.coerce.number().int().positive().default(1),
   SHOEBOX_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 
@@ -98,6 +110,7 @@ export interface Config {
   kvTable: string;
   aws: { region: string | undefined; s3Endpoint: string | undefined; sqsEndpoint: string | undefined; dynamoDbEndpoint: string | undefined };
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  ml: { modelsDir: string; clipModel: string; faceModel: string; source: string; downloadAtStart: boolean; threads: number | undefined; workers: number };
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -131,6 +144,15 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     transcodeHeight: e.SHOEBOX_TRANSCODE_HEIGHT,
     trashDays: e.SHOEBOX_TRASH_DAYS,
     userDeleteDays: e.SHOEBOX_USER_DELETE_DAYS,
+    ml: {
+      modelsDir: path.resolve(e.SHOEBOX_MODELS ?? path.join(e.SHOEBOX_DATA, 'models')),
+      clipModel: e.SHOEBOX_CLIP_MODEL,
+      faceModel: e.SHOEBOX_FACE_MODEL,
+      source: e.SHOEBOX_MODEL_SOURCE,
+      downloadAtStart: e.SHOEBOX_MODEL_DOWNLOAD === 'true',
+      threads: e.SHOEBOX_ML_THREADS,
+      workers: e.SHOEBOX_ML_WORKERS,
+    },
     workers: { enabled: e.SHOEBOX_WORKERS === 'true', metadata: e.SHOEBOX_METADATA_WORKERS, thumbnail: e.SHOEBOX_THUMBNAIL_WORKERS, transcode: e.SHOEBOX_TRANSCODE_WORKERS },
     bucket: e.SHOEBOX_BUCKET,
     derivedBucket: e.SHOEBOX_DERIVED_BUCKET ?? e.SHOEBOX_BUCKET,

@@ -46,3 +46,7 @@ export class TooManyRequests extends ShoeboxError {
 export function isShoeboxError(error: unknown): error is ShoeboxError {
   return error instanceof ShoeboxError;
 }
+/** A feature that needs something not there yet (a model not downloaded). */
+export class Unavailable extends ShoeboxError {
+  readonly status = 503;
+}

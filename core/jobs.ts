@@ -19,3 +19,11 @@ export type LibraryFileJob = z.infer<typeof LibraryFileJob>;
 /** library queue: scan one external library for new, changed and removed files. */
 export const LibraryScanJob = z.object({ libraryId: z.uuid(), requestedAt: z.string() });
 export type LibraryScanJob = z.infer<typeof LibraryScanJob>;
+
+/**
+ * embed and faces queues: an asset whose preview exists. `requestedAt` marks a later run of
+ * the same asset (its model arrived, the admin re-ran the job), which idempotency must not skip.
+ */
+export const MlJob = ThumbnailJob.extend({ requestedAt: z.string().max(40).optional() });
+export type MlJob = z.infer<typeof MlJob>;
+export const mlJobKey = (job: MlJob) => `${job.assetId}:${job.checksum}:${job.requestedAt ?? 'first'}`;

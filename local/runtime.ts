@@ -17,8 +17,11 @@ import { thumbnailStage } from '../functions/thumbnail/stage.js';
 import { libraryStage } from '../functions/library-scan/stage.js';
 import { runDueDailyJobs } from '../functions/scheduled/daily-jobs.js';
 import { transcodeStage } from '../functions/transcode/stage.js';
+import { embedStage } from '../functions/embed/stage.js';
 import { checkVideoTools } from '../core/media/ffmpeg.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
+import { resumeWaitingMlJobs } from '../core/ml/requeue-ml-jobs.js';
+import { stageModelPresent } from '../core/ml/loaded-models.js';
 import { FsObjectStore } from '../adapters/local/fs-object-store.js';
 import { PostgresKeyValueStore } from '../adapters/local/postgres-key-value-store.js';
 import { PostgresQueue } from '../adapters/local/postgres-queue.js';
@@ -83,6 +86,8 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
       worker(ports, 'thumbnail', queueHandler(thumbnailStage, ports), config.workers.thumbnail),
       worker(ports, 'transcode', queueHandler(transcodeStage, ports), config.workers.transcode),
       worker(ports, 'library', queueHandler(libraryStage, ports), 1),
+      // onnxruntime uses every core per inference: one job at a time each.
+      worker(ports, 'embed', queueHandler(embedStage, ports), config.ml.workers),
     );
   };
   if (config.workers.enabled) {
@@ -129,6 +134,8 @@ async function sweep(ports: RuntimePorts): Promise<void> {
   await sweepExpiredUploads(ports);
   const done = await runDueDailyJobs(ports);
   if (Object.keys(done).length) ports.logger.info('daily jobs ran', done);
+  const resumed = await resumeWaitingMlJobs(ports, (stage) => stageModelPresent(ports.db, ports.config, stage));
+  if (Object.keys(resumed).length) ports.logger.info('models arrived: queued the assets waiting for them', resumed);
   // DynamoDB removes expired items by itself (TTL); the table needs sweeping.
   if (ports.kv instanceof PostgresKeyValueStore) await ports.kv.sweepExpired();
 }

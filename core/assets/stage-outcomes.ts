@@ -160,7 +160,7 @@ export async function recordStageStatus(
   assetId: string,
   stage: string,
   sourceChecksum: Buffer,
-  status: 'done' | 'skipped' | 'failed',
+  status: 'done' | 'skipped' | 'failed' | 'waiting',
   error: string | null,
 ): Promise<void> {
   await db.query({

@@ -25,6 +25,12 @@ export interface TimelineFilter {
   takenBefore?: Date;
   type?: 'IMAGE' | 'VIDEO';
   city?: string;
+  state?: string;
+  country?: string;
+  make?: string;
+  model?: string;
+  /** Assets showing every one of these people (the requester's). */
+  personIds?: string[];
 }
 
 export interface ScopeSql {
@@ -90,7 +96,13 @@ export async function timelineScope(db: Queryable, who: Requester, f: TimelineFi
   if (f.type) clauses.push(['a.type = ?', 'c.type = ?', f.type]);
   if (f.takenAfter) clauses.push(['a.taken_at >= ?', null, f.takenAfter]);
   if (f.takenBefore) clauses.push(['a.taken_at <= ?', null, f.takenBefore]);
-  if (f.city) clauses.push(['EXISTS (SELECT 1 FROM asset_exif x WHERE x.asset_id = a.id AND lower(x.city) = lower(?))', null, f.city]);
+  for (const column of ['city', 'state', 'country', 'make', 'model'] as const) {
+    const value = f[column];
+    if (value) clauses.push([`EXISTS (SELECT 1 FROM asset_exif x WHERE x.asset_id = a.id AND lower(x.${column}) = lower(?))`, null, value]);
+  }
+  for (const personId of f.personIds ?? []) {
+    clauses.push(['EXISTS (SELECT 1 FROM asset_faces f JOIN people p ON p.id = f.person_id WHERE f.asset_id = a.id AND p.id = ? AND p.owner_id = ?)', null, personId, who.user.id]);
+  }
   return render(clauses, owners);
 }
 

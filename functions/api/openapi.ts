@@ -7,6 +7,9 @@ import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
 import { MemoryUpdate } from './timeline-routes.js';
+import { SmartSearchBody } from './search-routes.js';
+import { SystemConfigUpdate } from './system-config-routes.js';
+import { JobCommand } from './job-routes.js';
 import { ApiKeyCreate, Login, SignUp } from './auth-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate } from './user-routes.js';
 import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.js';
@@ -59,6 +62,11 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/timeline/bucket': { summary: 'One month’s assets as columns, by local capture time (same filters + timeBucket)' },
   'GET /api/map/markers': { summary: 'Geotagged assets as map markers (isArchived, isFavorite, fileCreatedAfter/Before, withPartners, withSharedAlbums)' },
   'GET /api/map/reverse-geocode': { summary: 'The nearest town to lat/lon, from the shipped GeoNames data (offline)' },
+  'POST /api/search/smart': { summary: 'Smart search: your assets ranked by CLIP similarity to a text (query) or an asset (queryAssetId), with filters', body: SmartSearchBody },
+  'GET /api/system-config': { summary: 'Server settings (machineLearning: CLIP and face models, face thresholds) (admin)' },
+  'GET /api/system-config/defaults': { summary: 'Server settings as they are before any change (admin)' },
+  'PUT /api/system-config': { summary: 'Change server settings; ML changes apply to the next job, without a restart (admin)', body: SystemConfigUpdate },
+  'PUT /api/jobs/{name}': { summary: 'Run smartSearch or faceDetection for assets not done (force: all of them) (admin)', body: JobCommand },
   'GET /api/memories': { summary: '“On this day” memories; for=YYYY-MM-DD builds and returns that day’s' },
   'GET /api/memories/{id}': { summary: 'One memory with its assets' },
   'PUT /api/memories/{id}': { summary: 'Save a memory or mark it seen', body: MemoryUpdate },

@@ -59,6 +59,10 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
     rendered.thumbhash,
     checksum,
   );
+  // Smart search and faces read the preview just made.
+  const next = JSON.stringify({ assetId: asset.id, checksum: job.checksum });
+  await ports.queue.send('embed', [next]);
+  await ports.queue.send('faces', [next]);
 }
 
 

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Queryable } from '../ports/database.js';
+
+/**
+ * The admin's machine-learning settings, Immich's `system-config` `machineLearning` section.
+ * Stored in `system_config` and read by every job, so a change applies to the next job
+ * without a restart; model names default to SHOEBOX_CLIP_MODEL / SHOEBOX_FACE_MODEL.
+ */
+const ModelName = z.string().regex(/^[\w.+-]+$/, 'a model name is one folder name');
+
+export const MachineLearningSettings = z.object({
+  enabled: z.boolean(),
+  clip: z.object({ enabled: z.boolean(), modelName: ModelName }),
+  facialRecognition: z.object({
+    enabled: z.boolean(),
+    modelName: ModelName,
+    /** Detector score a face needs (0.7: Immich's default). */
+    minScore: z.number().min(0.1).max(1),
+    /** Cosine distance within which two faces are the same person. */
+    maxDistance: z.number().min(0.1).max(2),
+    /** Faces (this one included) a new person needs. */
+    minFaces: z.number().int().min(1).max(50),
+  }),
+});
+export type MachineLearningSettings = z.infer<typeof MachineLearningSettings>;
+
+export function defaultMlSettings(config: Config): MachineLearningSettings {
+  return {
+    enabled: true,
+    clip: { enabled: true, modelName: config.ml.clipModel },
+    facialRecognition: { enabled: true, modelName: config.ml.faceModel, minScore: 0.7, maxDistance: 0.5, minFaces: 3 },
+  };
+}
+
+export async function readMlSettings(db: Queryable, config: Config): Promise<MachineLearningSettings> {
+  const { rows } = await db.query<{ value: unknown }>({ name: 'read-ml-settings', text: `SELECT value FROM system_config WHERE key = 'machineLearning'`, values: [] });
+  const defaults = defaultMlSettings(config);
+  if (!rows[0]) return defaults;
+  // Stored by an older version, or partial: what parses wins, the rest stays default.
+  const stored = rows[0].value as Partial<MachineLearningSettings>;
+  const merged = { ...defaults, ...stored, clip: { ...defaults.clip, ...stored.clip }, facialRecognition: { ...defaults.facialRecognition, ...stored.facialRecognition } };
+  const parsed = MachineLearningSettings.safeParse(merged);
+  return parsed.success ? parsed.data : defaults;
+}
+
+export async function writeMlSettings(db: Queryable, settings: MachineLearningSettings): Promise<void> {
+  await db.query({
+    name: 'write-ml-settings',
+    text: `INSERT INTO system_config (key, value) VALUES ('machineLearning', $1)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+    values: [JSON.stringify(settings)],
+  });
+}
