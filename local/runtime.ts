@@ -18,6 +18,7 @@ import { libraryStage } from '../functions/library-scan/stage.js';
 import { runDueDailyJobs } from '../functions/scheduled/daily-jobs.js';
 import { transcodeStage } from '../functions/transcode/stage.js';
 import { embedStage } from '../functions/embed/stage.js';
+import { facesStage } from '../functions/faces/stage.js';
 import { checkVideoTools } from '../core/media/ffmpeg.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
 import { resumeWaitingMlJobs } from '../core/ml/requeue-ml-jobs.js';
@@ -88,6 +89,7 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
       worker(ports, 'library', queueHandler(libraryStage, ports), 1),
       // onnxruntime uses every core per inference: one job at a time each.
       worker(ports, 'embed', queueHandler(embedStage, ports), config.ml.workers),
+      worker(ports, 'faces', queueHandler(facesStage, ports), config.ml.workers),
     );
   };
   if (config.workers.enabled) {

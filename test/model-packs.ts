@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ClipTokenizer } from '../core/ml/clip-tokenizer.js';
 import { packDir } from '../core/ml/model-packs.js';
-import { tinyClipTextual, tinyClipVisual } from './onnx-models.js';
+import { tinyClipTextual, tinyClipVisual, tinyFaceDetector, tinyFaceRecognizer } from './onnx-models.js';
 
 /** OpenAI CLIP's normalisation, as in the `preprocess_cfg.json` of Immich's ViT-B-32__openai. */
 export const OPENAI_PREPROCESS = {
@@ -41,5 +41,31 @@ export async function writeTinyClipPack(cache: string, name = 'ViT-B-32__openai'
     writeFile(path.join(dir, 'textual/model.onnx'), tinyClipTextual(ids)),
     writeFile(path.join(dir, 'textual/tokenizer.json'), JSON.stringify(words.toTokenizerJson())),
   ]);
+  return dir;
+}
+
+/** A facial-recognition pack in Immich's layout with the tiny detector and recognizer. */
+export async function writeTinyFacePack(cache: string, name = 'buffalo_l'): Promise<string> {
+  const dir = packDir(cache, 'facial-recognition', name);
+  await mkdir(path.join(dir, 'detection'), { recursive: true });
+  await mkdir(path.join(dir, 'recognition'), { recursive: true });
+  await writeFile(path.join(dir, 'detection/model.onnx'), tinyFaceDetector());
+  await writeFile(path.join(dir, 'recognition/model.onnx'), tinyFaceRecognizer());
+  return dir;
+}
+
+export const SHARED_MODELS = path.resolve(import.meta.dirname, '../../shared/fixtures/models');
+
+/** The real SCRFD-2.5G detector and MobileFaceNet (128-d) from ../shared, as a pack; undefined when absent. */
+export async function writeSharedFacePack(cache: string, name = 'scrfd-mobilefacenet'): Promise<string | undefined> {
+  const detector = path.join(SHARED_MODELS, 'scrfd_2.5g_bnkps.onnx');
+  const recognizer = path.join(SHARED_MODELS, 'mobilefacenet_128.onnx');
+  const present = await Promise.all([detector, recognizer].map((f) => readFile(f).then(() => true, () => false)));
+  if (!present.every(Boolean)) return undefined;
+  const dir = packDir(cache, 'facial-recognition', name);
+  await mkdir(path.join(dir, 'detection'), { recursive: true });
+  await mkdir(path.join(dir, 'recognition'), { recursive: true });
+  await writeFile(path.join(dir, 'detection/model.onnx'), await readFile(detector));
+  await writeFile(path.join(dir, 'recognition/model.onnx'), await readFile(recognizer));
   return dir;
 }

@@ -159,3 +159,56 @@ export function tinyClipTextual(tokenIds: [number, number, number], dim = 512, c
     ],
   });
 }
+
+/**
+ * SCRFD's outputs for a 640×640 input (scores, boxes, landmarks at strides 8, 16, 32) with
+ * one face, always in the same place: its box (96,48)–(224,208) and five landmarks around
+ * the anchor at (160,128). The real decoding, alignment and storage run on it.
+ */
+export function tinyFaceDetector(): Buffer {
+  const strides = [8, 16, 32];
+  const initializers: Tensor[] = [];
+  const nodes: Node[] = [
+    { op: 'ReduceMean', inputs: ['input.1'], outputs: ['mean'], attributes: { keepdims: 0 } },
+    { op: 'Mul', inputs: ['mean', 'zero'], outputs: ['nothing'] },
+  ];
+  initializers.push({ name: 'zero', type: FLOAT, dims: [], values: [0] });
+  const outputs: ValueInfo[] = [];
+  for (const kind of ['score', 'box', 'kps'] as const) {
+    const width = kind === 'score' ? 1 : kind === 'box' ? 4 : 10;
+    for (const stride of strides) {
+      const anchors = (640 / stride) ** 2 * 2;
+      const values = new Float32Array(anchors * width);
+      if (stride === 32) {
+        const anchor = (4 * 20 + 5) * 2; // cell (5, 4): centre (160, 128)
+        const face = { score: [0.95], box: [2, 2.5, 2, 2.5], kps: [-0.6, -0.5, 0.6, -0.5, 0, 0, -0.5, 0.6, 0.5, 0.6] }[kind];
+        values.set(face, anchor * width);
+      }
+      const name = `${kind}_${stride}`;
+      initializers.push({ name: `${name}_value`, type: FLOAT, dims: [anchors, width], values });
+      // Add "nothing" (the input times zero) so the output depends on the input, as a real one does.
+      nodes.push({ op: 'Add', inputs: [`${name}_value`, 'nothing'], outputs: [name] });
+      outputs.push({ name, type: FLOAT, shape: [anchors, width] });
+    }
+  }
+  return onnxModel({ inputs: [{ name: 'input.1', type: FLOAT, shape: [1, 3, '?', '?'] }], outputs, initializers, nodes });
+}
+
+/** ArcFace-shaped (`input.1` [N,3,112,112] → [N,dim]): the crop's mean colour on the first three axes. */
+export function tinyFaceRecognizer(dim = 512): Buffer {
+  return onnxModel({
+    inputs: [{ name: 'input.1', type: FLOAT, shape: ['batch', 3, 112, 112] }],
+    outputs: [{ name: 'embedding', type: FLOAT, shape: ['batch', dim] }],
+    initializers: [
+      { name: 'W', type: FLOAT, dims: [3, dim], values: axes(3, dim) },
+      { name: 'offset', type: FLOAT, dims: [3], values: [1, 1, 1] },
+    ],
+    nodes: [
+      { op: 'GlobalAveragePool', inputs: ['input.1'], outputs: ['pooled'] },
+      { op: 'Flatten', inputs: ['pooled'], outputs: ['flat'], attributes: { axis: 1 } },
+      // Inputs are in −1..1; shifted to 0..2 so a dark channel is near zero, not negative.
+      { op: 'Add', inputs: ['flat', 'offset'], outputs: ['shifted'] },
+      { op: 'MatMul', inputs: ['shifted', 'W'], outputs: ['embedding'] },
+    ],
+  });
+}

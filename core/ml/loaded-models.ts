@@ -1,28 +1,34 @@
 import type { Config } from '../config.js';
-import { loadClipModel, type ClipModel } from './clip-model.js';
-import { packDir, packPresent } from './model-packs.js';
-import { readMlSettings } from './ml-settings.js';
 import type { Queryable } from '../ports/database.js';
+import { loadClipModel, type ClipModel } from './clip-model.js';
+import { loadFaceModel, type FaceModel } from './face-model.js';
+import { readMlSettings } from './ml-settings.js';
+import { packDir, packPresent, type PackKind } from './model-packs.js';
 
 /**
- * Packs loaded once per process, by name. A pack that is not in the cache yet gives
- * undefined (the stage marks the asset as waiting) and is looked for again next time.
+ * Packs loaded once per process, by kind and name. A pack that is not in the cache yet
+ * gives undefined (the stage marks the asset as waiting) and is looked for again next time;
+ * one that fails to load is forgotten, so a finished download is picked up.
  */
-const clipModels = new Map<string, Promise<ClipModel>>();
+const loaded = new Map<string, Promise<unknown>>();
 
-export async function clipModel(config: Config, name: string): Promise<ClipModel | undefined> {
-  let model = clipModels.get(name);
+async function loadedPack<T>(config: Config, kind: PackKind, name: string, load: (dir: string, name: string, threads?: number) => Promise<T>): Promise<T | undefined> {
+  const key = `${kind}/${name}`;
+  let model = loaded.get(key) as Promise<T> | undefined;
   if (!model) {
-    if (!(await packPresent(config.ml.modelsDir, 'clip', name))) return undefined;
-    model = loadClipModel(packDir(config.ml.modelsDir, 'clip', name), name, config.ml.threads);
-    model.catch(() => clipModels.delete(name));
-    clipModels.set(name, model);
+    if (!(await packPresent(config.ml.modelsDir, kind, name))) return undefined;
+    model = load(packDir(config.ml.modelsDir, kind, name), name, config.ml.threads);
+    model.catch(() => loaded.delete(key));
+    loaded.set(key, model);
   }
   return model;
 }
 
+export const clipModel = (config: Config, name: string): Promise<ClipModel | undefined> => loadedPack(config, 'clip', name, loadClipModel);
+export const faceModel = (config: Config, name: string): Promise<FaceModel | undefined> => loadedPack(config, 'facial-recognition', name, loadFaceModel);
+
 export function forgetLoadedModels(): void {
-  clipModels.clear();
+  loaded.clear();
 }
 
 /** Whether the pack a stage uses now (per the admin's settings) is in the cache. */

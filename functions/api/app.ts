@@ -13,6 +13,7 @@ import { openApiDocument } from './openapi.js';
 import { partnerRoutes } from './partner-routes.js';
 import { serverRoutes } from './server-routes.js';
 import { sharedLinkRoutes } from './shared-link-routes.js';
+import { peopleRoutes } from './people-routes.js';
 import { searchRoutes } from './search-routes.js';
 import { systemConfigRoutes } from './system-config-routes.js';
 import { timelineRoutes } from './timeline-routes.js';
@@ -40,6 +41,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', libraryRoutes);
   api.route('/', jobRoutes);
   api.route('/', searchRoutes);
+  api.route('/', peopleRoutes);
   api.route('/', systemConfigRoutes);
   // Built on first request, not at start: a Lambda cold start should not pay for it.
   let spec: ReturnType<typeof openApiDocument> | undefined;

@@ -8,6 +8,7 @@ import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
 import { MemoryUpdate } from './timeline-routes.js';
 import { SmartSearchBody } from './search-routes.js';
+import { FaceReassign, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
 import { JobCommand } from './job-routes.js';
 import { ApiKeyCreate, Login, SignUp } from './auth-routes.js';
@@ -63,6 +64,17 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/map/markers': { summary: 'Geotagged assets as map markers (isArchived, isFavorite, fileCreatedAfter/Before, withPartners, withSharedAlbums)' },
   'GET /api/map/reverse-geocode': { summary: 'The nearest town to lat/lon, from the shipped GeoNames data (offline)' },
   'POST /api/search/smart': { summary: 'Smart search: your assets ranked by CLIP similarity to a text (query) or an asset (queryAssetId), with filters', body: SmartSearchBody },
+  'GET /api/people': { summary: 'Your people (faces grouped by identity), most photos first; withHidden=true adds hidden ones' },
+  'POST /api/people': { summary: 'Create a person (then move faces into it with PUT /faces/{id})', body: PersonCreate },
+  'PUT /api/people': { summary: 'Change several people at once; per-id results', body: PeopleUpdate },
+  'POST /api/people/recluster': { summary: 'Group all your faces again from scratch (faces moved by hand and named people stay)' },
+  'GET /api/people/{id}': { summary: 'One person' },
+  'PUT /api/people/{id}': { summary: 'Rename, set the birth date, hide, favourite or pick the cover face (featureFaceAssetId)', body: PersonUpdate },
+  'POST /api/people/{id}/merge': { summary: 'Move the faces of other people into this one and remove them; per-id results', body: PersonMerge },
+  'GET /api/people/{id}/statistics': { summary: 'How many of your assets show this person' },
+  'GET /api/people/{id}/thumbnail': { summary: 'The person’s face, cropped from the cover asset’s preview (JPEG)' },
+  'GET /api/faces': { summary: 'The faces found in an asset (id=asset id), with their boxes and people' },
+  'PUT /api/faces/{id}': { summary: 'Move a face to another of your people (id = person id)', body: FaceReassign },
   'GET /api/system-config': { summary: 'Server settings (machineLearning: CLIP and face models, face thresholds) (admin)' },
   'GET /api/system-config/defaults': { summary: 'Server settings as they are before any change (admin)' },
   'PUT /api/system-config': { summary: 'Change server settings; ML changes apply to the next job, without a restart (admin)', body: SystemConfigUpdate },

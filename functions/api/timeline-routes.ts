@@ -25,6 +25,7 @@ const TimelineQuery = z.object({
   /** Shoebox's additions: one kind of asset, one place. */
   type: z.enum(['IMAGE', 'VIDEO']).optional(),
   city: z.string().max(200).optional(),
+  personId: z.uuid().optional(),
   key: z.string().optional(),
   token: z.string().optional(),
 });
@@ -43,8 +44,8 @@ const MemoryQuery = z.object({ for: Day.optional(), isSaved: Flag.optional() });
 export const MemoryUpdate = z.strictObject({ isSaved: z.boolean().optional(), seenAt: z.coerce.date().optional() });
 
 function filterOf(q: z.infer<typeof TimelineQuery>): TimelineFilter {
-  const { albumId, userId, withPartners, isFavorite, isTrashed, visibility, type, city } = q;
-  return { albumId, userId, withPartners, isFavorite, isTrashed, visibility, type, city };
+  const { albumId, userId, withPartners, isFavorite, isTrashed, visibility, type, city, personId } = q;
+  return { albumId, userId, withPartners, isFavorite, isTrashed, visibility, type, city, personIds: personId ? [personId] : undefined };
 }
 
 async function memoryDto(ports: Ports, m: MemoryRow) {

@@ -1,0 +1,129 @@
+import { BadRequest } from '../errors.js';
+import { transaction, type Database, type Queryable } from '../ports/database.js';
+
+export interface Person {
+  id: string;
+  ownerId: string;
+  name: string;
+  birthDate: string | null;
+  isHidden: boolean;
+  isFavorite: boolean;
+  faceId: string | null;
+  faceCount: number;
+  updatedAt: Date;
+}
+
+const PERSON = `SELECT p.id, p.owner_id AS "ownerId", p.name, to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate",
+  p.is_hidden AS "isHidden", p.is_favorite AS "isFavorite", p.face_id AS "faceId", p.updated_at AS "updatedAt",
+  (SELECT count(DISTINCT f.asset_id)::int FROM asset_faces f JOIN assets a ON a.id = f.asset_id
+   WHERE f.person_id = p.id AND a.deleted_at IS NULL) AS "faceCount"
+  FROM people p`;
+
+/** The owner's people with at least one photo (or a name), most photos first, as Immich lists them. */
+export async function listPeople(db: Queryable, ownerId: string, withHidden: boolean): Promise<{ people: Person[]; total: number; hidden: number }> {
+  const { rows } = await db.query<Person>(`SELECT * FROM (${PERSON} WHERE p.owner_id = $1) x WHERE "faceCount" > 0 OR name <> ''
+    ORDER BY "isHidden", "isFavorite" DESC, (name = ''), "faceCount" DESC, name, id`, [ownerId]);
+  const hidden = rows.filter((p) => p.isHidden).length;
+  return { people: withHidden ? rows : rows.filter((p) => !p.isHidden), total: rows.length, hidden };
+}
+
+/** One of the owner's people; someone else's is "not found", not "forbidden". */
+export async function requirePerson(db: Queryable, ownerId: string, id: string): Promise<Person> {
+  const { rows } = await db.query<Person>(`${PERSON} WHERE p.id = $1 AND p.owner_id = $2`, [id, ownerId]);
+  if (!rows[0]) throw new BadRequest('Not found or no person.read access');
+  return rows[0];
+}
+
+export interface PersonChanges {
+  name?: string;
+  birthDate?: string | null;
+  isHidden?: boolean;
+  isFavorite?: boolean;
+  /** The asset whose face (of this person) becomes the cover. */
+  featureFaceAssetId?: string;
+}
+
+export async function createPerson(db: Queryable, ownerId: string, changes: PersonChanges): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO people (owner_id, name, birth_date, is_hidden, is_favorite) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [ownerId, changes.name ?? '', changes.birthDate ?? null, changes.isHidden ?? false, changes.isFavorite ?? false],
+  );
+  return rows[0]!.id;
+}
+
+export async function updatePerson(db: Queryable, ownerId: string, id: string, changes: PersonChanges): Promise<void> {
+  await requirePerson(db, ownerId, id);
+  let faceId: string | undefined;
+  if (changes.featureFaceAssetId) {
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM asset_faces WHERE person_id = $1 AND asset_id = $2 LIMIT 1', [id, changes.featureFaceAssetId]);
+    if (!rows[0]) throw new BadRequest('That asset has no face of this person');
+    faceId = rows[0].id;
+  }
+  await db.query(
+    `UPDATE people SET name = coalesce($3, name),
+       birth_date = CASE WHEN $4::boolean THEN $5::date ELSE birth_date END,
+       is_hidden = coalesce($6, is_hidden), is_favorite = coalesce($7, is_favorite), face_id = coalesce($8, face_id), updated_at = now()
+     WHERE id = $1 AND owner_id = $2`,
+    [id, ownerId, changes.name ?? null, changes.birthDate !== undefined, changes.birthDate ?? null, changes.isHidden ?? null, changes.isFavorite ?? null, faceId ?? null],
+  );
+}
+
+/** Moves every face of `from` into `into` and removes `from`: nothing is lost. Per-id results. */
+export async function mergePeople(db: Database, ownerId: string, into: string, from: string[]): Promise<Array<{ id: string; success: boolean; error?: string }>> {
+  await requirePerson(db, ownerId, into);
+  const results: Array<{ id: string; success: boolean; error?: string }> = [];
+  for (const id of from) {
+    if (id === into) {
+      results.push({ id, success: false, error: 'duplicate' });
+      continue;
+    }
+    const merged = await transaction(db, async (tx) => {
+      const { rowCount } = await tx.query('SELECT 1 FROM people WHERE id = $1 AND owner_id = $2 FOR UPDATE', [id, ownerId]);
+      if (!rowCount) return false;
+      await tx.query('UPDATE asset_faces SET person_id = $1 WHERE person_id = $2', [into, id]);
+      await tx.query('DELETE FROM people WHERE id = $1', [id]);
+      await tx.query(`UPDATE people SET face_id = coalesce(face_id, (SELECT id FROM asset_faces WHERE person_id = $1 LIMIT 1)), updated_at = now() WHERE id = $1`, [into]);
+      return true;
+    });
+    results.push(merged ? { id, success: true } : { id, success: false, error: 'not_found' });
+  }
+  return results;
+}
+
+/** A face moved by hand to another of the owner's people; re-clustering will leave it there. */
+export async function reassignFace(db: Queryable, ownerId: string, faceId: string, personId: string): Promise<void> {
+  await requirePerson(db, ownerId, personId);
+  const { rowCount } = await db.query(
+    `UPDATE asset_faces SET person_id = $3, source_type = 'manual' WHERE id = $1 AND owner_id = $2`,
+    [faceId, ownerId, personId],
+  );
+  if (!rowCount) throw new BadRequest('Not found or no face.update access');
+  await db.query(`UPDATE people SET face_id = $2, updated_at = now() WHERE id = $1 AND face_id IS NULL`, [personId, faceId]);
+  // A person left without faces keeps its name, and loses its cover.
+  await db.query(`UPDATE people p SET face_id = NULL WHERE p.owner_id = $1 AND p.face_id = $2 AND p.id <> $3`, [ownerId, faceId, personId]);
+}
+
+export interface FaceRow {
+  id: string;
+  assetId: string;
+  personId: string | null;
+  imageWidth: number;
+  imageHeight: number;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  score: number;
+  sourceType: string;
+}
+
+const FACE = `SELECT id, asset_id AS "assetId", person_id AS "personId", image_width AS "imageWidth", image_height AS "imageHeight",
+  x1, y1, x2, y2, score, source_type AS "sourceType" FROM asset_faces`;
+
+export async function facesOfAsset(db: Queryable, assetId: string): Promise<FaceRow[]> {
+  return (await db.query<FaceRow>(`${FACE} WHERE asset_id = $1 ORDER BY x1, y1`, [assetId])).rows;
+}
+
+export async function faceById(db: Queryable, faceId: string): Promise<FaceRow | undefined> {
+  return (await db.query<FaceRow>(`${FACE} WHERE id = $1`, [faceId])).rows[0];
+}

@@ -1,0 +1,152 @@
+import { Hono } from 'hono';
+import sharp from 'sharp';
+import { z } from 'zod';
+import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
+import { derivedKey } from '../../core/assets/object-keys.js';
+import { BadRequest } from '../../core/errors.js';
+import type { ApiEnv } from '../../core/http/api-env.js';
+import { authenticate } from '../../core/http/authenticate.js';
+import { jsonBody } from '../../core/http/validate.js';
+import { readMlSettings } from '../../core/ml/ml-settings.js';
+import { reclusterFaces } from '../../core/people/recognize-faces.js';
+import {
+  createPerson,
+  faceById,
+  facesOfAsset,
+  listPeople,
+  mergePeople,
+  reassignFace,
+  requirePerson,
+  updatePerson,
+  type FaceRow,
+  type Person,
+} from '../../core/people/people-queries.js';
+import { readAll } from '../../core/ports/object-store.js';
+
+const Id = z.uuid();
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date: YYYY-MM-DD');
+export const PersonUpdate = z.strictObject({
+  name: z.string().trim().max(200).optional(),
+  birthDate: Day.nullable().optional(),
+  isHidden: z.boolean().optional(),
+  isFavorite: z.boolean().optional(),
+  featureFaceAssetId: Id.optional(),
+});
+export const PersonCreate = PersonUpdate.omit({ featureFaceAssetId: true });
+export const PeopleUpdate = z.strictObject({ people: z.array(PersonUpdate.extend({ id: Id })).min(1).max(1000) });
+export const PersonMerge = z.strictObject({ ids: z.array(Id).min(1).max(1000) });
+export const FaceReassign = z.strictObject({ id: Id });
+
+function personDto(p: Person) {
+  return {
+    id: p.id,
+    name: p.name,
+    birthDate: p.birthDate,
+    thumbnailPath: `/api/people/${p.id}/thumbnail`,
+    isHidden: p.isHidden,
+    isFavorite: p.isFavorite,
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+function faceDto(f: FaceRow, person: Person | undefined) {
+  return {
+    id: f.id,
+    imageWidth: f.imageWidth,
+    imageHeight: f.imageHeight,
+    boundingBoxX1: f.x1,
+    boundingBoxY1: f.y1,
+    boundingBoxX2: f.x2,
+    boundingBoxY2: f.y2,
+    score: f.score,
+    sourceType: f.sourceType,
+    person: person ? personDto(person) : null,
+  };
+}
+
+const personId = (id: string) => {
+  if (!Id.safeParse(id).success) throw new BadRequest('Not found or no person.read access');
+  return id;
+};
+
+/** People (faces grouped by identity) and the faces themselves, on Immich's paths; all owner-scoped. */
+export const peopleRoutes = new Hono<ApiEnv>()
+  .use('/people', authenticate)
+  .use('/people/*', authenticate)
+  .use('/faces', authenticate)
+  .use('/faces/*', authenticate)
+  .get('/people', async (c) => {
+    const withHidden = c.req.query('withHidden') === 'true';
+    const { people, total, hidden } = await listPeople(c.var.ports.db, c.var.auth.user.id, withHidden);
+    return c.json({ total, hidden, people: people.map(personDto) });
+  })
+  .post('/people', async (c) => {
+    const body = await jsonBody(c, PersonCreate);
+    const id = await createPerson(c.var.ports.db, c.var.auth.user.id, body);
+    return c.json(personDto(await requirePerson(c.var.ports.db, c.var.auth.user.id, id)), 201);
+  })
+  .put('/people', async (c) => {
+    const { people } = await jsonBody(c, PeopleUpdate);
+    const results = [];
+    for (const { id, ...changes } of people) {
+      try {
+        await updatePerson(c.var.ports.db, c.var.auth.user.id, id, changes);
+        results.push({ id, success: true });
+      } catch (error) {
+        if (!(error instanceof BadRequest)) throw error;
+        results.push({ id, success: false, error: 'no_permission' });
+      }
+    }
+    return c.json(results);
+  })
+  .post('/people/recluster', async (c) => {
+    const settings = await readMlSettings(c.var.ports.db, c.var.ports.config);
+    return c.json({ faces: await reclusterFaces(c.var.ports.db, c.var.auth.user.id, settings.facialRecognition) });
+  })
+  .get('/people/:id', async (c) => c.json(personDto(await requirePerson(c.var.ports.db, c.var.auth.user.id, personId(c.req.param('id'))))))
+  .put('/people/:id', async (c) => {
+    const id = personId(c.req.param('id'));
+    await updatePerson(c.var.ports.db, c.var.auth.user.id, id, await jsonBody(c, PersonUpdate));
+    return c.json(personDto(await requirePerson(c.var.ports.db, c.var.auth.user.id, id)));
+  })
+  .post('/people/:id/merge', async (c) => {
+    const { ids } = await jsonBody(c, PersonMerge);
+    return c.json(await mergePeople(c.var.ports.db, c.var.auth.user.id, personId(c.req.param('id')), ids));
+  })
+  .get('/people/:id/statistics', async (c) => {
+    const person = await requirePerson(c.var.ports.db, c.var.auth.user.id, personId(c.req.param('id')));
+    return c.json({ assets: person.faceCount });
+  })
+  .get('/people/:id/thumbnail', async (c) => {
+    const { db, store } = c.var.ports;
+    const person = await requirePerson(db, c.var.auth.user.id, personId(c.req.param('id')));
+    const face = person.faceId ? await faceById(db, person.faceId) : undefined;
+    if (!face) throw new BadRequest('This person has no face to show');
+    const preview = await readAll(await store.read(derivedKey(c.var.auth.user.id, face.assetId, 'preview', 'jpeg')), 32 * 1024 * 1024);
+    // The box with a margin, squared, inside the picture: a portrait, not a tight crop.
+    const side = Math.round(Math.max(face.x2 - face.x1, face.y2 - face.y1) * 1.5);
+    const size = Math.max(1, Math.min(side, face.imageWidth, face.imageHeight));
+    const left = Math.max(0, Math.min(face.imageWidth - size, Math.round((face.x1 + face.x2 - size) / 2)));
+    const top = Math.max(0, Math.min(face.imageHeight - size, Math.round((face.y1 + face.y2 - size) / 2)));
+    const jpeg = await sharp(preview).extract({ left, top, width: size, height: size }).resize(250, 250).jpeg({ quality: 85 }).toBuffer();
+    return c.body(new Uint8Array(jpeg), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=3600' });
+  })
+  .get('/faces', async (c) => {
+    const assetId = z.uuid().parse(c.req.query('id'));
+    const { db } = c.var.ports;
+    await requireAssetRead(db, c.var.auth, [assetId]);
+    const faces = await facesOfAsset(db, assetId);
+    const me = c.var.auth.user.id;
+    const people = new Map<string, Person>();
+    for (const f of faces) if (f.personId && !people.has(f.personId)) people.set(f.personId, await requirePerson(db, me, f.personId).catch(() => undefined as never));
+    return c.json(faces.map((f) => faceDto(f, f.personId ? people.get(f.personId) : undefined)));
+  })
+  .put('/faces/:id', async (c) => {
+    const faceId = z.uuid().parse(c.req.param('id'));
+    const { id } = await jsonBody(c, FaceReassign);
+    const face = await faceById(c.var.ports.db, faceId);
+    if (!face) throw new BadRequest('Not found or no face.update access');
+    await requireAssetOwner(c.var.ports.db, c.var.auth, [face.assetId]);
+    await reassignFace(c.var.ports.db, c.var.auth.user.id, faceId, id);
+    return c.json(personDto(await requirePerson(c.var.ports.db, c.var.auth.user.id, id)));
+  });

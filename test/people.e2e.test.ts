@@ -1,0 +1,166 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
+import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
+
+type Json = Record<string, any>;
+
+/**
+ * A 640×480 photo whose face region (where the tiny detector always finds its face) has one
+ * colour — the tiny recognizer's notion of who it is — over a noisy background.
+ */
+async function photoOf(face: [number, number, number], seed: number): Promise<Buffer> {
+  const [width, height] = [640, 480];
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const inFace = x >= 60 && x < 260 && y >= 20 && y < 240;
+      const noise = ((i * 2654435761 + seed * 7919) >>> 0) % 17;
+      pixels[i] = inFace ? face[0] : 90 + noise;
+      pixels[i + 1] = inFace ? face[1] : 90 + noise;
+      pixels[i + 2] = inFace ? face[2] : 90 + noise;
+    }
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+}
+
+const RED: [number, number, number] = [230, 10, 10];
+const GREEN: [number, number, number] = [10, 230, 10];
+const BLUE: [number, number, number] = [10, 10, 230];
+
+describe('people', () => {
+  let runtime: TestRuntime;
+  let models: string;
+  let api: ReturnType<typeof apiClient>;
+  let alice: TestUser;
+  let bob: TestUser;
+  const photos: Record<string, string[]> = { red: [], green: [], blue: [] };
+
+  const get = (user: TestUser, route: string) => api.call<any>('GET', route, { key: user.apiKey });
+  const facesDone = (id: string) =>
+    waitFor(async () => {
+      const { rows } = await runtime.ports.db.query(`SELECT status FROM asset_job_status WHERE asset_id = $1 AND stage = 'faces'`, [id]);
+      return rows[0]?.status === 'done' ? true : undefined;
+    }, `faces of ${id}`);
+  const upload = async (user: TestUser, colour: [number, number, number], seed: number) => {
+    const id = await api.upload(user, await photoOf(colour, seed), `face-${seed}.jpg`);
+    await facesDone(id);
+    return id;
+  };
+
+  beforeAll(async () => {
+    models = await mkdtemp(path.join(os.tmpdir(), 'shoebox-models-'));
+    await writeTinyFacePack(models);
+    await writeTinyClipPack(models);
+    runtime = await startTestRuntime({ SHOEBOX_MODELS: models });
+    api = apiClient(runtime.url);
+    alice = await api.signUpAdmin();
+    bob = await api.createUser(alice, 'bob@example.com');
+  });
+  afterAll(async () => {
+    await runtime?.close();
+    await rm(models, { recursive: true, force: true });
+  });
+
+  it('finds each face and groups them into a person once there are three', async () => {
+    photos.red!.push(await upload(alice, RED, 1), await upload(alice, RED, 2));
+    // Two faces are not yet a person: they wait, unassigned.
+    expect((await get(alice, '/people')).body.people).toEqual([]);
+    const faces = (await get(alice, `/faces?id=${photos.red![0]}`)).body;
+    expect(faces).toHaveLength(1);
+    expect(faces[0]).toMatchObject({ imageWidth: 640, imageHeight: 480, boundingBoxX1: 96, boundingBoxY1: 48, boundingBoxX2: 224, boundingBoxY2: 208, person: null });
+    photos.red!.push(await upload(alice, RED, 3));
+    const people = (await get(alice, '/people')).body;
+    expect(people.total).toBe(1);
+    const red = people.people[0];
+    expect((await get(alice, `/people/${red.id}/statistics`)).body).toEqual({ assets: 3 });
+    // The earlier two joined when the third arrived.
+    expect((await get(alice, `/faces?id=${photos.red![0]}`)).body[0].person.id).toBe(red.id);
+    // A fourth joins the person at once.
+    photos.red!.push(await upload(alice, RED, 4));
+    expect((await get(alice, `/people/${red.id}/statistics`)).body).toEqual({ assets: 4 });
+  });
+
+  it('names, dates, hides and shows a person; lists its photos; crops its face', async () => {
+    const [red] = (await get(alice, '/people')).body.people;
+    const renamed = await api.call<Json>('PUT', `/people/${red.id}`, { key: alice.apiKey, body: { name: 'Rosa', birthDate: '1990-04-01' } });
+    expect(renamed.body).toMatchObject({ name: 'Rosa', birthDate: '1990-04-01', isHidden: false });
+    await api.call('PUT', `/people/${red.id}`, { key: alice.apiKey, body: { isHidden: true } });
+    expect((await get(alice, '/people')).body).toMatchObject({ total: 1, hidden: 1, people: [] });
+    expect((await get(alice, '/people?withHidden=true')).body.people[0].name).toBe('Rosa');
+    await api.call('PUT', `/people/${red.id}`, { key: alice.apiKey, body: { isHidden: false } });
+
+    const month = (await get(alice, `/timeline/buckets?personId=${red.id}`)).body;
+    expect(month.reduce((n: number, b: Json) => n + b.count, 0)).toBe(4);
+    const found = (await api.call<Json>('POST', '/search/smart', { key: alice.apiKey, body: { query: 'red', personIds: [red.id] } })).body.assets.items;
+    expect(found.map((a: Json) => a.id).sort()).toEqual([...photos.red!].sort());
+
+    const thumbnail = await fetch(`${runtime.url}/api/people/${red.id}/thumbnail`, { headers: { 'x-api-key': alice.apiKey } });
+    expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');
+    const crop = sharp(Buffer.from(await thumbnail.arrayBuffer()));
+    expect(await crop.metadata()).toMatchObject({ width: 250, height: 250 });
+    const { channels } = await crop.stats();
+    expect(channels[0]!.mean).toBeGreaterThan(channels[1]!.mean + 50); // the red face, not the grey background
+  });
+
+  it('moves a face to a new person, merges people, and re-clusters without losing hand-made moves', async () => {
+    photos.green!.push(await upload(alice, GREEN, 5), await upload(alice, GREEN, 6));
+    photos.blue!.push(await upload(alice, BLUE, 7));
+    const greenFace = (await get(alice, `/faces?id=${photos.green![0]}`)).body[0];
+    expect(greenFace.person).toBeNull();
+    const gina = (await api.call<Json>('POST', '/people', { key: alice.apiKey, body: { name: 'Gina' } })).body;
+    expect((await api.call('PUT', `/faces/${greenFace.id}`, { key: alice.apiKey, body: { id: gina.id } })).status).toBe(200);
+    const blueFace = (await get(alice, `/faces?id=${photos.blue![0]}`)).body[0];
+    const bea = (await api.call<Json>('POST', '/people', { key: alice.apiKey, body: { name: 'Bea' } })).body;
+    await api.call('PUT', `/faces/${blueFace.id}`, { key: alice.apiKey, body: { id: bea.id } });
+
+    const merged = await api.call<Json[]>('POST', `/people/${gina.id}/merge`, { key: alice.apiKey, body: { ids: [bea.id, gina.id, '00000000-0000-4000-8000-000000000000'] } });
+    expect(merged.body).toEqual([
+      { id: bea.id, success: true },
+      { id: gina.id, success: false, error: 'duplicate' },
+      { id: '00000000-0000-4000-8000-000000000000', success: false, error: 'not_found' },
+    ]);
+    expect((await get(alice, `/people/${gina.id}/statistics`)).body).toEqual({ assets: 2 });
+    expect((await get(alice, `/people/${bea.id}`)).status).toBe(400);
+
+    const before = (await get(alice, '/people')).body.people.map((p: Json) => [p.name, p.id]);
+    expect((await api.call<Json>('POST', '/people/recluster', { key: alice.apiKey })).status).toBe(200);
+    const after = (await get(alice, '/people')).body.people.map((p: Json) => [p.name, p.id]);
+    expect(after.sort()).toEqual(before.sort());
+    // The second green face, alone before, now has Gina's hand-placed face near it and joins her.
+    expect((await get(alice, `/people/${gina.id}/statistics`)).body).toEqual({ assets: 3 });
+    expect((await get(alice, `/faces?id=${photos.red![0]}`)).body[0].person.name).toBe('Rosa');
+  });
+
+  it('keeps each user’s people to themselves and refuses bad input', async () => {
+    const [rosa] = (await get(alice, '/people')).body.people;
+    expect((await get(bob, `/people/${rosa.id}`)).status).toBe(400);
+    expect((await get(bob, '/people')).body.people).toEqual([]);
+    expect((await api.call('PUT', `/people/${rosa.id}`, { key: bob.apiKey, body: { name: 'Mine' } })).status).toBe(400);
+    expect((await get(bob, `/faces?id=${photos.red![0]}`)).status).toBe(400);
+    const face = (await get(alice, `/faces?id=${photos.red![0]}`)).body[0];
+    const bobs = (await api.call<Json>('POST', '/people', { key: bob.apiKey, body: { name: 'Bob’s' } })).body;
+    expect((await api.call('PUT', `/faces/${face.id}`, { key: bob.apiKey, body: { id: bobs.id } })).status).toBe(400);
+    expect((await api.call('PUT', `/faces/${face.id}`, { key: alice.apiKey, body: { id: bobs.id } })).status).toBe(400);
+    expect((await api.call('POST', `/people/${rosa.id}/merge`, { key: alice.apiKey, body: { ids: [bobs.id] } })).body).toEqual([{ id: bobs.id, success: false, error: 'not_found' }]);
+    for (const body of [{ birthDate: 'yesterday' }, { name: 'x'.repeat(300) }, { isHidden: 'yes' }, { unknown: 1 }]) {
+      expect((await api.call('PUT', `/people/${rosa.id}`, { key: alice.apiKey, body })).status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await get(alice, '/people/not-a-uuid')).status).toBe(400);
+    expect((await api.call('GET', '/people')).status).toBe(401);
+  });
+
+  it('re-runs a photo’s faces idempotently: the same faces, no duplicates', async () => {
+    const id = photos.red![0]!;
+    const before = (await get(alice, `/faces?id=${id}`)).body;
+    expect((await api.call<Json>('PUT', '/jobs/faceDetection', { key: alice.apiKey, body: { command: 'start', force: true } })).body.queued).toBeGreaterThan(5);
+    await waitFor(async () => ((await runtime.ports.queue.stats('faces')).waiting + (await runtime.ports.queue.stats('faces')).inFlight === 0 ? true : undefined), 'the faces queue to drain');
+    const after = (await get(alice, `/faces?id=${id}`)).body;
+    expect(after).toHaveLength(1);
+    expect(after[0].person?.name).toBe(before[0].person?.name);
+  });
+});
