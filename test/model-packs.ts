@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ClipTokenizer } from '../core/ml/clip-tokenizer.js';
@@ -68,4 +69,16 @@ export async function writeSharedFacePack(cache: string, name = 'scrfd-mobilefac
   await writeFile(path.join(dir, 'detection/model.onnx'), await readFile(detector));
   await writeFile(path.join(dir, 'recognition/model.onnx'), await readFile(recognizer));
   return dir;
+}
+
+/** SHA256SUMS beside a pack's files, as a mirror publishes it; returns every file, the sums included. */
+export async function writeSha256Sums(dir: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile() && e.name !== 'SHA256SUMS') files.set(path.relative(dir, path.join(e.parentPath, e.name)), await readFile(path.join(e.parentPath, e.name)));
+  }
+  const sums = [...files].map(([file, bytes]) => `${createHash('sha256').update(bytes).digest('hex')}  ${file}`).join('\n');
+  files.set('SHA256SUMS', Buffer.from(`${sums}\n`));
+  await writeFile(path.join(dir, 'SHA256SUMS'), files.get('SHA256SUMS')!);
+  return files;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyClipPack } from './model-packs.js';
+import { writeSha256Sums, writeTinyClipPack } from './model-packs.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
@@ -118,5 +118,27 @@ describe('smart search', () => {
     config.machineLearning.clip = { enabled: true, modelName: 'ViT-B-32__openai' };
     expect((await api.call('PUT', '/system-config', { key: alice.apiKey, body: config })).status).toBe(200);
     expect((await search(alice, { query: 'red' })).body.assets.items[0].id).toBe(ids.red);
+  });
+});
+
+describe('models fetched at start-up (SHOEBOX_MODEL_DOWNLOAD=true)', () => {
+  it('fetches the configured pack from the source in the background, then indexes what waited', async () => {
+    const work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-fetch-'));
+    const published = path.join(work, 'mirror');
+    await writeSha256Sums(await writeTinyClipPack(published));
+    const runtime = await startTestRuntime({ SHOEBOX_MODELS: path.join(work, 'cache'), SHOEBOX_MODEL_SOURCE: published, SHOEBOX_MODEL_DOWNLOAD: 'true', SHOEBOX_SWEEP_INTERVAL: '1' });
+    try {
+      const api = apiClient(runtime.url);
+      const alice = await api.signUpAdmin();
+      const id = await api.upload(alice, await colourPhoto(220, 30, 30, 9), 'red.jpg');
+      const found = await waitFor(async () => {
+        const answer = await api.call<Json>('POST', '/search/smart', { key: alice.apiKey, body: { query: 'red' } });
+        return answer.status === 200 && answer.body.assets.items.length > 0 ? answer.body.assets.items : undefined;
+      }, 'the pack to arrive and the photo to be indexed');
+      expect(found[0].id).toBe(id);
+    } finally {
+      await runtime.close();
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

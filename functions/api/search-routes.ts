@@ -50,7 +50,7 @@ export const searchRoutes = new Hono<ApiEnv>().post('/search/smart', authenticat
     if (!rows[0]) throw new BadRequest('That asset has not been indexed for smart search yet');
     vector = Float32Array.from(JSON.parse(rows[0].embedding) as number[]);
   } else {
-    const model = await clipModel(config, settings.clip.modelName);
+    const model = await clipModel(c.var.ports, settings.clip.modelName);
     if (!model) throw new Unavailable(`Smart search needs the CLIP model ${settings.clip.modelName}: run \`npm run models\``);
     vector = await cachedTextVector(model.name, body.query!, (text) => model.encodeText(text));
   }

@@ -12,7 +12,7 @@ export const STAGE = 'embed';
  * again when the pack arrives. Upserts by asset, so a repeated job changes nothing.
  */
 export async function embedAsset(job: MlJob, ports: Ports): Promise<void> {
-  const work = await startMlJob(job, ports, STAGE, (s) => ({ ...s.clip, what: 'smart search (CLIP)' }), (name) => clipModel(ports.config, name));
+  const work = await startMlJob(job, ports, STAGE, (s) => ({ ...s.clip, what: 'smart search (CLIP)' }), (name) => clipModel(ports, name));
   if (!work) return;
   const vector = await onPreview(ports, work, STAGE, () => work.model.encodeImage(work.preview));
   if (!vector) return;

@@ -15,7 +15,7 @@ export const STAGE = 'faces';
  */
 export async function detectFaces(job: MlJob, ports: Ports): Promise<void> {
   const { db } = ports;
-  const work = await startMlJob(job, ports, STAGE, (s) => ({ ...s.facialRecognition, what: 'face recognition' }), (name) => faceModel(ports.config, name));
+  const work = await startMlJob(job, ports, STAGE, (s) => ({ ...s.facialRecognition, what: 'face recognition' }), (name) => faceModel(ports, name));
   if (!work) return;
   const { asset, model, checksum } = work;
   const s = work.settings.facialRecognition;
