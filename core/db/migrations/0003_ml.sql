@@ -61,3 +61,10 @@ CREATE INDEX asset_faces_person ON asset_faces (person_id) WHERE person_id IS NO
 CREATE INDEX asset_faces_unassigned ON asset_faces (owner_id) WHERE person_id IS NULL;
 CREATE INDEX asset_faces_embedding ON asset_faces USING hnsw (embedding vector_cosine_ops);
 ALTER TABLE people ADD CONSTRAINT people_face FOREIGN KEY (face_id) REFERENCES asset_faces (id) ON DELETE SET NULL;
+
+-- Smart search lets the planner choose between walking the HNSW index (broad filters) and
+-- ranking the rows a filter keeps (narrow ones). It needs to know how narrow a filter is:
+-- statistics on the place expression the filters use, and an index for favourites.
+CREATE STATISTICS asset_exif_city_lower ON (lower(city)) FROM asset_exif;
+CREATE STATISTICS asset_exif_make_lower ON (lower(make)) FROM asset_exif;
+CREATE INDEX assets_owner_favourite ON assets (owner_id) WHERE is_favorite AND deleted_at IS NULL;
