@@ -98,6 +98,11 @@ describe('people', () => {
     expect(month.reduce((n: number, b: Json) => n + b.count, 0)).toBe(4);
     const found = (await api.call<Json>('POST', '/search/smart', { key: alice.apiKey, body: { query: 'red', personIds: [red.id] } })).body.assets.items;
     expect(found.map((a: Json) => a.id).sort()).toEqual([...photos.red!].sort());
+    // The person page as Immich's web app asks for it: metadata search by person, newest first.
+    const page = (await api.call<Json>('POST', '/search/metadata', { key: alice.apiKey, body: { personIds: [red.id], size: 2 } })).body.assets;
+    expect(page.items).toHaveLength(2);
+    expect(page.total).toBe(4);
+    expect((await api.call<Json>('POST', '/search/metadata', { key: bob.apiKey, body: { personIds: [red.id] } })).body.assets.items).toEqual([]);
 
     const thumbnail = await fetch(`${runtime.url}/api/people/${red.id}/thumbnail`, { headers: { 'x-api-key': alice.apiKey } });
     expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');

@@ -195,6 +195,8 @@ export interface AssetSearch {
   lensModel?: string;
   description?: string;
   albumIds?: string[];
+  /** Assets showing all these people (the owner's). */
+  personIds?: string[];
   tagNames?: string[];
   status?: Asset['status'];
   order: 'asc' | 'desc';
@@ -225,6 +227,7 @@ export async function searchAssets(db: Queryable, q: AssetSearch): Promise<{ ite
   if (q.description) add(`x.description ILIKE '%' || ? || '%'`, likePattern(q.description));
   if (q.tagNames?.length) add('x.tags @> ?::text[]', q.tagNames);
   for (const albumId of q.albumIds ?? []) add('EXISTS (SELECT 1 FROM album_assets aa WHERE aa.asset_id = a.id AND aa.album_id = ?)', albumId);
+  for (const personId of q.personIds ?? []) add('EXISTS (SELECT 1 FROM asset_faces f WHERE f.asset_id = a.id AND f.person_id = ?)', personId);
   if (q.takenAfter) add('a.taken_at >= ?', q.takenAfter);
   if (q.takenBefore) add('a.taken_at <= ?', q.takenBefore);
   if (q.originalFileName) add(`a.original_file_name ILIKE '%' || ? || '%'`, likePattern(q.originalFileName));

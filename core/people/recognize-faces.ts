@@ -20,19 +20,18 @@ export async function recognizeFace(db: Database, faceId: string, s: FaceSetting
     if (!face) return null;
     if (face.person_id) return face.person_id;
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`faces:${face.owner_id}`]);
-    await tx.query(`SET LOCAL hnsw.ef_search = ${Math.max(40, s.minFaces * 4)}`);
-    await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+    const distance = await distanceExpression(tx, face.owner_id, s.minFaces);
     const { rows: near } = await tx.query<{ id: string; person_id: string | null }>(
       `WITH me AS (SELECT embedding FROM asset_faces WHERE id = $1)
        SELECT * FROM (
-         SELECT f.id, f.person_id, f.embedding <=> me.embedding AS distance
+         SELECT f.id, f.person_id, ${distance} AS distance
          FROM asset_faces f JOIN assets a ON a.id = f.asset_id, me
          WHERE f.owner_id = $2 AND a.deleted_at IS NULL
-         ORDER BY f.embedding <=> me.embedding LIMIT $3
+         ORDER BY ${distance} LIMIT $3
        ) n WHERE distance <= $4`,
       [faceId, face.owner_id, Math.max(s.minFaces, 1), s.maxDistance],
     );
-    let personId = near.find((n) => n.person_id)?.person_id ?? (await nearestPerson(tx, faceId, face.owner_id, s.maxDistance));
+    let personId = near.find((n) => n.person_id)?.person_id ?? (await nearestPerson(tx, faceId, face.owner_id, s.maxDistance, distance));
     if (!personId && near.length >= s.minFaces) {
       const { rows } = await tx.query<{ id: string }>('INSERT INTO people (owner_id, face_id) VALUES ($1, $2) RETURNING id', [face.owner_id, faceId]);
       personId = rows[0]!.id;
@@ -42,12 +41,27 @@ export async function recognizeFace(db: Database, faceId: string, s: FaceSetting
   });
 }
 
-async function nearestPerson(tx: Queryable, faceId: string, ownerId: string, maxDistance: number): Promise<string | undefined> {
+/**
+ * How the nearest faces are found: exactly while an owner has few faces (cheap, and exact —
+ * HNSW can miss neighbours among identical vectors, which duplicate photos make), through
+ * the HNSW index with an iterative scan beyond that.
+ */
+const EXACT_UP_TO = 5000;
+
+async function distanceExpression(tx: Queryable, ownerId: string, minFaces: number): Promise<string> {
+  const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT 1 FROM asset_faces WHERE owner_id = $1 LIMIT $2) f', [ownerId, EXACT_UP_TO + 1]);
+  if (rows[0]!.n <= EXACT_UP_TO) return '((f.embedding <=> me.embedding) + 0)';
+  await tx.query(`SET LOCAL hnsw.ef_search = ${Math.max(40, minFaces * 4)}`);
+  await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+  return '(f.embedding <=> me.embedding)';
+}
+
+async function nearestPerson(tx: Queryable, faceId: string, ownerId: string, maxDistance: number, distance: string): Promise<string | undefined> {
   const { rows } = await tx.query<{ person_id: string }>(
     `WITH me AS (SELECT embedding FROM asset_faces WHERE id = $1)
      SELECT person_id FROM (
-       SELECT f.person_id, f.embedding <=> me.embedding AS distance FROM asset_faces f, me
-       WHERE f.owner_id = $2 AND f.person_id IS NOT NULL ORDER BY f.embedding <=> me.embedding LIMIT 1
+       SELECT f.person_id, ${distance} AS distance FROM asset_faces f, me
+       WHERE f.owner_id = $2 AND f.person_id IS NOT NULL ORDER BY ${distance} LIMIT 1
      ) n WHERE distance <= $3`,
     [faceId, ownerId, maxDistance],
   );

@@ -58,6 +58,7 @@ export const MetadataSearch = z.object({
   /** Shoebox's addition: assets carrying all these keywords. */
   tagNames: z.array(z.string().max(200)).max(20).optional(),
   albumIds: z.array(z.uuid()).max(100).optional(),
+  personIds: z.array(z.uuid()).max(20).optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.number().int().min(1).max(100_000).default(1),
   size: z.number().int().min(1).max(1000).default(250),

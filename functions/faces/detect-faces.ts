@@ -3,6 +3,7 @@ import { faceModel } from '../../core/ml/loaded-models.js';
 import { onPreview, startMlJob } from '../../core/ml/ml-job.js';
 import { ensureVectorSize, vectorLiteral } from '../../core/ml/vector-columns.js';
 import { recognizeNewFaces } from '../../core/people/recognize-faces.js';
+import { recordStageStatus } from '../../core/assets/stage-outcomes.js';
 import { transaction } from '../../core/ports/database.js';
 import type { Ports } from '../../core/runtime/ports.js';
 
@@ -11,7 +12,7 @@ export const STAGE = 'faces';
 /**
  * Finds the faces in an asset's preview, stores box, score and vector, and clusters them
  * into people. A repeated job replaces the asset's machine-found faces in one transaction
- * (faces moved by hand stay), so it is idempotent and a kill mid-way leaves the old set.
+ * (faces moved by hand stay), so it is idempotent; killed before the end, it runs again.
  */
 export async function detectFaces(job: MlJob, ports: Ports): Promise<void> {
   const { db } = ports;
@@ -35,12 +36,9 @@ export async function detectFaces(job: MlJob, ports: Ports): Promise<void> {
       );
       inserted.push(rows[0]!.id);
     }
-    await tx.query(
-      `INSERT INTO asset_job_status (asset_id, stage, status, source_checksum, error) VALUES ($1, $2, 'done', $3, NULL)
-       ON CONFLICT (asset_id, stage) DO UPDATE SET status = 'done', source_checksum = excluded.source_checksum, error = NULL, updated_at = now()`,
-      [asset.id, STAGE, checksum],
-    );
     return inserted;
   });
   await recognizeNewFaces(db, ids, s);
+  // Done only once clustered: a job killed before this runs again from the start.
+  await recordStageStatus(db, asset.id, STAGE, checksum, 'done', null);
 }

@@ -68,3 +68,4 @@ ALTER TABLE people ADD CONSTRAINT people_face FOREIGN KEY (face_id) REFERENCES a
 CREATE STATISTICS asset_exif_city_lower ON (lower(city)) FROM asset_exif;
 CREATE STATISTICS asset_exif_make_lower ON (lower(make)) FROM asset_exif;
 CREATE INDEX assets_owner_favourite ON assets (owner_id) WHERE is_favorite AND deleted_at IS NULL;
+CREATE INDEX asset_faces_owner ON asset_faces (owner_id);
