@@ -212,3 +212,29 @@ export function tinyFaceRecognizer(dim = 512): Buffer {
     ],
   });
 }
+
+/**
+ * An M-CLIP-shaped text tower (`input_ids`, `attention_mask` int32 [N,context]) whose
+ * "embedding" is [tokens the mask marks, ids equal to `padId`]: what the tokenizer fed it.
+ */
+export function tinyMaskedTextCounter(padId: number, context = 77): Buffer {
+  return onnxModel({
+    inputs: [
+      { name: 'input_ids', type: INT32, shape: ['batch', context] },
+      { name: 'attention_mask', type: INT32, shape: ['batch', context] },
+    ],
+    outputs: [{ name: 'embedding', type: FLOAT, shape: ['batch', 2] }],
+    initializers: [
+      { name: 'pad', type: INT32, dims: [], values: [padId] },
+      { name: 'axis', type: INT64, dims: [1], values: [1] },
+    ],
+    nodes: [
+      { op: 'Cast', inputs: ['attention_mask'], outputs: ['maskFloat'], attributes: { to: FLOAT } },
+      { op: 'ReduceSum', inputs: ['maskFloat', 'axis'], outputs: ['tokens'], attributes: { keepdims: 1 } },
+      { op: 'Equal', inputs: ['input_ids', 'pad'], outputs: ['isPad'] },
+      { op: 'Cast', inputs: ['isPad'], outputs: ['padFloat'], attributes: { to: FLOAT } },
+      { op: 'ReduceSum', inputs: ['padFloat', 'axis'], outputs: ['pads'], attributes: { keepdims: 1 } },
+      { op: 'Concat', inputs: ['tokens', 'pads'], outputs: ['embedding'], attributes: { axis: 1 } },
+    ],
+  });
+}

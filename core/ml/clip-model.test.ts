@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyMaskedTextCounter } from '../../test/onnx-models.js';
 import { OPENAI_PREPROCESS, writeTinyClipPack } from '../../test/model-packs.js';
 import { clipPixels, loadClipModel, type ClipModel } from './clip-model.js';
 
@@ -39,6 +40,25 @@ describe('CLIP preprocessing', () => {
 
   it('refuses what is not a picture', async () => {
     await expect(clipPixels(Buffer.from('not an image'), OPENAI_PREPROCESS)).rejects.toThrow();
+  });
+});
+
+describe('a multilingual CLIP pack (SentencePiece tokenizer, M-CLIP text inputs)', () => {
+  it('tokenizes with the pack’s tokenizer.json, pads with its <pad> and feeds input_ids with attention_mask', async () => {
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'shoebox-mclip-'));
+    try {
+      const dir = await writeTinyClipPack(cache, 'XLM-Roberta-Large-Vit-B-16Plus');
+      const fixtures = path.join(import.meta.dirname, '../../test/fixtures/tokenizers');
+      await copyFile(path.join(fixtures, 'unigram.tokenizer.json'), path.join(dir, 'textual/tokenizer.json'));
+      await writeFile(path.join(dir, 'textual/tokenizer_config.json'), JSON.stringify({ pad_token: '<pad>' }));
+      await writeFile(path.join(dir, 'textual/model.onnx'), tinyMaskedTextCounter(1));
+      const clip = await loadClipModel(dir, 'XLM-Roberta-Large-Vit-B-16Plus');
+      // "a dog on the beach" is 16 tokens in this vocabulary (the reference library's count): 61 pads of 77.
+      const [tokens, pads] = await clip.encodeText('a dog on the beach');
+      expect(pads! / tokens!).toBeCloseTo(61 / 16, 5);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
-import { ClipTokenizer } from './clip-tokenizer.js';
+import { textTokenizer } from './text-tokenizer.js';
 import { l2Normalize, modelSession, ort, runSingle } from './onnx-sessions.js';
 
 /** `visual/preprocess_cfg.json` of an open_clip pack: how the model wants its pixels. */
@@ -50,17 +50,18 @@ export interface ClipModel {
 }
 
 export async function loadClipModel(dir: string, name: string, threads?: number): Promise<ClipModel> {
-  const [preprocess, pack, tokenizerJson] = await Promise.all([
+  const [preprocess, pack, tokenizerJson, tokenizerConfig] = await Promise.all([
     readFile(path.join(dir, 'visual/preprocess_cfg.json'), 'utf8').then((t) => PreprocessConfig.parse(JSON.parse(t))),
     readFile(path.join(dir, 'config.json'), 'utf8').then((t) => PackConfig.parse(JSON.parse(t))),
     readFile(path.join(dir, 'textual/tokenizer.json'), 'utf8').then((t) => JSON.parse(t) as unknown),
+    readFile(path.join(dir, 'textual/tokenizer_config.json'), 'utf8').then((t) => JSON.parse(t) as unknown, () => undefined),
   ]);
-  const tokenizer = ClipTokenizer.fromTokenizerJson(tokenizerJson);
+  const tokenizer = textTokenizer(tokenizerJson, tokenizerConfig);
   const [visual, textual] = await Promise.all([modelSession(path.join(dir, 'visual/model.onnx'), threads), modelSession(path.join(dir, 'textual/model.onnx'), threads)]);
   const size = typeof preprocess.size === 'number' ? preprocess.size : preprocess.size[0]!;
   const context = pack.text_cfg.context_length;
-  // Exporters differ: Immich's text input is int32, others int64.
-  const textType = (textual.inputMetadata[0] as { type?: string } | undefined)?.type === 'int64' ? 'int64' : 'int32';
+  // Inputs by name: OpenCLIP exports take `text`; M-CLIP's take `input_ids` and `attention_mask`. int32 or int64.
+  const inputs = textual.inputMetadata.map((m) => ({ name: m.name, int64: (m as { type?: string }).type === 'int64' }));
   const dimension = pack.embed_dim ?? 0;
 
   return {
@@ -72,9 +73,15 @@ export async function loadClipModel(dir: string, name: string, threads?: number)
       return l2Normalize(output.data as Float32Array);
     },
     async encodeText(text) {
-      const ids = tokenizer.tokenize(text, context);
-      const input = textType === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, context]) : new ort.Tensor('int32', ids, [1, context]);
-      return l2Normalize((await runSingle(textual, input)).data as Float32Array);
+      const { ids, mask } = tokenizer.tokenize(text, context);
+      const feeds = Object.fromEntries(
+        inputs.map(({ name, int64 }) => {
+          const values = name === 'attention_mask' ? mask : ids;
+          return [name, int64 ? new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, context]) : new ort.Tensor('int32', values, [1, context])];
+        }),
+      );
+      const output = await textual.run(feeds);
+      return l2Normalize(output[textual.outputNames[0]!]!.data as Float32Array);
     },
   };
 }

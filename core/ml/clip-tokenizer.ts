@@ -56,12 +56,13 @@ export class ClipTokenizer {
     return ids;
   }
 
-  /** [start, tokens…, end] padded with 0 to `context`; longer texts are cut, keeping the end token. */
-  tokenize(text: string, context = 77): Int32Array {
-    const ids = [this.startToken, ...this.encode(text).slice(0, context - 2), this.endToken];
-    const row = new Int32Array(context);
-    row.set(ids);
-    return row;
+  /** [start, tokens…, end], cut to `max` keeping the end token. */
+  encodeWithSpecials(text: string, max = 77): number[] {
+    return [this.startToken, ...this.encode(text).slice(0, max - 2), this.endToken];
+  }
+
+  tokenId(token: string): number | undefined {
+    return this.vocab.get(token);
   }
 
   private bpe(word: string): string[] {
