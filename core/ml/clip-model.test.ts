@@ -1,11 +1,13 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyMaskedTextCounter } from '../../test/onnx-models.js';
 import { OPENAI_PREPROCESS, writeTinyClipPack } from '../../test/model-packs.js';
+import { readConfig } from '../config.js';
 import { clipPixels, loadClipModel, type ClipModel } from './clip-model.js';
+import { packDir, packPresent } from './model-packs.js';
 
 const solid = (r: number, g: number, b: number, width = 300, height = 200) =>
   sharp({ create: { width, height, channels: 3, background: { r, g, b } } }).png().toBuffer();
@@ -82,3 +84,26 @@ describe('a CLIP pack', () => {
     expect(dot(await clip.encodeText('something blue'), blue)).toBeGreaterThan(dot(await clip.encodeText('something blue'), red));
   });
 });
+
+const config = readConfig();
+const realClip = await packPresent(config.ml.modelsDir, 'clip', config.ml.clipModel);
+const ALBUMS = path.resolve(import.meta.dirname, '../../../shared/fixtures/media/labeled_albums');
+const hasAlbums = await readdir(ALBUMS).then(() => true, () => false);
+
+describe.skipIf(!realClip || !hasAlbums)(
+  `the real CLIP pack ${config.ml.clipModel} from SHOEBOX_MODELS${realClip && hasAlbums ? '' : ' — skipped: not in the model cache (or no labelled albums)'}`,
+  () => {
+    it('puts the nature photos before the text ones for "a photo of nature", and the other way round', async () => {
+      const clip = await loadClipModel(packDir(config.ml.modelsDir, 'clip', config.ml.clipModel), config.ml.clipModel);
+      const photos: Array<{ album: string; v: Float32Array }> = [];
+      for (const album of ['nature', 'text']) {
+        for (const f of await readdir(path.join(ALBUMS, album))) photos.push({ album, v: await clip.encodeImage(await readFile(path.join(ALBUMS, album, f))) });
+      }
+      for (const [query, album] of [['a photo of nature', 'nature'], ['a screenshot of text', 'text']] as const) {
+        const q = await clip.encodeText(query);
+        const top = [...photos].sort((a, b) => dot(b.v, q) - dot(a.v, q))[0]!;
+        expect(top.album, query).toBe(album);
+      }
+    }, 120_000);
+  },
+);

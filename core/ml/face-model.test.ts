@@ -6,6 +6,8 @@ import { SHARED_MODELS, writeSharedFacePack } from '../../test/model-packs.js';
 import { ARCFACE_TEMPLATE, similarityTransform, warpFace } from './face-alignment.js';
 import { decodeScrfd, nonMaximumSuppression } from './face-detection.js';
 import { loadFaceModel, type FaceModel } from './face-model.js';
+import { packDir, packPresent } from './model-packs.js';
+import { readConfig } from '../config.js';
 
 describe('face alignment', () => {
   it('recovers a known similarity (scale 2, a quarter turn, a shift) from five points', () => {
@@ -47,43 +49,56 @@ describe('SCRFD decoding', () => {
 });
 
 const LABELLED = path.resolve(import.meta.dirname, '../../../shared/fixtures/media/faces_labeled/faceapijs_bbt');
-const hasRealModels = await readFile(path.join(SHARED_MODELS, 'scrfd_2.5g_bnkps.onnx')).then(() => true, () => false);
 const hasLabelled = await readdir(LABELLED).then(() => true, () => false);
+const hasSharedModels = await readFile(path.join(SHARED_MODELS, 'scrfd_2.5g_bnkps.onnx')).then(() => true, () => false);
+/** Real face packs to prove: the one configured in SHOEBOX_MODELS (a real buffalo_l, say), and the one ../shared has. */
+const config = readConfig();
+const configuredPack = (await packPresent(config.ml.modelsDir, 'facial-recognition', config.ml.faceModel)) ? packDir(config.ml.modelsDir, 'facial-recognition', config.ml.faceModel) : undefined;
+const realPacks: Array<[string, () => Promise<string | undefined>]> = [
+  ...(configuredPack ? [[`${config.ml.faceModel} from SHOEBOX_MODELS`, async () => configuredPack] as [string, () => Promise<string | undefined>]] : []),
+  ...(hasSharedModels ? [['SCRFD-2.5G + MobileFaceNet from ../shared', () => writeSharedFacePack(sharedCache)] as [string, () => Promise<string | undefined>]] : []),
+];
+const sharedCache = await mkdtemp(path.join(os.tmpdir(), 'shoebox-faces-'));
+afterAll(() => rm(sharedCache, { recursive: true, force: true }));
 
-describe.skipIf(!hasRealModels || !hasLabelled)(`real face models (SCRFD-2.5G, MobileFaceNet) on labelled photos${hasRealModels && hasLabelled ? '' : ' — skipped: ../shared/fixtures is absent'}`, () => {
-  let cache: string;
-  let model: FaceModel;
-  beforeAll(async () => {
-    cache = await mkdtemp(path.join(os.tmpdir(), 'shoebox-faces-'));
-    model = await loadFaceModel((await writeSharedFacePack(cache))!, 'scrfd-mobilefacenet');
-  });
-  afterAll(() => rm(cache, { recursive: true, force: true }));
+describe.skipIf(!hasLabelled || realPacks.length === 0)(
+  `real face models on labelled photos${hasLabelled && realPacks.length ? '' : ' — skipped: no real face pack (../shared/fixtures/models, or SHOEBOX_MODELS) or no labelled photos'}`,
+  () => {
+    describe.each(realPacks)('%s', (_name, pack) => {
+      let model: FaceModel;
+      beforeAll(async () => {
+        model = await loadFaceModel((await pack())!, 'real');
+      });
 
-  it('finds the faces in group scenes', async () => {
-    for (const scene of ['bbt1.jpg', 'bbt4.jpg']) {
-      const { faces } = await model.analyze(await readFile(path.join(LABELLED, '_group_scenes', scene)), 0.7);
-      expect(faces.length, scene).toBeGreaterThanOrEqual(3);
-    }
-  });
+      it('finds the faces in group scenes', async () => {
+        for (const scene of ['bbt1.jpg', 'bbt4.jpg']) {
+          const { faces } = await model.analyze(await readFile(path.join(LABELLED, '_group_scenes', scene)), 0.7);
+          expect(faces.length, scene).toBeGreaterThanOrEqual(3);
+        }
+      });
 
-  it('embeds aligned faces so that one person is nearer to themself than to anyone else', async () => {
-    const people = (await readdir(LABELLED)).filter((d) => !d.startsWith('_'));
-    const vectors: Array<{ who: string; v: Float32Array }> = [];
-    for (const who of people) {
-      for (const file of await readdir(path.join(LABELLED, who))) {
-        const { faces } = await model.analyze(await readFile(path.join(LABELLED, who, file)), 0.5);
-        expect(faces.length, `${who}/${file}`).toBe(1);
-        expect(faces[0]!.embedding.length).toBe(128); // read from the model, not assumed
-        vectors.push({ who, v: faces[0]!.embedding });
-      }
-    }
-    const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
-    let correct = 0;
-    for (const [i, { who, v }] of vectors.entries()) {
-      const nearest = vectors.filter((_, j) => j !== i).reduce((best, o) => (cos(v, o.v) > cos(v, best.v) ? o : best));
-      if (nearest.who === who) correct++;
-    }
-    // Leave-one-out nearest neighbour over 8 people × 5 photos.
-    expect(correct / vectors.length).toBeGreaterThanOrEqual(0.9);
-  }, 60_000);
-});
+      it('embeds aligned faces so that one person is nearer to themself than to anyone else', async () => {
+        const people = (await readdir(LABELLED)).filter((d) => !d.startsWith('_'));
+        const vectors: Array<{ who: string; v: Float32Array }> = [];
+        let size: number | undefined;
+        for (const who of people) {
+          for (const file of await readdir(path.join(LABELLED, who))) {
+            const { faces } = await model.analyze(await readFile(path.join(LABELLED, who, file)), 0.5);
+            expect(faces.length, `${who}/${file}`).toBe(1);
+            size ??= faces[0]!.embedding.length; // read from the model, not assumed (128 here, 512 for ArcFace)
+            expect(faces[0]!.embedding.length).toBe(size);
+            vectors.push({ who, v: faces[0]!.embedding });
+          }
+        }
+        const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+        let correct = 0;
+        for (const [i, { who, v }] of vectors.entries()) {
+          const nearest = vectors.filter((_, j) => j !== i).reduce((best, o) => (cos(v, o.v) > cos(v, best.v) ? o : best));
+          if (nearest.who === who) correct++;
+        }
+        // Leave-one-out nearest neighbour over 8 people × 5 photos.
+        expect(correct / vectors.length).toBeGreaterThanOrEqual(0.9);
+      }, 120_000);
+    });
+  },
+);
