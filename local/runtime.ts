@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { embedStage } from '../functions/embed/stage.js';
 import { facesStage } from '../functions/faces/stage.js';
 import { checkVideoTools } from '../core/media/ffmpeg.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
+import { siteRoutes } from './site-routes.js';
 import { resumeWaitingMlJobs } from '../core/ml/requeue-ml-jobs.js';
 import { fetchPack, stageModelPresent } from '../core/ml/loaded-models.js';
 import { readMlSettings } from '../core/ml/ml-settings.js';
@@ -71,7 +73,9 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
 
   const root = new Hono();
   root.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
-  root.get('/', (c) => c.html(LANDING_PAGE));
+  const site = path.resolve(import.meta.dirname, '../site/dist');
+  if (existsSync(path.join(site, 'index.html'))) root.route('/', siteRoutes(site));
+  else root.get('/', (c) => c.html(LANDING_PAGE));
   if (ports.store instanceof FsObjectStore) {
     // What an S3 bucket notification does: every new original becomes a metadata message.
     ports.store.onObjectCreated = (key, info) => ports.queue.send('metadata', [objectCreatedMessage(config.bucket, key, info)]);
@@ -136,7 +140,7 @@ const LANDING_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
 <h1>Shoebox is running</h1>
 <p>The API is at <a href="/api/server/ping">/api</a> and speaks Immich's API, so the Immich CLI works:
 <code>immich login http://this-host:2283/api YOUR_API_KEY</code>.</p>
-<p>The API description is at <a href="/api/spec.json">/api/spec.json</a>. The web app is on its way.</p>
+<p>The API description is at <a href="/api/spec.json">/api/spec.json</a>. The web app is not built here: run <code>npm run build:site</code>.</p>
 </body></html>`;
 
 async function sweep(ports: RuntimePorts): Promise<void> {

@@ -3,6 +3,7 @@ import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
 import { supportedExtensions } from '../../core/media/media-types.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
+import { readMlSettings } from '../../core/ml/ml-settings.js';
 
 /**
  * Immich's server endpoints. `version` answers with the Immich API version Shoebox speaks,
@@ -12,15 +13,16 @@ export const serverRoutes = new Hono<ApiEnv>()
   .get('/server/ping', (c) => c.json({ res: 'pong' }))
   .get('/server/version', (c) => c.json({ ...SHOEBOX_VERSION.immichApi, prerelease: null }))
   .get('/server/media-types', (c) => c.json(supportedExtensions()))
-  .get('/server/features', (c) =>
-    c.json({
-      smartSearch: false,
-      facialRecognition: false,
+  .get('/server/features', async (c) => {
+    const ml = await readMlSettings(c.var.ports.db, c.var.ports.config);
+    return c.json({
+      smartSearch: ml.enabled && ml.clip.enabled,
+      facialRecognition: ml.enabled && ml.facialRecognition.enabled,
       duplicateDetection: false,
-      map: false,
-      reverseGeocoding: false,
+      map: true,
+      reverseGeocoding: true,
       importFaces: false,
-      sidecar: false,
+      sidecar: true,
       search: true,
       trash: true,
       oauth: false,
@@ -29,8 +31,23 @@ export const serverRoutes = new Hono<ApiEnv>()
       passwordLogin: true,
       configFile: false,
       email: false,
-    }),
-  )
+    });
+  })
+  // Public: what a login page needs to know, first of all whether the first account exists yet.
+  .get('/server/config', async (c) => {
+    const { rows } = await c.var.ports.db.query<{ initialized: boolean }>('SELECT EXISTS (SELECT 1 FROM users) AS initialized');
+    return c.json({
+      isInitialized: rows[0]!.initialized,
+      isOnboarded: rows[0]!.initialized,
+      loginPageMessage: '',
+      oauthButtonText: '',
+      trashDays: c.var.ports.config.trashDays,
+      userDeleteDelay: c.var.ports.config.userDeleteDays,
+      externalDomain: c.var.ports.config.publicUrl ?? '',
+      publicUsers: true,
+      maintenanceMode: false,
+    });
+  })
   .get('/server/about', authenticate, (c) =>
     c.json({
       version: `v${SHOEBOX_VERSION.immichApi.major}.${SHOEBOX_VERSION.immichApi.minor}.${SHOEBOX_VERSION.immichApi.patch}`,

@@ -1,0 +1,37 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Hono } from 'hono';
+
+/**
+ * The web app's static build (`npm run build:site` → site/dist, done by `npm install`),
+ * served at / by the local runtime as CloudFront serves it on AWS: `/x/` is `/x/index.html`,
+ * hashed assets under /_astro/ are cached for good, pages are revalidated.
+ */
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.woff2': 'font/woff2',
+};
+
+export function siteRoutes(dist: string) {
+  return new Hono().get('/*', async (c, next) => {
+    const wanted = decodeURIComponent(new URL(c.req.url).pathname);
+    let file = path.join(dist, path.normalize(wanted));
+    if (!file.startsWith(dist)) return next();
+    if (wanted.endsWith('/')) file = path.join(file, 'index.html');
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isDirectory()) return c.redirect(`${wanted}/`, 301);
+    if (!info?.isFile()) return next();
+    const immutable = wanted.startsWith('/_astro/');
+    return c.body(new Uint8Array(await readFile(file)), 200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+  });
+}

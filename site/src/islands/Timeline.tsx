@@ -1,0 +1,169 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api } from '../lib/api';
+import PhotoGrid, { type GridItem } from './PhotoGrid';
+import Uploader from './Uploader';
+import Viewer from './Viewer';
+
+interface Bucket {
+  timeBucket: string;
+  count: number;
+}
+interface Columns {
+  id: string[];
+  ratio: number[];
+  thumbhash: Array<string | null>;
+  isImage: boolean[];
+  isFavorite: boolean[];
+  localDateTime: string[];
+}
+
+interface Props {
+  /** Extra timeline filters, e.g. "isFavorite=true" or "visibility=archive". */
+  query?: string;
+  emptyText?: string;
+  uploads?: boolean;
+}
+
+const MONTH = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/**
+ * The timeline: every month from GET /timeline/buckets as a section of its estimated height;
+ * a month's assets are fetched when it comes near the screen (so 100,000 photos cost a few
+ * requests), and the browser skips painting months off screen (content-visibility).
+ */
+export default function Timeline({ query = '', emptyText = 'No photos yet. Drop some here, or use Upload.', uploads = true }: Props) {
+  const [buckets, setBuckets] = useState<Bucket[] | undefined>();
+  const [months, setMonths] = useState<Record<string, GridItem[]>>({});
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<string | undefined>();
+  const [version, setVersion] = useState(0);
+  const lastSelected = useRef<string | undefined>();
+
+  useEffect(() => {
+    setMonths({});
+    void api<Bucket[]>('GET', `/timeline/buckets?${query}`).then(setBuckets);
+  }, [query, version]);
+
+  async function loadMonth(timeBucket: string) {
+    if (months[timeBucket]) return;
+    const c = await api<Columns>('GET', `/timeline/bucket?timeBucket=${timeBucket}&${query}`);
+    const items = c.id.map((id, i) => ({
+      id,
+      ratio: c.ratio[i]!,
+      thumbhash: c.thumbhash[i]!,
+      isVideo: !c.isImage[i],
+      isFavorite: c.isFavorite[i]!,
+      label: `${c.isImage[i] ? 'Photo' : 'Video'} taken ${DAY.format(new Date(c.localDateTime[i]!))}`,
+      day: c.localDateTime[i]!.slice(0, 10),
+    }));
+    setMonths((m) => ({ ...m, [timeBucket]: items }));
+  }
+
+  const all = useMemo(() => (buckets ?? []).flatMap((b) => months[b.timeBucket] ?? []), [buckets, months]);
+  const ids = all.map((i) => i.id);
+
+  function select(id: string, event: MouseEvent) {
+    const next = new Set(selected);
+    if (event.shiftKey && lastSelected.current) {
+      const from = ids.indexOf(lastSelected.current);
+      const to = ids.indexOf(id);
+      for (const i of ids.slice(Math.min(from, to), Math.max(from, to) + 1)) next.add(i);
+    } else if (next.has(id)) next.delete(id);
+    else next.add(id);
+    lastSelected.current = id;
+    setSelected(next);
+  }
+
+  /** New uploads show once the pipeline has made their thumbnails (polled, for a minute at most). */
+  async function whenProcessed(uploaded: string[]) {
+    for (let tries = 0; tries < 60 && uploaded.length > 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const statuses = await Promise.all(uploaded.map((id) => api<{ status: string }>('GET', `/assets/${id}`).then((a) => a.status, () => 'failed')));
+      if (statuses.every((s) => s === 'ready' || s === 'failed')) break;
+    }
+    setVersion((v) => v + 1);
+  }
+
+  async function bulk(change: Record<string, unknown> | 'trash') {
+    const chosen = [...selected];
+    if (change === 'trash') await api('DELETE', '/assets', { ids: chosen });
+    else await api('PUT', '/assets', { ids: chosen, ...change });
+    setSelected(new Set());
+    setVersion((v) => v + 1);
+  }
+
+  if (!buckets) return <p class="empty">Loading…</p>;
+  const years = [...new Set(buckets.map((b) => b.timeBucket.slice(0, 4)))];
+  return (
+    <div>
+      {uploads && <Uploader onUploaded={(uploaded) => void whenProcessed(uploaded)} />}
+      {selected.size > 0 && (
+        <div class="selection" role="toolbar" aria-label={`${selected.size} selected`}>
+          <strong>{selected.size} selected</strong>
+          <button class="button" onClick={() => bulk({ isFavorite: true })}>Favourite</button>
+          <button class="button" onClick={() => bulk({ visibility: 'archive' })}>Archive</button>
+          <button class="button" onClick={() => bulk('trash')}>Move to trash</button>
+          <button class="button" onClick={() => setSelected(new Set())}>Clear</button>
+        </div>
+      )}
+      {buckets.length === 0 && <p class="empty">{emptyText}</p>}
+      {years.length > 1 && (
+        <nav class="scrubber" aria-label="Years">
+          {years.map((y) => (
+            <a key={y} href={`#y${y}`}>
+              {y}
+            </a>
+          ))}
+        </nav>
+      )}
+      {buckets.map((b, i) => (
+        <Month
+          key={`${b.timeBucket}:${version}`}
+          bucket={b}
+          anchor={i === 0 || buckets[i - 1]!.timeBucket.slice(0, 4) !== b.timeBucket.slice(0, 4) ? `y${b.timeBucket.slice(0, 4)}` : undefined}
+          items={months[b.timeBucket] as Array<GridItem & { day: string }> | undefined}
+          onNear={() => loadMonth(b.timeBucket)}
+          selected={selected}
+          onOpen={setOpen}
+          onSelect={select}
+        />
+      ))}
+      {open && <Viewer ids={ids} start={Math.max(0, ids.indexOf(open))} onClose={() => setOpen(undefined)} />}
+    </div>
+  );
+}
+
+interface MonthProps {
+  bucket: Bucket;
+  anchor: string | undefined;
+  items: Array<GridItem & { day: string }> | undefined;
+  onNear(): void;
+  selected: Set<string>;
+  onOpen(id: string): void;
+  onSelect(id: string, e: MouseEvent): void;
+}
+
+function Month({ bucket, anchor, items, onNear, selected, onOpen, onSelect }: MonthProps) {
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const observer = new IntersectionObserver(([entry]) => entry!.isIntersecting && onNear(), { rootMargin: '1500px 0px' });
+    observer.observe(section.current!);
+    return () => observer.disconnect();
+  }, [bucket.timeBucket]);
+  const days = new Map<string, Array<GridItem & { day: string }>>();
+  for (const item of items ?? []) days.set(item.day, [...(days.get(item.day) ?? []), item]);
+  // Until loaded: the height the month will roughly take, so the scroll bar is right.
+  const estimate = Math.ceil(bucket.count / 5) * 224 + 48;
+  return (
+    <section ref={section} id={anchor} class="month" style={items ? { contentVisibility: 'auto', containIntrinsicSize: `auto ${estimate}px` } : { minHeight: `${estimate}px` }}>
+      <h2>{MONTH.format(new Date(bucket.timeBucket))}</h2>
+      {[...days].map(([day, dayItems]) => (
+        <div class="day" key={day}>
+          <h3>{DAY.format(new Date(day))}</h3>
+          <PhotoGrid items={dayItems} selected={selected} onOpen={onOpen} onSelect={onSelect} />
+        </div>
+      ))}
+    </section>
+  );
+}

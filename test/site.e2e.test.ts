@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
+import { startTestRuntime, type TestRuntime } from './test-runtime.js';
+
+const CHROMIUM = process.env.SHOEBOX_CHROMIUM ?? '/usr/bin/chromium';
+const SITE = path.resolve(import.meta.dirname, '../site/dist/index.html');
+/** Where each page's screenshot goes: a CI artefact folder, or docs/screenshots via `npm run screenshots`. */
+const SCREENSHOTS = path.resolve(process.env.SHOEBOX_SCREENSHOTS ?? path.join(os.tmpdir(), 'shoebox-screenshots'));
+const ready = existsSync(CHROMIUM) && existsSync(SITE);
+
+/** A 900×600 photo of one colour with noise: its own file, and "red" or "blue" to the tiny CLIP. */
+async function photo(r: number, g: number, b: number, seed: number): Promise<Buffer> {
+  const [width, height] = [900, 600];
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
+    const noise = ((i * 2654435761 + seed * 97) >>> 0) % 31;
+    pixels[i * 3] = Math.min(255, r + noise);
+    pixels[i * 3 + 1] = Math.min(255, g + noise);
+    pixels[i * 3 + 2] = Math.min(255, b + noise);
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+}
+
+describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${existsSync(CHROMIUM) ? 'site/dist is not built (npm run build:site)' : `no Chromium at ${CHROMIUM} (apt install chromium)`}`}`, () => {
+  let runtime: TestRuntime;
+  let browser: Browser;
+  let page: Page;
+  let work: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-site-'));
+    await writeTinyClipPack(path.join(work, 'models'));
+    await writeTinyFacePack(path.join(work, 'models'));
+    runtime = await startTestRuntime({ SHOEBOX_MODELS: path.join(work, 'models') });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await mkdir(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const shoot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+
+  it('sends a new visitor to create the first account, then to an empty timeline', async () => {
+    await page.goto(runtime.url);
+    await page.waitForURL(/\/login\/\?next=/);
+    await page.getByRole('heading', { name: 'Welcome to Shoebox' }).waitFor();
+    await shoot('login');
+    await page.getByLabel('Name').fill('Ada');
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${runtime.url}/`);
+    await page.getByText('No photos yet').waitFor();
+  });
+
+  it('uploads photos with progress, shows them in the timeline and opens the viewer', async () => {
+    const files = await Promise.all([photo(220, 20, 20, 1), photo(20, 30, 220, 2), photo(20, 200, 30, 3)]);
+    const paths = await Promise.all(files.map(async (bytes, i) => {
+      const file = path.join(work, `photo-${i}.jpg`);
+      await writeFile(file, bytes);
+      return file;
+    }));
+    await page.getByLabel('Choose photos and videos').setInputFiles(paths);
+    await page.getByText('3 of 3 uploaded').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: /^Photo taken/ }).nth(2).waitFor();
+    expect(await page.getByRole('button', { name: /^Photo taken/ }).count()).toBe(3);
+    // The thumbnails load once the pipeline made them.
+    await page.waitForFunction(() => [...document.querySelectorAll('.tile img')].every((img) => (img as HTMLImageElement).naturalWidth > 0), undefined, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await shoot('timeline');
+
+    await page.getByRole('button', { name: /^Photo taken/ }).first().click();
+    const viewer = page.getByRole('dialog');
+    await viewer.waitFor();
+    await page.keyboard.press('i');
+    await viewer.getByRole('complementary', { name: 'Details' }).getByText('Taken').waitFor();
+    await shoot('viewer');
+    const firstName = await viewer.getByRole('heading').textContent();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => viewer.getByRole('heading').textContent().catch(() => firstName)).not.toBe(firstName);
+    await page.keyboard.press('f');
+    await viewer.getByRole('button', { name: 'Favourite (f)', pressed: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
+    await page.goto(`${runtime.url}/favorites/`);
+    await page.getByRole('button', { name: /^Photo taken/ }).first().waitFor();
+    expect(await page.getByRole('button', { name: /^Photo taken/ }).count()).toBe(1);
+  });
+
+  it('finds photos by what is in them from the search box', async () => {
+    await page.goto(runtime.url);
+    // Wait until the three are indexed for smart search, then search like a person would.
+    await expect
+      .poll(async () => (await page.evaluate(() => fetch('/api/search/smart', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'red' }) }).then((r) => r.json()))).assets?.items?.length, { timeout: 30_000 })
+      .toBe(3);
+    await page.getByRole('searchbox', { name: 'Search your photos' }).fill('something red');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/search\/\?q=something\+red/);
+    await page.getByRole('heading', { name: 'Results for “something red”' }).waitFor();
+    await page.locator('.tile img').first().waitFor();
+    await shoot('search');
+    const first = await page.locator('.tile img').first().getAttribute('src');
+    const red = await page.evaluate(() => fetch('/api/search/smart', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'red' }) }).then((r) => r.json()));
+    expect(first).toContain(red.assets.items[0].id);
+  });
+
+  it('is usable at phone width and in dark mode', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(runtime.url);
+    await page.getByRole('button', { name: /^Photo taken/ }).first().waitFor();
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(18, 18, 18)');
+    await shoot('timeline-phone-dark');
+  });
+});
