@@ -117,6 +117,48 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     expect(first).toContain(red.assets.items[0].id);
   });
 
+  it('puts a selection in a new album, comments on it, and shares it behind a password', async () => {
+    await page.goto(runtime.url);
+    const tiles = page.getByRole('button', { name: /^Photo taken/ });
+    await tiles.nth(2).waitFor();
+    await tiles.nth(0).click({ modifiers: ['Control'] });
+    await tiles.nth(1).click({ modifiers: ['Shift'] });
+    await page.getByRole('toolbar', { name: '2 selected' }).waitFor();
+    await page.getByRole('button', { name: 'Add to album' }).click();
+    await page.getByLabel('New album name').fill('Holidays');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+
+    await page.goto(`${runtime.url}/albums/`);
+    await page.getByRole('link', { name: /Holidays.*2 items/ }).click();
+    await page.getByRole('heading', { name: 'Holidays' }).waitFor();
+    expect(await page.locator('.tile').count()).toBe(2);
+    await page.getByLabel('Comment').fill('What a trip!');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('region', { name: 'Activity' }).getByText('What a trip!').waitFor();
+    await page.getByLabel('Password (optional)').fill('sunny beach');
+    await page.getByRole('button', { name: 'Create share link' }).click();
+    const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+    expect(link).toMatch(/\/s\/\?key=/);
+    await shoot('album');
+
+    // Someone without an account opens the link in a browser of their own.
+    const stranger = await browser.newContext();
+    const guest = await stranger.newPage();
+    await guest.goto(link);
+    await guest.getByRole('heading', { name: 'This album is protected' }).waitFor();
+    await guest.getByLabel('Password').fill('wrong guess');
+    await guest.getByRole('button', { name: 'Open' }).click();
+    await guest.getByRole('alert').getByText(/Wrong password/).waitFor();
+    await guest.getByLabel('Password').fill('sunny beach');
+    await guest.getByRole('button', { name: 'Open' }).click();
+    await guest.getByRole('heading', { name: 'Holidays' }).waitFor();
+    await guest.waitForFunction(() => document.querySelectorAll('.tile img').length === 2 && [...document.querySelectorAll('.tile img')].every((i) => (i as HTMLImageElement).naturalWidth > 0));
+    await guest.screenshot({ path: path.join(SCREENSHOTS, 'shared-link.png') });
+    // The link opens what it shares and nothing else of the owner's.
+    expect(await guest.evaluate(() => fetch('/api/albums').then((r) => r.status))).toBe(401);
+    await stranger.close();
+  });
+
   it('is usable at phone width and in dark mode', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: 'dark' });

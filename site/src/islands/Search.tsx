@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Asset } from '../lib/api';
+import { api, ApiError, gridItems, type Asset } from '../lib/api';
 import PhotoGrid, { type GridItem } from './PhotoGrid';
 import Viewer from './Viewer';
 
@@ -34,14 +34,7 @@ export default function Search() {
     );
   }, [query, type, personId]);
 
-  const items: GridItem[] = (results ?? []).map((a) => ({
-    id: a.id,
-    ratio: a.width && a.height ? a.width / a.height : 1,
-    thumbhash: a.thumbhash,
-    isVideo: a.type === 'VIDEO',
-    isFavorite: a.isFavorite,
-    label: a.originalFileName,
-  }));
+  const items: GridItem[] = gridItems(results ?? []);
   return (
     <div>
       <h1>{query ? `Results for “${query}”` : 'Search your photos by what is in them'}</h1>

@@ -104,6 +104,7 @@ export default function Timeline({ query = '', emptyText = 'No photos yet. Drop 
           <button class="button" onClick={() => bulk({ isFavorite: true })}>Favourite</button>
           <button class="button" onClick={() => bulk({ visibility: 'archive' })}>Archive</button>
           <button class="button" onClick={() => bulk('trash')}>Move to trash</button>
+          <AddToAlbum ids={[...selected]} onDone={() => setSelected(new Set())} />
           <button class="button" onClick={() => setSelected(new Set())}>Clear</button>
         </div>
       )}
@@ -165,5 +166,44 @@ function Month({ bucket, anchor, items, onNear, selected, onOpen, onSelect }: Mo
         </div>
       ))}
     </section>
+  );
+}
+
+/** Selected photos into an album: an existing one, or a new one named here. */
+function AddToAlbum({ ids, onDone }: { ids: string[]; onDone(): void }) {
+  const [albums, setAlbums] = useState<Array<{ id: string; albumName: string }> | undefined>();
+  const [message, setMessage] = useState('');
+  if (!albums) return <button class="button" onClick={() => api<Array<{ id: string; albumName: string }>>('GET', '/albums').then(setAlbums)}>Add to album</button>;
+  async function add(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const chosen = String(form.get('album'));
+    const name = String(form.get('name') ?? '').trim();
+    if (chosen === 'new') {
+      const album = await api<{ albumName: string }>('POST', '/albums', { albumName: name || 'New album', assetIds: ids });
+      setMessage(`Added to ${album.albumName}`);
+    } else {
+      await api('PUT', `/albums/${chosen}/assets`, { ids });
+      setMessage(`Added to ${albums!.find((a) => a.id === chosen)?.albumName}`);
+    }
+    onDone();
+  }
+  return (
+    <form onSubmit={add} class="add-to-album">
+      <label>
+        Album{' '}
+        <select name="album">
+          <option value="new">New album…</option>
+          {albums.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.albumName}
+            </option>
+          ))}
+        </select>
+      </label>
+      <input name="name" placeholder="New album name" aria-label="New album name" />
+      <button class="button primary" type="submit">Add</button>
+      {message && <span role="status">{message}</span>}
+    </form>
   );
 }

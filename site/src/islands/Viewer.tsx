@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, thumbnailUrl, type Asset } from '../lib/api';
+import { api, playbackUrl, sharedKey, thumbnailUrl, type Asset } from '../lib/api';
 
 interface Props {
   ids: string[];
@@ -20,7 +20,8 @@ export default function Viewer({ ids, start, onClose }: Props) {
 
   useEffect(() => {
     setAsset(undefined);
-    void api<Asset>('GET', `/assets/${id}`).then(setAsset);
+    const key = sharedKey();
+    void api<Asset>('GET', `/assets/${id}${key ? `?key=${encodeURIComponent(key)}` : ''}`).then(setAsset);
   }, [id]);
 
   // Keys act on what is shown now: the listener reads the latest render, not the one it was made in
@@ -59,15 +60,17 @@ export default function Viewer({ ids, start, onClose }: Props) {
         <div class="bar">
           <button onClick={onClose} aria-label="Close (Esc)">✕</button>
           <span style="flex:1" />
-          <button onClick={toggleFavourite} aria-pressed={asset?.isFavorite ?? false} aria-label="Favourite (f)">
-            {asset?.isFavorite ? '★' : '☆'}
-          </button>
+          {!sharedKey() && (
+            <button onClick={toggleFavourite} aria-pressed={asset?.isFavorite ?? false} aria-label="Favourite (f)">
+              {asset?.isFavorite ? '★' : '☆'}
+            </button>
+          )}
           <button onClick={() => setInfo((v) => !v)} aria-pressed={info} aria-label="Info (i)">
             Info
           </button>
         </div>
         {asset?.type === 'VIDEO' ? (
-          <video src={`/api/assets/${id}/video/playback`} controls autoPlay poster={thumbnailUrl(id, 'preview')} />
+          <video src={playbackUrl(id)} controls autoPlay poster={thumbnailUrl(id, 'preview')} />
         ) : (
           <img src={thumbnailUrl(id, 'preview')} alt={asset?.originalFileName ?? ''} />
         )}

@@ -18,7 +18,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (response.status === 401 && !location.pathname.startsWith('/login')) {
+  if (response.status === 401 && !location.pathname.startsWith('/login') && !sharedKey()) {
     location.href = `/login/?next=${encodeURIComponent(location.pathname + location.search)}`;
   }
   const text = await response.text();
@@ -44,4 +44,34 @@ export interface Asset {
   ratio?: number;
 }
 
-export const thumbnailUrl = (id: string, size: 'thumbnail' | 'preview' = 'thumbnail') => `/api/assets/${id}/thumbnail?size=${size}`;
+/** A shared link's key, when the page is one (/s/?key=…): every media URL must carry it. */
+export const sharedKey = () => (typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('key'));
+const withKey = (url: string) => {
+  const key = sharedKey();
+  return key ? `${url}${url.includes('?') ? '&' : '?'}key=${encodeURIComponent(key)}` : url;
+};
+export const thumbnailUrl = (id: string, size: 'thumbnail' | 'preview' = 'thumbnail') => withKey(`/api/assets/${id}/thumbnail?size=${size}`);
+export const playbackUrl = (id: string) => withKey(`/api/assets/${id}/video/playback`);
+
+/** Grid items from full asset records (search results, albums, shared links). */
+export function gridItems(assets: Asset[]) {
+  return assets.map((a) => ({
+    id: a.id,
+    ratio: a.width && a.height ? a.width / a.height : 1,
+    thumbhash: a.thumbhash,
+    isVideo: a.type === 'VIDEO',
+    isFavorite: a.isFavorite,
+    label: a.originalFileName,
+  }));
+}
+
+export interface Album {
+  id: string;
+  albumName: string;
+  description: string;
+  assetCount: number;
+  albumThumbnailAssetId: string | null;
+  shared: boolean;
+  isActivityEnabled: boolean;
+  assets: Asset[];
+}

@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, gridItems, type Album } from '../lib/api';
+import PhotoGrid from './PhotoGrid';
+import Viewer from './Viewer';
+
+interface Activity {
+  id: string;
+  type: 'comment' | 'like';
+  comment: string | null;
+  createdAt: string;
+  user: { id: string; name: string };
+}
+
+/** One album: its photos, a share link, and the activity panel (comments and likes). */
+export default function AlbumView() {
+  const id = new URLSearchParams(location.search).get('id') ?? '';
+  const [album, setAlbum] = useState<Album | undefined>();
+  const [error, setError] = useState('');
+  const [open, setOpen] = useState<string | undefined>();
+  const [activity, setActivity] = useState<Activity[]>([]);
+  const [link, setLink] = useState('');
+
+  const load = async () => {
+    try {
+      setAlbum(await api<Album>('GET', `/albums/${id}`));
+      setActivity(await api<Activity[]>('GET', `/activities?albumId=${id}`).catch(() => []));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'The album cannot be loaded');
+    }
+  };
+  useEffect(() => void load(), []);
+
+  async function share(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const password = String(form.get('password') ?? '');
+    const created = await api<{ key: string }>('POST', '/shared-links', { type: 'ALBUM', albumId: id, allowDownload: true, showMetadata: true, ...(password ? { password } : {}) });
+    setLink(`${location.origin}/s/?key=${created.key}`);
+  }
+
+  async function post(event: Event) {
+    event.preventDefault();
+    const input = (event.currentTarget as HTMLFormElement).elements.namedItem('comment') as HTMLInputElement;
+    await api('POST', '/activities', { albumId: id, type: 'comment', comment: input.value });
+    input.value = '';
+    await load();
+  }
+
+  if (error) return <p class="error" role="alert">{error}</p>;
+  if (!album) return <p class="empty">Loading…</p>;
+  const items = gridItems(album.assets);
+  return (
+    <div class="album">
+      <h1>{album.albumName}</h1>
+      {album.description && <p>{album.description}</p>}
+      <form class="actions" onSubmit={share} aria-label="Share this album">
+        <label>
+          Password (optional) <input name="password" type="password" autoComplete="new-password" />
+        </label>
+        <button class="button" type="submit">Create share link</button>
+      </form>
+      {link && (
+        <p>
+          Share link: <input readOnly value={link} aria-label="Share link" size={60} onFocus={(e) => e.currentTarget.select()} />
+        </p>
+      )}
+      {items.length === 0 && <p class="empty">This album is empty: select photos in the timeline and add them.</p>}
+      <PhotoGrid items={items} selected={new Set()} onOpen={setOpen} onSelect={() => undefined} />
+      {album.isActivityEnabled && (
+        <section class="activity" aria-label="Activity">
+          <h2>Activity</h2>
+          <ul>
+            {activity.map((a) => (
+              <li key={a.id}>
+                <strong>{a.user.name}</strong> {a.type === 'like' ? 'likes this' : a.comment}
+              </li>
+            ))}
+          </ul>
+          <form onSubmit={post}>
+            <label class="sr-only" for="comment">Comment</label>
+            <input id="comment" name="comment" required maxLength={10_000} placeholder="Say something" />
+            <button class="button" type="submit">Send</button>
+            <button class="button" type="button" onClick={() => api('POST', '/activities', { albumId: id, type: 'like' }).then(load, load)}>
+              ♥ Like
+            </button>
+          </form>
+        </section>
+      )}
+      {open && <Viewer ids={items.map((i) => i.id)} start={items.findIndex((i) => i.id === open)} onClose={() => setOpen(undefined)} />}
+    </div>
+  );
+}
