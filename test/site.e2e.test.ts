@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
+import { insertSyntheticAssets } from './synthetic-assets.js';
 import { startTestRuntime, type TestRuntime } from './test-runtime.js';
 
 const CHROMIUM = process.env.SHOEBOX_CHROMIUM ?? '/usr/bin/chromium';
@@ -157,6 +158,38 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     // The link opens what it shares and nothing else of the owner's.
     expect(await guest.evaluate(() => fetch('/api/albums').then((r) => r.status))).toBe(401);
     await stranger.close();
+  });
+
+  it('shows "on this day" memories above the timeline, opening as a slideshow', async () => {
+    const { rows } = await runtime.ports.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'ada@example.com'`);
+    const lastYear = new Date();
+    lastYear.setUTCFullYear(lastYear.getUTCFullYear() - 1);
+    await insertSyntheticAssets(runtime.ports.db, rows[0]!.id, [{ localDateTime: `${lastYear.toISOString().slice(0, 10)}T10:00:00` }]);
+    await page.goto(runtime.url);
+    await page.getByRole('region', { name: 'Memories' }).getByRole('button', { name: '1 year ago' }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('changes the password and makes API keys on the account page; shows the admin the queues', async () => {
+    await page.goto(`${runtime.url}/account/`);
+    await page.getByLabel('Name').fill('Laptop CLI');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = await page.getByRole('textbox', { name: 'New API key' }).inputValue();
+    expect((await fetch(`${runtime.url}/api/users/me`, { headers: { 'x-api-key': secret } })).status).toBe(200);
+    await page.getByLabel('Current password').fill('not my password');
+    await page.getByLabel('New password').fill('an even longer password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').getByText('Wrong password').waitFor();
+    await page.getByLabel('Current password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed').waitFor();
+    await shoot('account');
+
+    await page.goto(`${runtime.url}/admin/jobs/`);
+    await page.getByRole('rowheader', { name: 'Smart search' }).waitFor();
+    await page.getByRole('rowheader', { name: 'Thumbnails' }).waitFor();
+    await shoot('admin-jobs');
   });
 
   it('is usable at phone width and in dark mode', async () => {

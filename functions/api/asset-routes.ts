@@ -86,7 +86,10 @@ async function assetResponse(ports: Ports, auth: AuthContext, asset: Asset) {
 /** Media is served by the object store through a short-lived signed URL, never proxied. */
 async function redirectTo(ports: Ports, key: string, opts: { downloadName?: string; contentType?: string }) {
   const url = await ports.store.presignGet(key, { expiresIn: ports.config.downloadUrlTtlSeconds, ...opts });
-  return new Response(null, { status: 302, headers: { location: url, 'cache-control': 'private, no-store' } });
+  // The browser may reuse the redirect while the URL is comfortably valid: a timeline scrolled
+  // back and forth asks the API once per thumbnail, not once per time it is shown.
+  const maxAge = Math.min(600, Math.floor(ports.config.downloadUrlTtlSeconds / 2));
+  return new Response(null, { status: 302, headers: { location: url, 'cache-control': `private, max-age=${maxAge}` } });
 }
 
 /** A library file: a signed URL where its storage has them (S3), else streamed from where it lies. */

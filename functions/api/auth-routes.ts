@@ -32,6 +32,7 @@ export const SignUp = z.object({
   name: z.string().trim().min(1).max(200),
 });
 export const Login = z.object({ email: z.string().max(254), password: z.string().max(1024) });
+export const ChangePassword = z.object({ password: z.string().max(1024), newPassword: z.string().min(8).max(1024), invalidateSessions: z.boolean().default(false) });
 export const ApiKeyCreate = z.object({
   name: z.string().trim().max(200).optional(),
   permissions: z.array(z.string().max(100)).max(200).default(['all']),
@@ -94,6 +95,17 @@ export const authRoutes = new Hono<ApiEnv>()
     forgetUserCredentials(c.var.auth.user.id);
     for (const name of [SESSION_COOKIE, 'immich_auth_type', 'immich_is_authenticated']) deleteCookie(c, name, { path: '/' });
     return c.json({ successful: true, redirectUri: '/auth/login?autoLaunch=0' });
+  })
+  /** Immich's path: the current password proves it is the user; other sessions may be ended too. */
+  .post('/auth/change-password', authenticate, async (c) => {
+    const body = await jsonBody(c, ChangePassword);
+    const { db } = c.var.ports;
+    const me = await findUserForLogin(db, c.var.auth.user.email);
+    if (!me || !(await verifyPassword(body.password, me.passwordHash))) throw new BadRequest('Wrong password');
+    await db.query('UPDATE users SET password_hash = $2, should_change_password = false, updated_at = now() WHERE id = $1', [me.id, await hashPassword(body.newPassword)]);
+    if (body.invalidateSessions) await db.query('DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2', [me.id, c.var.auth.sessionId ?? null]);
+    forgetUserCredentials(me.id);
+    return c.json(userAdminDto({ ...me, shouldChangePassword: false }));
   })
   .post('/api-keys', authenticate, async (c) => {
     const body = await jsonBody(c, ApiKeyCreate);

@@ -11,7 +11,7 @@ import { SmartSearchBody } from './search-routes.js';
 import { FaceReassign, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
 import { JobCommand } from './job-routes.js';
-import { ApiKeyCreate, Login, SignUp } from './auth-routes.js';
+import { ApiKeyCreate, ChangePassword, Login, SignUp } from './auth-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate } from './user-routes.js';
 import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.js';
 
@@ -32,6 +32,7 @@ const DOCS: Record<string, RouteDoc> = {
   'POST /api/auth/admin-sign-up': { summary: 'Create the first (admin) account', body: SignUp, public: true },
   'POST /api/auth/login': { summary: 'Log in with email and password; sets the session cookie', body: Login, public: true },
   'POST /api/auth/logout': { summary: 'End the current session' },
+  'POST /api/auth/change-password': { summary: 'Change your password (the current one proves it is you); invalidateSessions ends the others', body: ChangePassword },
   'POST /api/api-keys': { summary: 'Create an API key (the secret is shown once)', body: ApiKeyCreate },
   'GET /api/api-keys': { summary: 'List your API keys' },
   'GET /api/api-keys/me': { summary: 'The API key this request uses' },

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import PhotoGrid, { type GridItem } from './PhotoGrid';
+import Memories from './Memories';
 import Uploader from './Uploader';
 import Viewer from './Viewer';
 
@@ -30,7 +31,7 @@ const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric
 /**
  * The timeline: every month from GET /timeline/buckets as a section of its estimated height;
  * a month's assets are fetched when it comes near the screen (so 100,000 photos cost a few
- * requests), and the browser skips painting months off screen (content-visibility).
+ * requests), and only months near the screen hold tiles.
  */
 export default function Timeline({ query = '', emptyText = 'No photos yet. Drop some here, or use Upload.', uploads = true }: Props) {
   const [buckets, setBuckets] = useState<Bucket[] | undefined>();
@@ -98,6 +99,7 @@ export default function Timeline({ query = '', emptyText = 'No photos yet. Drop 
   return (
     <div>
       {uploads && <Uploader onUploaded={(uploaded) => void whenProcessed(uploaded)} />}
+      {uploads && <Memories />}
       {selected.size > 0 && (
         <div class="selection" role="toolbar" aria-label={`${selected.size} selected`}>
           <strong>{selected.size} selected</strong>
@@ -147,17 +149,26 @@ interface MonthProps {
 
 function Month({ bucket, anchor, items, onNear, selected, onOpen, onSelect }: MonthProps) {
   const section = useRef<HTMLElement>(null);
+  // Only months near the screen hold tiles; the others are boxes of the height they had (or
+  // will roughly have), so a long timeline keeps a small DOM and scrolls smoothly.
+  const [near, setNear] = useState(false);
+  const height = useRef(Math.ceil(bucket.count / 5) * 224 + 48);
   useEffect(() => {
-    const observer = new IntersectionObserver(([entry]) => entry!.isIntersecting && onNear(), { rootMargin: '1500px 0px' });
+    const observer = new IntersectionObserver(
+      ([entry]) => {
+        if (!entry!.isIntersecting && section.current) height.current = section.current.offsetHeight;
+        setNear(entry!.isIntersecting);
+        if (entry!.isIntersecting) onNear();
+      },
+      { rootMargin: '1500px 0px' },
+    );
     observer.observe(section.current!);
     return () => observer.disconnect();
   }, [bucket.timeBucket]);
   const days = new Map<string, Array<GridItem & { day: string }>>();
-  for (const item of items ?? []) days.set(item.day, [...(days.get(item.day) ?? []), item]);
-  // Until loaded: the height the month will roughly take, so the scroll bar is right.
-  const estimate = Math.ceil(bucket.count / 5) * 224 + 48;
+  for (const item of near ? (items ?? []) : []) days.set(item.day, [...(days.get(item.day) ?? []), item]);
   return (
-    <section ref={section} id={anchor} class="month" style={items ? { contentVisibility: 'auto', containIntrinsicSize: `auto ${estimate}px` } : { minHeight: `${estimate}px` }}>
+    <section ref={section} id={anchor} class="month" style={near && items ? undefined : { height: `${height.current}px` }}>
       <h2>{MONTH.format(new Date(bucket.timeBucket))}</h2>
       {[...days].map(([day, dayItems]) => (
         <div class="day" key={day}>

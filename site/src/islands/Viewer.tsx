@@ -4,6 +4,8 @@ import { api, playbackUrl, sharedKey, thumbnailUrl, type Asset } from '../lib/ap
 interface Props {
   ids: string[];
   start: number;
+  /** Moves on by itself every few seconds (memories); any key or click still works. */
+  slideshow?: boolean;
   onClose(): void;
 }
 
@@ -11,7 +13,7 @@ interface Props {
  * Full-screen viewer over any grid: preview (or the video, seekable), ←/→ and swipes to
  * move, Esc to close, i for the info panel (date, camera, exposure, place), f to favourite.
  */
-export default function Viewer({ ids, start, onClose }: Props) {
+export default function Viewer({ ids, start, slideshow = false, onClose }: Props) {
   const [index, setIndex] = useState(start);
   const [asset, setAsset] = useState<Asset | undefined>();
   const [info, setInfo] = useState(false);
@@ -39,6 +41,12 @@ export default function Viewer({ ids, start, onClose }: Props) {
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
   }, []);
+
+  useEffect(() => {
+    if (!slideshow) return;
+    const timer = setInterval(() => setIndex((i) => (i + 1 < ids.length ? i + 1 : i)), 4000);
+    return () => clearInterval(timer);
+  }, [slideshow, ids.length]);
 
   let touchX = 0;
   async function toggleFavourite() {
