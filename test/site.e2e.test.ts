@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
-import { startTestRuntime, type TestRuntime } from './test-runtime.js';
+import { apiClient, startTestRuntime, type TestRuntime } from './test-runtime.js';
 
 const CHROMIUM = process.env.SHOEBOX_CHROMIUM ?? '/usr/bin/chromium';
 const SITE = path.resolve(import.meta.dirname, '../site/dist/index.html');
@@ -190,6 +190,34 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     await page.getByRole('rowheader', { name: 'Smart search' }).waitFor();
     await page.getByRole('rowheader', { name: 'Thumbnails' }).waitFor();
     await shoot('admin-jobs');
+  });
+
+  it('edits a photo’s description and rating in the viewer’s info panel', async () => {
+    await page.goto(runtime.url);
+    await page.getByRole('button', { name: /^Photo taken/ }).first().click();
+    await page.keyboard.press('i');
+    const details = page.getByRole('complementary', { name: 'Details' });
+    await details.getByLabel('Description').fill('Sunset at the lake');
+    await details.getByRole('radio', { name: '4 stars' }).click();
+    await details.getByRole('radio', { name: '4 stars', checked: true }).waitFor();
+    const id = new URL(await page.getByRole('dialog').locator('img').first().getAttribute('src') ?? '', runtime.url).pathname.split('/')[3];
+    const asset = await page.evaluate((assetId) => fetch(`/api/assets/${assetId}`).then((r) => r.json()), id);
+    expect(asset.exifInfo).toMatchObject({ description: 'Sunset at the lake', rating: 4 });
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows a partner’s library once they share it', async () => {
+    const api = apiClient(runtime.url);
+    const ada = await api.loginWithKey('ada@example.com', 'an even longer password');
+    const bea = await api.createUser(ada, 'bea@example.com');
+    const beaPhoto = await api.upload(bea, await photo(200, 200, 20, 9), 'bea.jpg');
+    expect((await api.call('POST', '/partners', { key: bea.apiKey, body: { sharedWithId: ada.id } })).status).toBe(201);
+    await page.goto(`${runtime.url}/partners/`);
+    await page.getByRole('link', { name: /bea@example.com’s photos/ }).click();
+    await page.locator('.tile').first().waitFor();
+    expect(await page.locator('.tile img').first().getAttribute('src')).toContain(beaPhoto);
+    expect(await page.locator('.tile').count()).toBe(1);
+    await shoot('partner');
   });
 
   it('is usable at phone width and in dark mode', async () => {

@@ -97,6 +97,7 @@ export function apiClient(baseUrl: string) {
   return {
     call,
     upload,
+    loginWithKey,
     async signUpAdmin(email = 'admin@example.com', password = 'correct horse battery staple'): Promise<TestUser> {
       const signUp = await call('POST', '/auth/admin-sign-up', { body: { email, password, name: 'Admin' } });
       if (signUp.status !== 201) throw new Error(`sign-up failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);

@@ -25,7 +25,7 @@ export default function People() {
     <ul class="people">
       {people.map((p) => (
         <li key={p.id}>
-          <a href={`/search/?q=${encodeURIComponent('a photo')}&person=${p.id}`} aria-label={`Photos of ${p.name || 'this person'}`}>
+          <a href={`/person/?id=${p.id}`} aria-label={`Photos of ${p.name || 'this person'}`}>
             <img src={p.thumbnailPath} alt="" width={160} height={160} loading="lazy" />
           </a>
           <input

@@ -33,7 +33,10 @@ const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric
  * a month's assets are fetched when it comes near the screen (so 100,000 photos cost a few
  * requests), and only months near the screen hold tiles.
  */
-export default function Timeline({ query = '', emptyText = 'No photos yet. Drop some here, or use Upload.', uploads = true }: Props) {
+export default function Timeline({ query: fixed = '', emptyText = 'No photos yet. Drop some here, or use Upload.', uploads = true }: Props) {
+  // A partner's library is the home timeline with ?userId= (from the partners page).
+  const partner = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('userId');
+  const query = [fixed, partner ? `userId=${encodeURIComponent(partner)}` : ''].filter(Boolean).join('&');
   const [buckets, setBuckets] = useState<Bucket[] | undefined>();
   const [months, setMonths] = useState<Record<string, GridItem[]>>({});
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -98,8 +101,8 @@ export default function Timeline({ query = '', emptyText = 'No photos yet. Drop 
   const years = [...new Set(buckets.map((b) => b.timeBucket.slice(0, 4)))];
   return (
     <div>
-      {uploads && <Uploader onUploaded={(uploaded) => void whenProcessed(uploaded)} />}
-      {uploads && <Memories />}
+      {uploads && !partner && <Uploader onUploaded={(uploaded) => void whenProcessed(uploaded)} />}
+      {uploads && !partner && <Memories />}
       {selected.size > 0 && (
         <div class="selection" role="toolbar" aria-label={`${selected.size} selected`}>
           <strong>{selected.size} selected</strong>

@@ -17,10 +17,13 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
   const [index, setIndex] = useState(start);
   const [asset, setAsset] = useState<Asset | undefined>();
   const [info, setInfo] = useState(false);
+  const [zoom, setZoom] = useState<{ x: number; y: number } | undefined>();
+  const [live, setLive] = useState(false);
   const id = ids[index]!;
   const go = (step: number) => setIndex((i) => Math.min(ids.length - 1, Math.max(0, i + step)));
 
   useEffect(() => {
+    setZoom(undefined);
     setAsset(undefined);
     const key = sharedKey();
     void api<Asset>('GET', `/assets/${id}${key ? `?key=${encodeURIComponent(key)}` : ''}`).then(setAsset);
@@ -37,6 +40,7 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
       else if (e.key === 'ArrowLeft') go(-1);
       else if (e.key === 'i') setInfo((v) => !v);
       else if (e.key === 'f') void latest.current.toggleFavourite();
+      else if (e.key === 'z') setZoom((z) => (z ? undefined : { x: 50, y: 50 }));
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
@@ -51,7 +55,11 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
   let touchX = 0;
   async function toggleFavourite() {
     if (!asset) return;
-    setAsset(await api<Asset>('PUT', `/assets/${asset.id}`, { isFavorite: !asset.isFavorite }));
+    await edit({ isFavorite: !asset.isFavorite });
+  }
+
+  async function edit(change: Record<string, unknown>) {
+    if (asset) setAsset(await api<Asset>('PUT', `/assets/${asset.id}`, change));
   }
 
   const exif = (asset?.exifInfo ?? {}) as Record<string, string | number | null>;
@@ -73,14 +81,33 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
               {asset?.isFavorite ? '★' : '☆'}
             </button>
           )}
+          {asset?.livePhotoVideoId && (
+            <button onClick={() => setLive(true)} aria-label="Play live photo">
+              LIVE
+            </button>
+          )}
+          <button onClick={() => setZoom((z) => (z ? undefined : { x: 50, y: 50 }))} aria-pressed={Boolean(zoom)} aria-label="Zoom (z, or double-click)">
+            ⊕
+          </button>
           <button onClick={() => setInfo((v) => !v)} aria-pressed={info} aria-label="Info (i)">
             Info
           </button>
         </div>
         {asset?.type === 'VIDEO' ? (
           <video src={playbackUrl(id)} controls autoPlay poster={thumbnailUrl(id, 'preview')} />
+        ) : live && asset?.livePhotoVideoId ? (
+          <video src={playbackUrl(asset.livePhotoVideoId)} autoPlay muted playsInline onEnded={() => setLive(false)} onPointerLeave={() => setLive(false)} />
         ) : (
-          <img src={thumbnailUrl(id, 'preview')} alt={asset?.originalFileName ?? ''} />
+          <img
+            src={thumbnailUrl(id, 'preview')}
+            alt={asset?.originalFileName ?? ''}
+            style={zoom ? { transform: 'scale(2.5)', transformOrigin: `${zoom.x}% ${zoom.y}%`, cursor: 'zoom-out' } : { cursor: 'zoom-in' }}
+            onDblClick={(e) => {
+              const box = e.currentTarget.getBoundingClientRect();
+              setZoom((z) => (z ? undefined : { x: ((e.clientX - box.left) / box.width) * 100, y: ((e.clientY - box.top) / box.height) * 100 }));
+            }}
+            onPointerEnter={() => asset?.livePhotoVideoId && setLive(true)}
+          />
         )}
         {index > 0 && (
           <button class="nav prev" onClick={() => go(-1)} aria-label="Previous (←)">
@@ -96,6 +123,24 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
       {info && asset && (
         <aside aria-label="Details">
           <h2>{asset.originalFileName}</h2>
+          {!sharedKey() && (
+            <>
+              <label class="sr-only" for="description">Description</label>
+              <textarea
+                id="description"
+                placeholder="Add a description"
+                value={String(exif.description ?? '')}
+                onBlur={(e) => e.currentTarget.value !== (exif.description ?? '') && void edit({ description: e.currentTarget.value })}
+              />
+              <div role="radiogroup" aria-label="Rating" class="rating">
+                {[1, 2, 3, 4, 5].map((n) => (
+                  <button key={n} role="radio" aria-checked={Number(exif.rating ?? 0) === n} aria-label={`${n} stars`} onClick={() => edit({ rating: Number(exif.rating) === n ? 0 : n })}>
+                    {Number(exif.rating ?? 0) >= n ? '★' : '☆'}
+                  </button>
+                ))}
+              </div>
+            </>
+          )}
           <dl>
             <dt>Taken</dt>
             <dd>{new Date(asset.localDateTime).toLocaleString(undefined, { timeZone: 'UTC', dateStyle: 'full', timeStyle: 'short' })}</dd>
