@@ -73,6 +73,8 @@ export const ConfigSchema = z.object({
   /** onnxruntime threads per session; one per core by default (Lambda: its vCPUs). */
   SHOEBOX_ML_THREADS: z.coerce.number().int().positive().optional(),
   SHOEBOX_ML_WORKERS: z.coerce.number().int().positive().default(1),
+  /** Raster tiles for the web app's map ({z}/{x}/{y}); unset, it draws a bundled world outline and needs no network. */
+  SHOEBOX_MAP_TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}/, 'a tile URL with {z}, {x} and {y}').optional(),
   SHOEBOX_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 
@@ -110,6 +112,7 @@ export interface Config {
   kvTable: string;
   aws: { region: string | undefined; s3Endpoint: string | undefined; sqsEndpoint: string | undefined; dynamoDbEndpoint: string | undefined };
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  mapTileUrl: string | undefined;
   ml: { modelsDir: string; clipModel: string; faceModel: string; source: string; downloadAtStart: boolean; threads: number | undefined; workers: number };
 }
 
@@ -144,6 +147,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     transcodeHeight: e.SHOEBOX_TRANSCODE_HEIGHT,
     trashDays: e.SHOEBOX_TRASH_DAYS,
     userDeleteDays: e.SHOEBOX_USER_DELETE_DAYS,
+    mapTileUrl: e.SHOEBOX_MAP_TILE_URL,
     ml: {
       modelsDir: path.resolve(e.SHOEBOX_MODELS ?? path.join(e.SHOEBOX_DATA, 'models')),
       clipModel: e.SHOEBOX_CLIP_MODEL,

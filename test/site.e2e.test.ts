@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
+import { readMedia } from './media-samples.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
 import { apiClient, startTestRuntime, type TestRuntime } from './test-runtime.js';
 
@@ -218,6 +219,19 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     expect(await page.locator('.tile img').first().getAttribute('src')).toContain(beaPhoto);
     expect(await page.locator('.tile').count()).toBe(1);
     await shoot('partner');
+  });
+
+  it('puts geotagged photos on a map that works offline, and lists a marker’s photos', async () => {
+    const api = apiClient(runtime.url);
+    const ada = await api.loginWithKey('ada@example.com', 'an even longer password');
+    await api.upload(ada, await readMedia('exif-samples__DSCN0010.jpg'), 'DSCN0010.jpg'); // GPS: near Arezzo
+    await page.goto(`${runtime.url}/map/`);
+    await page.getByRole('region', { name: 'Map of 1 geotagged photos' }).waitFor();
+    // No tile server configured: the bundled world outline is drawn instead.
+    await page.locator('.leaflet-overlay-pane path').first().waitFor();
+    await page.getByTitle('1 photo near Arezzo').click();
+    await page.getByRole('complementary', { name: 'Photos here' }).locator('.tile').waitFor();
+    await shoot('map');
   });
 
   it('is usable at phone width and in dark mode', async () => {

@@ -46,6 +46,8 @@ export const serverRoutes = new Hono<ApiEnv>()
       externalDomain: c.var.ports.config.publicUrl ?? '',
       publicUsers: true,
       maintenanceMode: false,
+      /** Shoebox's addition: the web map's raster tiles, or null for its offline world outline. */
+      mapTileUrl: c.var.ports.config.mapTileUrl ?? null,
     });
   })
   .get('/server/about', authenticate, (c) =>

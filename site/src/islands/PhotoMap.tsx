@@ -1,0 +1,92 @@
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import land from 'world-atlas/land-110m.json';
+import { api, thumbnailUrl } from '../lib/api';
+import PhotoGrid, { type GridItem } from './PhotoGrid';
+import Viewer from './Viewer';
+
+interface Marker {
+  id: string;
+  lat: number;
+  lon: number;
+  city: string | null;
+}
+
+const CELL = 64;
+
+/**
+ * Your geotagged photos on a map, grouped into one marker per 64-px cell at the current zoom
+ * (re-grouped on every move); a marker shows how many and one of them, and a click lists
+ * them beside the map. Without a configured tile server it draws the bundled world outline,
+ * so it works offline.
+ */
+export default function PhotoMap() {
+  const box = useRef<HTMLDivElement>(null);
+  const [chosen, setChosen] = useState<Marker[]>([]);
+  const [open, setOpen] = useState<string | undefined>();
+  const [count, setCount] = useState<number | undefined>();
+
+  useEffect(() => {
+    const map = L.map(box.current!, { worldCopyJump: true, zoomControl: true }).setView([30, 0], 2);
+    const layer = L.layerGroup().addTo(map);
+    let markers: Marker[] = [];
+
+    void api<{ mapTileUrl: string | null }>('GET', '/server/config').then(({ mapTileUrl }) => {
+      if (mapTileUrl) L.tileLayer(mapTileUrl, { maxZoom: 19, attribution: 'Map tiles' }).addTo(map);
+      else {
+        const topology = land as unknown as Topology<{ land: GeometryCollection }>;
+        L.geoJSON(feature(topology, topology.objects.land), { style: { color: '#7a8a99', weight: 1, fillColor: '#c9d3dc', fillOpacity: 1 } }).addTo(map);
+      }
+    });
+
+    const draw = () => {
+      layer.clearLayers();
+      const cells = new Map<string, Marker[]>();
+      for (const m of markers) {
+        const p = map.latLngToLayerPoint([m.lat, m.lon]);
+        const key = `${Math.floor(p.x / CELL)}:${Math.floor(p.y / CELL)}`;
+        cells.set(key, [...(cells.get(key) ?? []), m]);
+      }
+      for (const group of cells.values()) {
+        const lat = group.reduce((s, m) => s + m.lat, 0) / group.length;
+        const lon = group.reduce((s, m) => s + m.lon, 0) / group.length;
+        const icon = L.divIcon({
+          className: 'map-cluster',
+          html: `<img src="${thumbnailUrl(group[0]!.id)}" alt=""><span>${group.length}</span>`,
+          iconSize: [48, 48],
+        });
+        L.marker([lat, lon], { icon, title: `${group.length} ${group.length === 1 ? 'photo' : 'photos'}${group[0]!.city ? ` near ${group[0]!.city}` : ''}`, keyboard: true })
+          .on('click', () => setChosen(group))
+          .addTo(layer);
+      }
+    };
+    void api<Marker[]>('GET', '/map/markers').then((m) => {
+      markers = m;
+      setCount(m.length);
+      if (m.length) map.fitBounds(L.latLngBounds(m.map((x) => [x.lat, x.lon] as [number, number])), { maxZoom: 6, padding: [40, 40] });
+      draw();
+    });
+    map.on('zoomend moveend', draw);
+    return () => map.remove();
+  }, []);
+
+  const items: GridItem[] = chosen.map((m) => ({ id: m.id, ratio: 1, thumbhash: null, isVideo: false, isFavorite: false, label: m.city ? `Photo near ${m.city}` : 'Photo' }));
+  return (
+    <div class="map-page">
+      <div ref={box} class="map" role="region" aria-label={count === undefined ? 'Map' : `Map of ${count} geotagged photos`} />
+      {chosen.length > 0 && (
+        <aside class="map-photos" aria-label="Photos here">
+          <h2>
+            {chosen.length} {chosen.length === 1 ? 'photo' : 'photos'}
+            {chosen[0]!.city ? ` near ${chosen[0]!.city}` : ''}
+          </h2>
+          <PhotoGrid items={items} selected={new Set()} onOpen={setOpen} onSelect={() => undefined} />
+        </aside>
+      )}
+      {open && <Viewer ids={items.map((i) => i.id)} start={items.findIndex((i) => i.id === open)} onClose={() => setOpen(undefined)} />}
+    </div>
+  );
+}
