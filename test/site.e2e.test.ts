@@ -133,6 +133,7 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     await page.goto(`${runtime.url}/albums/`);
     await page.getByRole('link', { name: /Holidays.*2 items/ }).click();
     await page.getByRole('heading', { name: 'Holidays' }).waitFor();
+    await page.locator('.tile').nth(1).waitFor(); // the grid lays out once it knows its width
     expect(await page.locator('.tile').count()).toBe(2);
     await page.getByLabel('Comment').fill('What a trip!');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -196,6 +197,7 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
   it('edits a photo’s description and rating in the viewer’s info panel', async () => {
     await page.goto(runtime.url);
     await page.getByRole('button', { name: /^Photo taken/ }).first().click();
+    await page.getByRole('dialog').waitFor();
     await page.keyboard.press('i');
     const details = page.getByRole('complementary', { name: 'Details' });
     await details.getByLabel('Description').fill('Sunset at the lake');

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, playbackUrl, sharedKey, thumbnailUrl, type Asset } from '../lib/api';
 
 interface Props {
@@ -30,10 +30,11 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
   }, [id]);
 
   // Keys act on what is shown now: the listener reads the latest render, not the one it was made in
-  // (effects run after paint, so a listener re-made per render would lag a key pressed right after).
+  // (effects run after paint, so a listener re-made per render would lag a key pressed right after),
+  // and it is in place before the viewer is first painted.
   const latest = useRef({ toggleFavourite, onClose });
   latest.current = { toggleFavourite, onClose };
-  useEffect(() => {
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') latest.current.onClose();
       else if (e.key === 'ArrowRight') go(1);
