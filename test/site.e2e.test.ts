@@ -88,7 +88,7 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     const viewer = page.getByRole('dialog');
     await viewer.waitFor();
     await page.keyboard.press('i');
-    await viewer.getByRole('complementary', { name: 'Details' }).getByText('Taken').waitFor();
+    await viewer.getByRole('complementary', { name: 'Details' }).getByRole('textbox', { name: 'Description' }).waitFor();
     await shoot('viewer');
     const firstName = await viewer.getByRole('heading').textContent();
     await page.keyboard.press('ArrowRight');
@@ -188,6 +188,17 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     await page.getByText('Password changed').waitFor();
     await shoot('account');
 
+    await page.goto(`${runtime.url}/admin/users/`);
+    await page.getByLabel('Name').fill('Carl');
+    await page.getByLabel('Email').fill('carl@example.com');
+    await page.getByLabel('First password').fill('carls first password');
+    await page.getByLabel('Storage quota in GB (empty: none)').fill('5');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('row', { name: /carl@example.com.*of 5 GB/ }).waitFor();
+    await shoot('admin-users');
+    await page.getByRole('row', { name: /carl@example.com/ }).getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('row', { name: /carl@example.com/ }).waitFor({ state: 'detached' });
+
     await page.goto(`${runtime.url}/admin/jobs/`);
     await page.getByRole('rowheader', { name: 'Smart search' }).waitFor();
     await page.getByRole('rowheader', { name: 'Thumbnails' }).waitFor();
@@ -204,8 +215,15 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     await details.getByRole('radio', { name: '4 stars' }).click();
     await details.getByRole('radio', { name: '4 stars', checked: true }).waitFor();
     const id = new URL(await page.getByRole('dialog').locator('img').first().getAttribute('src') ?? '', runtime.url).pathname.split('/')[3];
+    await details.getByLabel('Taken').fill('2019-07-14T18:30');
+    await details.getByLabel('Time zone').fill('+01:00');
+    await details.getByLabel('Latitude').fill('38.7223');
+    await details.getByLabel('Longitude').fill('-9.1393');
+    await details.getByRole('button', { name: 'Save date and place' }).click();
+    await details.getByText('Lisbon').waitFor(); // the place is looked up again from the new coordinates
     const asset = await page.evaluate((assetId) => fetch(`/api/assets/${assetId}`).then((r) => r.json()), id);
-    expect(asset.exifInfo).toMatchObject({ description: 'Sunset at the lake', rating: 4 });
+    expect(asset.exifInfo).toMatchObject({ description: 'Sunset at the lake', rating: 4, city: 'Lisbon' });
+    expect(asset.localDateTime).toMatch(/^2019-07-14T18:30:00/);
     await page.keyboard.press('Escape');
   });
 
@@ -228,7 +246,8 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     const ada = await api.loginWithKey('ada@example.com', 'an even longer password');
     await api.upload(ada, await readMedia('exif-samples__DSCN0010.jpg'), 'DSCN0010.jpg'); // GPS: near Arezzo
     await page.goto(`${runtime.url}/map/`);
-    await page.getByRole('region', { name: 'Map of 1 geotagged photos' }).waitFor();
+    // Arezzo's photo, and the one placed in Lisbon in the viewer.
+    await page.getByRole('region', { name: 'Map of 2 geotagged photos' }).waitFor();
     // No tile server configured: the bundled world outline is drawn instead.
     await page.locator('.leaflet-overlay-pane path').first().waitFor();
     await page.getByTitle('1 photo near Arezzo').click();

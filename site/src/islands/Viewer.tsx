@@ -133,6 +133,34 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
                 value={String(exif.description ?? '')}
                 onBlur={(e) => e.currentTarget.value !== (exif.description ?? '') && void edit({ description: e.currentTarget.value })}
               />
+              <form
+                class="edit-when"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  const form = new FormData(e.currentTarget);
+                  const offset = String(form.get('offset') || '+00:00');
+                  const latitude = form.get('latitude');
+                  const longitude = form.get('longitude');
+                  void edit({
+                    dateTimeOriginal: `${String(form.get('taken'))}:00${offset}`,
+                    ...(latitude && longitude ? { latitude: Number(latitude), longitude: Number(longitude) } : {}),
+                  });
+                }}
+              >
+                <label>
+                  Taken <input name="taken" type="datetime-local" required value={asset.localDateTime.slice(0, 16)} />
+                </label>
+                <label>
+                  Time zone <input name="offset" pattern="[+-]\d{2}:\d{2}" placeholder="+02:00" size={6} value={String(exif.timeZone ?? '').match(/^[+-]\d{2}:\d{2}$/)?.[0] ?? ''} />
+                </label>
+                <label>
+                  Latitude <input name="latitude" type="number" step="any" min={-90} max={90} value={exif.latitude ?? ''} />
+                </label>
+                <label>
+                  Longitude <input name="longitude" type="number" step="any" min={-180} max={180} value={exif.longitude ?? ''} />
+                </label>
+                <button class="button" type="submit">Save date and place</button>
+              </form>
               <div role="radiogroup" aria-label="Rating" class="rating">
                 {[1, 2, 3, 4, 5].map((n) => (
                   <button key={n} role="radio" aria-checked={Number(exif.rating ?? 0) === n} aria-label={`${n} stars`} onClick={() => edit({ rating: Number(exif.rating) === n ? 0 : n })}>
