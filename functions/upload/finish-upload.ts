@@ -25,9 +25,17 @@ export async function uploadStatus(ports: Ports, user: User, assetId: string): P
  * answers where it stands: completing is idempotent.
  */
 export async function completeUpload(ports: Ports, user: User, assetId: string, parts: CompletedPart[]): Promise<UploadStatus> {
-  const done = await getUploadSession(ports.db, assetId).then(async (s) => (s ? undefined : getAsset(ports.db, assetId)));
-  if (done && done.ownerId === user.id && done.status !== 'uploading') return uploadStatus(ports, user, assetId);
-  const session = await ownedSession(ports, user, assetId);
+  // Completing twice is not an error (a client retrying after a lost answer, or two workers
+  // finishing one resumed upload): once received, the answer is the upload's status.
+  const received = async () => {
+    const asset = await getAsset(ports.db, assetId);
+    return asset !== undefined && asset.ownerId === user.id && asset.status !== 'uploading';
+  };
+  const session = await getUploadSession(ports.db, assetId);
+  if (!session || session.ownerId !== user.id) {
+    if (await received()) return uploadStatus(ports, user, assetId);
+    throw new NotFound('No such upload in progress (finished, aborted or expired)');
+  }
   if (!session.multipartUploadId) {
     // A single PUT completes by itself where the store announces new objects. Where it
     // cannot (an S3-compatible server without notifications), this announces it; a second
@@ -40,7 +48,13 @@ export async function completeUpload(ports: Ports, user: User, assetId: string, 
   if (parts.length !== session.partCount) {
     throw new BadRequest(`This upload has ${session.partCount} parts; ${parts.length} were listed`);
   }
-  await ports.store.completeMultipart(session.objectKey, session.multipartUploadId, parts);
+  try {
+    await ports.store.completeMultipart(session.objectKey, session.multipartUploadId, parts);
+  } catch (error) {
+    // Another call completed it between our read and now: its parts are assembled and gone.
+    if ((await received()) || (await ports.store.head(session.objectKey))) return uploadStatus(ports, user, assetId);
+    throw error;
+  }
   return uploadStatus(ports, user, assetId);
 }
 
