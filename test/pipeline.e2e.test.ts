@@ -95,7 +95,7 @@ describe('the embedded pipeline, end to end over HTTP', () => {
     const upload = created.body.upload as Extract<Ticket['upload'], { type: 'multipart' }>;
     expect(upload.type).toBe('multipart');
     expect(upload.parts.length).toBe(Math.ceil(bytes.length / (5 * 1024 * 1024)));
-    const parts = [];
+    const parts: Array<{ partNumber: number; etag: string }> = [];
     let offset = 0;
     for (const part of upload.parts) {
       const response = await fetch(part.url, { method: 'PUT', body: bytes.subarray(offset, offset + part.size) });
