@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,4 +32,19 @@ export function uniqueJpeg(jpeg: Buffer, tag: string): Buffer {
   const comment = Buffer.from(tag);
   const segment = Buffer.concat([Buffer.from([0xff, 0xfe, (comment.length + 2) >> 8, (comment.length + 2) & 0xff]), comment]);
   return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+}
+
+/**
+ * A JPEG of one colour with a little noise (`seed` makes each its own file): what the tiny
+ * CLIP model reads as "red", "green" or "blue".
+ */
+export async function colourPhoto(r: number, g: number, b: number, seed: number, width = 320, height = 240): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
+    const noise = ((i * 2654435761 + seed * 97) >>> 0) % 21 - 10;
+    pixels[i * 3] = Math.max(0, Math.min(255, r + noise));
+    pixels[i * 3 + 1] = Math.max(0, Math.min(255, g + noise));
+    pixels[i * 3 + 2] = Math.max(0, Math.min(255, b + noise));
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }

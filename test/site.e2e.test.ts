@@ -3,10 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
-import { readMedia } from './media-samples.js';
+import { colourPhoto, readMedia } from './media-samples.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
 import { apiClient, startTestRuntime, type TestRuntime } from './test-runtime.js';
 
@@ -15,19 +14,6 @@ const SITE = path.resolve(import.meta.dirname, '../site/dist/index.html');
 /** Where each page's screenshot goes: a CI artefact folder, or docs/screenshots via `npm run screenshots`. */
 const SCREENSHOTS = path.resolve(process.env.SHOEBOX_SCREENSHOTS ?? path.join(os.tmpdir(), 'shoebox-screenshots'));
 const ready = existsSync(CHROMIUM) && existsSync(SITE);
-
-/** A 900×600 photo of one colour with noise: its own file, and "red" or "blue" to the tiny CLIP. */
-async function photo(r: number, g: number, b: number, seed: number): Promise<Buffer> {
-  const [width, height] = [900, 600];
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < width * height; i++) {
-    const noise = ((i * 2654435761 + seed * 97) >>> 0) % 31;
-    pixels[i * 3] = Math.min(255, r + noise);
-    pixels[i * 3 + 1] = Math.min(255, g + noise);
-    pixels[i * 3 + 2] = Math.min(255, b + noise);
-  }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
-}
 
 describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${existsSync(CHROMIUM) ? 'site/dist is not built (npm run build:site)' : `no Chromium at ${CHROMIUM} (apt install chromium)`}`}`, () => {
   let runtime: TestRuntime;
@@ -69,7 +55,7 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
   });
 
   it('uploads photos with progress, shows them in the timeline and opens the viewer', async () => {
-    const files = await Promise.all([photo(220, 20, 20, 1), photo(20, 30, 220, 2), photo(20, 200, 30, 3)]);
+    const files = await Promise.all([colourPhoto(220, 20, 20, 1, 900, 600), colourPhoto(20, 30, 220, 2, 900, 600), colourPhoto(20, 200, 30, 3, 900, 600)]);
     const paths = await Promise.all(files.map(async (bytes, i) => {
       const file = path.join(work, `photo-${i}.jpg`);
       await writeFile(file, bytes);
@@ -231,7 +217,7 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     const api = apiClient(runtime.url);
     const ada = await api.loginWithKey('ada@example.com', 'an even longer password');
     const bea = await api.createUser(ada, 'bea@example.com');
-    const beaPhoto = await api.upload(bea, await photo(200, 200, 20, 9), 'bea.jpg');
+    const beaPhoto = await api.upload(bea, await colourPhoto(200, 200, 20, 9), 'bea.jpg');
     expect((await api.call('POST', '/partners', { key: bea.apiKey, body: { sharedWithId: ada.id } })).status).toBe(201);
     await page.goto(`${runtime.url}/partners/`);
     await page.getByRole('link', { name: /bea@example.com’s photos/ }).click();

@@ -1,26 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { colourPhoto } from './media-samples.js';
 import { writeSha256Sums, writeTinyClipPack } from './model-packs.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
-
-/** A photo of one colour, with noise so every one is its own file. */
-async function colourPhoto(r: number, g: number, b: number, seed: number): Promise<Buffer> {
-  const width = 320;
-  const height = 240;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < width * height; i++) {
-    const noise = ((i * 2654435761 + seed * 97) >>> 0) % 21 - 10;
-    pixels[i * 3] = Math.max(0, Math.min(255, r + noise));
-    pixels[i * 3 + 1] = Math.max(0, Math.min(255, g + noise));
-    pixels[i * 3 + 2] = Math.max(0, Math.min(255, b + noise));
-  }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
-}
 
 describe('smart search', () => {
   let runtime: TestRuntime;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mergeByRank } from './bpe-merges.js';
 
 /**
  * CLIP's byte-level BPE tokenizer (OpenAI's `SimpleTokenizer`, which the Hugging Face
@@ -68,27 +69,11 @@ export class ClipTokenizer {
   private bpe(word: string): string[] {
     const cached = this.cache.get(word);
     if (cached) return cached;
-    let parts = [...word];
+    const parts = [...word];
     parts[parts.length - 1] += '</w>';
-    for (;;) {
-      let best = -1;
-      let bestRank = Infinity;
-      for (let i = 0; i < parts.length - 1; i++) {
-        const rank = this.ranks.get(`${parts[i]} ${parts[i + 1]}`);
-        if (rank !== undefined && rank < bestRank) [best, bestRank] = [i, rank];
-      }
-      if (best < 0) break;
-      const [a, b] = [parts[best]!, parts[best + 1]!];
-      // Merge every occurrence of the pair, left to right, as the reference does.
-      const merged: string[] = [];
-      for (let i = 0; i < parts.length; i++) {
-        if (i < parts.length - 1 && parts[i] === a && parts[i + 1] === b) merged.push(a + b), i++;
-        else merged.push(parts[i]!);
-      }
-      parts = merged;
-    }
-    if (this.cache.size < 10_000) this.cache.set(word, parts);
-    return parts;
+    const merged = mergeByRank(parts, this.ranks);
+    if (this.cache.size < 10_000) this.cache.set(word, merged);
+    return merged;
   }
 }
 

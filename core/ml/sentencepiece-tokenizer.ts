@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mergeByRank } from './bpe-merges.js';
 
 /**
  * SentencePiece-style tokenizers read from a Hugging Face `tokenizer.json`, as multilingual
@@ -133,18 +134,7 @@ export class SentencePieceTokenizer {
   }
 
   private bpe(piece: string): number[] {
-    let parts = [...piece];
-    for (;;) {
-      let best = -1;
-      let bestRank = Infinity;
-      for (let i = 0; i < parts.length - 1; i++) {
-        const rank = this.ranks.get(`${parts[i]} ${parts[i + 1]}`);
-        if (rank !== undefined && rank < bestRank) [best, bestRank] = [i, rank];
-      }
-      if (best < 0) break;
-      parts = [...parts.slice(0, best), parts[best]! + parts[best + 1]!, ...parts.slice(best + 2)];
-    }
-    return this.fuse(parts.map((p) => this.ids.get(p) ?? this.unknown()));
+    return this.fuse(mergeByRank([...piece], this.ranks).map((p) => this.ids.get(p) ?? this.unknown()));
   }
 
   private unknown(): number {
