@@ -125,6 +125,22 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect(await search({ description: 'casa' })).toEqual([photo]);
       expect(await search({ city: 'Madrid' })).toEqual([]);
     });
+
+    it('suggests the places and cameras the owner’s photos have, narrowed by the field above', async () => {
+      const suggest = (user: TestUser, query: string) => get(user, `/search/suggestions?${query}`);
+      expect((await suggest(admin, 'type=city')).body).toEqual(['Lisbon']);
+      expect((await suggest(admin, 'type=country')).body).toEqual(['Portugal']);
+      expect((await suggest(admin, 'type=camera-make')).body).toEqual(['Apple']);
+      expect((await suggest(admin, 'type=camera-model&make=Apple')).body).toEqual(['iPhone 6']);
+      expect((await suggest(admin, 'type=camera-model&make=Canon')).body).toEqual([]);
+      expect((await suggest(admin, 'type=city&country=Spain')).body).toEqual([]);
+      // Another user's photos are not theirs to list; bad types and hostile values are refused or inert.
+      expect((await suggest(carl, 'type=city')).body).toEqual([]);
+      expect((await suggest(admin, 'type=password')).status).toBe(400);
+      expect((await suggest(admin, 'type=city&country=%27%3B%20DROP%20TABLE%20assets%3B--')).body).toEqual([]);
+      expect((await suggest(admin, `type=city&state=${'x'.repeat(201)}`)).status).toBe(400);
+      expect((await api.call('GET', '/search/suggestions?type=city')).status).toBe(401);
+    });
   });
 
   describe('timeline', () => {

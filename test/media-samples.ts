@@ -48,3 +48,23 @@ export async function colourPhoto(r: number, g: number, b: number, seed: number,
   }
   return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
+
+/**
+ * A 640×480 photo whose face region (where the tiny detector of test/onnx-models.ts always
+ * finds its face) has one colour — the tiny recognizer's notion of who it is — over a noisy background.
+ */
+export async function facePhoto(face: readonly [number, number, number], seed: number): Promise<Buffer> {
+  const [width, height] = [640, 480];
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const inFace = x >= 60 && x < 260 && y >= 20 && y < 240;
+      const noise = ((i * 2654435761 + seed * 7919) >>> 0) % 17;
+      pixels[i] = inFace ? face[0] : 90 + noise;
+      pixels[i + 1] = inFace ? face[1] : 90 + noise;
+      pixels[i + 2] = inFace ? face[2] : 90 + noise;
+    }
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+}

@@ -3,34 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { facePhoto as photoOf } from './media-samples.js';
 import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
 
-/**
- * A 640×480 photo whose face region (where the tiny detector always finds its face) has one
- * colour — the tiny recognizer's notion of who it is — over a noisy background.
- */
-async function photoOf(face: [number, number, number], seed: number): Promise<Buffer> {
-  const [width, height] = [640, 480];
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      const inFace = x >= 60 && x < 260 && y >= 20 && y < 240;
-      const noise = ((i * 2654435761 + seed * 7919) >>> 0) % 17;
-      pixels[i] = inFace ? face[0] : 90 + noise;
-      pixels[i + 1] = inFace ? face[1] : 90 + noise;
-      pixels[i + 2] = inFace ? face[2] : 90 + noise;
-    }
-  }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
-}
-
-const RED: [number, number, number] = [230, 10, 10];
-const GREEN: [number, number, number] = [10, 230, 10];
-const BLUE: [number, number, number] = [10, 10, 230];
+const RED = [230, 10, 10] as const;
+const GREEN = [10, 230, 10] as const;
+const BLUE = [10, 10, 230] as const;
 
 describe('people', () => {
   let runtime: TestRuntime;
@@ -46,7 +27,7 @@ describe('people', () => {
       const { rows } = await runtime.ports.db.query(`SELECT status FROM asset_job_status WHERE asset_id = $1 AND stage = 'faces'`, [id]);
       return rows[0]?.status === 'done' ? true : undefined;
     }, `faces of ${id}`);
-  const upload = async (user: TestUser, colour: [number, number, number], seed: number) => {
+  const upload = async (user: TestUser, colour: readonly [number, number, number], seed: number) => {
     const id = await api.upload(user, await photoOf(colour, seed), `face-${seed}.jpg`);
     await facesDone(id);
     return id;
@@ -83,6 +64,9 @@ describe('people', () => {
     // A fourth joins the person at once.
     photos.red!.push(await upload(alice, RED, 4));
     expect((await get(alice, `/people/${red.id}/statistics`)).body).toEqual({ assets: 4 });
+    // The photo itself names who is in it, with the face's box, as Immich's asset response does.
+    const asset = (await get(alice, `/assets/${photos.red![0]}`)).body;
+    expect(asset.people).toEqual([expect.objectContaining({ id: red.id, faces: [expect.objectContaining({ boundingBoxX1: 96, boundingBoxY2: 208 })] })]);
   });
 
   it('names, dates, hides and shows a person; lists its photos; crops its face', async () => {
@@ -147,6 +131,7 @@ describe('people', () => {
     expect((await get(bob, '/people')).body.people).toEqual([]);
     expect((await api.call('PUT', `/people/${rosa.id}`, { key: bob.apiKey, body: { name: 'Mine' } })).status).toBe(400);
     expect((await get(bob, `/faces?id=${photos.red![0]}`)).status).toBe(400);
+    expect((await get(bob, `/assets/${photos.red![0]}`)).status).toBe(400);
     const face = (await get(alice, `/faces?id=${photos.red![0]}`)).body[0];
     const bobs = (await api.call<Json>('POST', '/people', { key: bob.apiKey, body: { name: 'Bob’s' } })).body;
     expect((await api.call('PUT', `/faces/${face.id}`, { key: bob.apiKey, body: { id: bobs.id } })).status).toBe(400);

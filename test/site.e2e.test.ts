@@ -1,21 +1,17 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, launchChromium, SCREENSHOTS } from './chromium.js';
 import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
 import { colourPhoto, readMedia } from './media-samples.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
 import { apiClient, startTestRuntime, type TestRuntime } from './test-runtime.js';
 
-const CHROMIUM = process.env.SHOEBOX_CHROMIUM ?? '/usr/bin/chromium';
-const SITE = path.resolve(import.meta.dirname, '../site/dist/index.html');
-/** Where each page's screenshot goes: a CI artefact folder, or docs/screenshots via `npm run screenshots`. */
-const SCREENSHOTS = path.resolve(process.env.SHOEBOX_SCREENSHOTS ?? path.join(os.tmpdir(), 'shoebox-screenshots'));
-const ready = existsSync(CHROMIUM) && existsSync(SITE);
+const missing = chromiumMissing();
 
-describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${existsSync(CHROMIUM) ? 'site/dist is not built (npm run build:site)' : `no Chromium at ${CHROMIUM} (apt install chromium)`}`}`, () => {
+describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${missing}` : ''}`, () => {
   let runtime: TestRuntime;
   let browser: Browser;
   let page: Page;
@@ -26,10 +22,7 @@ describe.skipIf(!ready)(`the web app in Chromium${ready ? '' : ` — skipped: ${
     await writeTinyClipPack(path.join(work, 'models'));
     await writeTinyFacePack(path.join(work, 'models'));
     runtime = await startTestRuntime({ SHOEBOX_MODELS: path.join(work, 'models') });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await mkdir(SCREENSHOTS, { recursive: true });
   });

@@ -9,9 +9,9 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
+import { launchChromium } from '../../test/chromium.js';
 import { insertSyntheticAssets } from '../../test/synthetic-assets.js';
 import { apiClient, startTestRuntime } from '../../test/test-runtime.js';
 import { percentile, writeResults } from '../measure.js';
@@ -20,13 +20,9 @@ const { values } = parseArgs({ options: { assets: { type: 'string', default: '10
 const step = Number(values.step);
 const total = Number(values.assets);
 const runs = Number(values.runs);
-const CHROMIUM = process.env.SHOEBOX_CHROMIUM ?? '/usr/bin/chromium';
 
 const runtime = await startTestRuntime({ SHOEBOX_WORKERS: 'false', SHOEBOX_SWEEP_INTERVAL: '86400', SHOEBOX_LOG_LEVEL: 'ERROR' });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const api = apiClient(runtime.url);
   const user = await api.signUpAdmin('bench@example.com', 'benchmark password');

@@ -27,6 +27,12 @@ export async function listPeople(db: Queryable, ownerId: string, withHidden: boo
   return { people: withHidden ? rows : rows.filter((p) => !p.isHidden), total: rows.length, hidden };
 }
 
+/** The owner's people among these ids (faces of a photo name them); others' are left out. */
+export async function getPeople(db: Queryable, ownerId: string, ids: string[]): Promise<Person[]> {
+  if (ids.length === 0) return [];
+  return (await db.query<Person>(`${PERSON} WHERE p.id = ANY($1::uuid[]) AND p.owner_id = $2`, [ids, ownerId])).rows;
+}
+
 /** One of the owner's people; someone else's is "not found", not "forbidden". */
 export async function requirePerson(db: Queryable, ownerId: string, id: string): Promise<Person> {
   const { rows } = await db.query<Person>(`${PERSON} WHERE p.id = $1 AND p.owner_id = $2`, [id, ownerId]);

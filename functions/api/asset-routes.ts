@@ -12,8 +12,9 @@ import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
+import { facesOfAsset, getPeople } from '../../core/people/people-queries.js';
 import type { Ports } from '../../core/runtime/ports.js';
-import { assetDto } from './dto.js';
+import { assetDto, peopleInAsset } from './dto.js';
 
 const Uuid = z.uuid();
 const Ids = z.array(z.uuid()).min(1).max(10_000);
@@ -80,7 +81,14 @@ async function readableAsset(ports: Ports, auth: AuthContext, id: string): Promi
 async function assetResponse(ports: Ports, auth: AuthContext, asset: Asset) {
   const showMetadata = !auth.sharedLink || auth.sharedLink.showMetadata;
   const exif = showMetadata ? (await getExif(ports.db, [asset.id])).get(asset.id) : undefined;
-  return assetDto(asset, exif);
+  const dto = assetDto(asset, exif);
+  // People are the owner's: a partner or a shared link sees the photo, not who is named in it.
+  if (!auth.sharedLink && auth.user.id === asset.ownerId) {
+    const faces = await facesOfAsset(ports.db, asset.id);
+    const people = await getPeople(ports.db, asset.ownerId, [...new Set(faces.flatMap((f) => (f.personId ? [f.personId] : [])))]);
+    dto.people = peopleInAsset(faces, people.filter((p) => !p.isHidden));
+  }
+  return dto;
 }
 
 /** Media is served by the object store through a short-lived signed URL, never proxied. */

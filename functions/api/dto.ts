@@ -2,6 +2,7 @@ import type { ActivityRow } from '../../core/albums/activity-queries.js';
 import type { AlbumRow } from '../../core/albums/album-queries.js';
 import { formatDuration, type Asset } from '../../core/assets/asset.js';
 import type { ExifRow } from '../../core/assets/asset-queries.js';
+import type { FaceRow, Person } from '../../core/people/people-queries.js';
 import type { ApiKey, User } from '../../core/users/user-queries.js';
 
 type UserSummary = Pick<User, 'id' | 'email' | 'name' | 'avatarColor'> & { profileChangedAt: Date | string };
@@ -104,8 +105,8 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     duration: asset.durationMs === null ? null : formatDuration(asset.durationMs),
     hasMetadata: exif !== undefined,
     livePhotoVideoId: asset.livePhotoVideoId,
-    // Faces come with smart search and people (not yet on this server).
-    people: [],
+    // Filled for the owner by GET /assets/{id} (peopleInAsset); lists leave it empty, as Immich's do.
+    people: [] as ReturnType<typeof peopleInAsset>,
     // Immich's tags are entities; Shoebox's keywords are names, given in that shape.
     tags: (exif?.tags ?? []).map((name) => ({ id: name, name, value: name })),
     stack: null,
@@ -150,4 +151,36 @@ export function activityDto(activity: ActivityRow) {
     createdAt: activity.createdAt.toISOString(),
     user: userDto(activity.user),
   };
+}
+
+export function personDto(p: Person) {
+  return {
+    id: p.id,
+    name: p.name,
+    birthDate: p.birthDate,
+    thumbnailPath: `/api/people/${p.id}/thumbnail`,
+    isHidden: p.isHidden,
+    isFavorite: p.isFavorite,
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+export function faceDto(f: FaceRow, person: Person | undefined) {
+  return {
+    id: f.id,
+    imageWidth: f.imageWidth,
+    imageHeight: f.imageHeight,
+    boundingBoxX1: f.x1,
+    boundingBoxY1: f.y1,
+    boundingBoxX2: f.x2,
+    boundingBoxY2: f.y2,
+    score: f.score,
+    sourceType: f.sourceType,
+    person: person ? personDto(person) : null,
+  };
+}
+
+/** Immich's PersonWithFacesResponseDto: the people in one photo, each with their faces there. */
+export function peopleInAsset(faces: FaceRow[], people: Person[]) {
+  return people.map((p) => ({ ...personDto(p), faces: faces.filter((f) => f.personId === p.id).map((f) => faceDto(f, undefined)) }));
 }

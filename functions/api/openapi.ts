@@ -66,6 +66,7 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/map/markers': { summary: 'Geotagged assets as map markers (isArchived, isFavorite, fileCreatedAfter/Before, withPartners, withSharedAlbums)' },
   'GET /api/map/reverse-geocode': { summary: 'The nearest town to lat/lon, from the shipped GeoNames data (offline)' },
   'POST /api/search/smart': { summary: 'Smart search: your assets ranked by CLIP similarity to a text (query) or an asset (queryAssetId), with filters', body: SmartSearchBody },
+  'GET /api/search/suggestions': { summary: 'Place and camera values your photos have (type: country, state, city, camera-make, camera-model; narrowed by country, state, make)' },
   'GET /api/people': { summary: 'Your people (faces grouped by identity), most photos first; withHidden=true adds hidden ones' },
   'POST /api/people': { summary: 'Create a person (then move faces into it with PUT /faces/{id})', body: PersonCreate },
   'PUT /api/people': { summary: 'Change several people at once; per-id results', body: PeopleUpdate },

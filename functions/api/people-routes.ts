@@ -18,10 +18,10 @@ import {
   reassignFace,
   requirePerson,
   updatePerson,
-  type FaceRow,
   type Person,
 } from '../../core/people/people-queries.js';
 import { readAll } from '../../core/ports/object-store.js';
+import { faceDto, personDto } from './dto.js';
 
 const Id = z.uuid();
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date: YYYY-MM-DD');
@@ -36,33 +36,6 @@ export const PersonCreate = PersonUpdate.omit({ featureFaceAssetId: true });
 export const PeopleUpdate = z.strictObject({ people: z.array(PersonUpdate.extend({ id: Id })).min(1).max(1000) });
 export const PersonMerge = z.strictObject({ ids: z.array(Id).min(1).max(1000) });
 export const FaceReassign = z.strictObject({ id: Id });
-
-function personDto(p: Person) {
-  return {
-    id: p.id,
-    name: p.name,
-    birthDate: p.birthDate,
-    thumbnailPath: `/api/people/${p.id}/thumbnail`,
-    isHidden: p.isHidden,
-    isFavorite: p.isFavorite,
-    updatedAt: p.updatedAt.toISOString(),
-  };
-}
-
-function faceDto(f: FaceRow, person: Person | undefined) {
-  return {
-    id: f.id,
-    imageWidth: f.imageWidth,
-    imageHeight: f.imageHeight,
-    boundingBoxX1: f.x1,
-    boundingBoxY1: f.y1,
-    boundingBoxX2: f.x2,
-    boundingBoxY2: f.y2,
-    score: f.score,
-    sourceType: f.sourceType,
-    person: person ? personDto(person) : null,
-  };
-}
 
 const personId = (id: string) => {
   if (!Id.safeParse(id).success) throw new BadRequest('Not found or no person.read access');

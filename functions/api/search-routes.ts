@@ -8,6 +8,7 @@ import { authenticate } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
 import { clipModel } from '../../core/ml/loaded-models.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
+import { SUGGESTION_TYPES, searchSuggestions } from '../../core/search/search-suggestions.js';
 import { cachedTextVector, smartSearch } from '../../core/search/smart-search.js';
 import { timelineScope } from '../../core/timeline/timeline-scope.js';
 import { assetDto } from './dto.js';
@@ -37,7 +38,19 @@ export const SmartSearchBody = z
   })
   .refine((b) => Boolean(b.query) !== Boolean(b.queryAssetId), 'Give either query or queryAssetId');
 
-export const searchRoutes = new Hono<ApiEnv>().post('/search/smart', authenticate, async (c) => {
+export const SuggestionsQuery = z.object({
+  type: z.enum(SUGGESTION_TYPES),
+  country: Place.optional(),
+  state: Place.optional(),
+  make: Place.optional(),
+});
+
+export const searchRoutes = new Hono<ApiEnv>()
+  .get('/search/suggestions', authenticate, async (c) => {
+    const { type, ...filter } = SuggestionsQuery.parse(c.req.query());
+    return c.json(await searchSuggestions(c.var.ports.db, c.var.auth.user.id, type, filter));
+  })
+  .post('/search/smart', authenticate, async (c) => {
   const body = await jsonBody(c, SmartSearchBody);
   const { db, config } = c.var.ports;
   const settings = await readMlSettings(db, config);

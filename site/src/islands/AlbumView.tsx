@@ -11,7 +11,13 @@ interface Activity {
   user: { id: string; name: string };
 }
 
-/** One album: its photos, a share link, and the activity panel (comments and likes). */
+interface User {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** One album: its photos, who it is shared with, a share link, and the activity panel (comments and likes). */
 export default function AlbumView() {
   const id = new URLSearchParams(location.search).get('id') ?? '';
   const [album, setAlbum] = useState<Album | undefined>();
@@ -19,6 +25,8 @@ export default function AlbumView() {
   const [open, setOpen] = useState<string | undefined>();
   const [activity, setActivity] = useState<Activity[]>([]);
   const [link, setLink] = useState('');
+  const [users, setUsers] = useState<User[]>([]);
+  const [me, setMe] = useState('');
 
   const load = async () => {
     try {
@@ -28,7 +36,18 @@ export default function AlbumView() {
       setError(e instanceof ApiError ? e.message : 'The album cannot be loaded');
     }
   };
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    void load();
+    void api<User>('GET', '/users/me').then((u) => setMe(u.id), () => undefined);
+    void api<User[]>('GET', '/users').then(setUsers, () => setUsers([]));
+  }, []);
+
+  async function addMember(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    await api('PUT', `/albums/${id}/users`, { albumUsers: [{ userId: String(form.get('user')), role: String(form.get('role')) }] });
+    await load();
+  }
 
   async function share(event: Event) {
     event.preventDefault();
@@ -53,6 +72,44 @@ export default function AlbumView() {
     <div class="album">
       <h1>{album.albumName}</h1>
       {album.description && <p>{album.description}</p>}
+      {album.ownerId === me && (
+        <section class="members" aria-label="Shared with">
+          <ul>
+            {album.albumUsers.map((m) => (
+              <li key={m.user.id}>
+                {m.user.name} ({m.user.email}) — {m.role === 'editor' ? 'can add photos' : 'can view'}{' '}
+                <button class="button" aria-label={`Stop sharing with ${m.user.name}`} onClick={() => api('DELETE', `/albums/${id}/user/${m.user.id}`).then(load)}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+          {users.some((u) => u.id !== me && !album.albumUsers.some((m) => m.user.id === u.id)) && (
+            <form class="actions" onSubmit={addMember}>
+              <label>
+                Share with{' '}
+                <select name="user">
+                  {users
+                    .filter((u) => u.id !== me && !album.albumUsers.some((m) => m.user.id === u.id))
+                    .map((u) => (
+                      <option key={u.id} value={u.id}>
+                        {u.name} ({u.email})
+                      </option>
+                    ))}
+                </select>
+              </label>
+              <label>
+                Who can{' '}
+                <select name="role">
+                  <option value="editor">add photos</option>
+                  <option value="viewer">only view</option>
+                </select>
+              </label>
+              <button class="button" type="submit">Share</button>
+            </form>
+          )}
+        </section>
+      )}
       <form class="actions" onSubmit={share} aria-label="Share this album">
         <label>
           Password (optional) <input name="password" type="password" autoComplete="new-password" />

@@ -66,7 +66,12 @@ export default function PhotoMap() {
     void api<Marker[]>('GET', '/map/markers').then((m) => {
       markers = m;
       setCount(m.length);
-      if (m.length) map.fitBounds(L.latLngBounds(m.map((x) => [x.lat, x.lon] as [number, number])), { maxZoom: 6, padding: [40, 40] });
+      // Opened from a photo's details (?lat=&lon=): centred there; otherwise all photos in view.
+      const at = new URLSearchParams(location.search);
+      const lat = Number(at.get('lat'));
+      const lon = Number(at.get('lon'));
+      if (at.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) map.setView([lat, lon], 10);
+      else if (m.length) map.fitBounds(L.latLngBounds(m.map((x) => [x.lat, x.lon] as [number, number])), { maxZoom: 6, padding: [40, 40] });
       draw();
     });
     map.on('zoomend moveend', draw);

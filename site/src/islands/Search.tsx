@@ -8,40 +8,69 @@ interface Person {
   name: string;
 }
 
-/** Smart search with filter chips; results in the same grid and viewer as the timeline. */
-export default function Search() {
+/** The filters a search can carry; each is a URL parameter too, so a search can be bookmarked. */
+const FILTERS = ['type', 'person', 'city', 'make', 'after', 'before'] as const;
+type Filters = Record<(typeof FILTERS)[number], string>;
+
+function readFilters(): Filters {
   const params = new URLSearchParams(typeof location === 'undefined' ? '' : location.search);
-  const [query] = useState(params.get('q') ?? '');
-  const [type, setType] = useState(params.get('type') ?? '');
-  const [personId, setPersonId] = useState(params.get('person') ?? '');
+  return Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Filters;
+}
+
+/** Immich's SmartSearchDto from the chips: dates are whole days in the photo's local time. */
+function searchBody(query: string, f: Filters) {
+  return {
+    query,
+    size: 100,
+    ...(f.type ? { type: f.type } : {}),
+    ...(f.person ? { personIds: [f.person] } : {}),
+    ...(f.city ? { city: f.city } : {}),
+    ...(f.make ? { make: f.make } : {}),
+    ...(f.after ? { takenAfter: `${f.after}T00:00:00.000Z` } : {}),
+    ...(f.before ? { takenBefore: `${f.before}T23:59:59.999Z` } : {}),
+  };
+}
+
+/** Smart search with filter chips (type, person, place, camera, dates); results in the timeline's grid and viewer. */
+export default function Search() {
+  const [query] = useState(() => new URLSearchParams(typeof location === 'undefined' ? '' : location.search).get('q') ?? '');
+  const [filters, setFilters] = useState<Filters>(readFilters);
   const [people, setPeople] = useState<Person[]>([]);
+  const [cities, setCities] = useState<string[]>([]);
+  const [makes, setMakes] = useState<string[]>([]);
   const [results, setResults] = useState<Asset[] | undefined>();
   const [error, setError] = useState('');
   const [open, setOpen] = useState<string | undefined>();
 
   useEffect(() => {
     void api<{ people: Person[] }>('GET', '/people').then((p) => setPeople(p.people), () => setPeople([]));
+    void api<string[]>('GET', '/search/suggestions?type=city').then(setCities, () => setCities([]));
+    void api<string[]>('GET', '/search/suggestions?type=camera-make').then(setMakes, () => setMakes([]));
   }, []);
 
   useEffect(() => {
+    const params = new URLSearchParams({ q: query });
+    for (const f of FILTERS) if (filters[f]) params.set(f, filters[f]);
+    history.replaceState(null, '', `?${params}`);
     if (!query) return;
     setResults(undefined);
     setError('');
-    const body = { query, size: 100, ...(type ? { type } : {}), ...(personId ? { personIds: [personId] } : {}) };
-    api<{ assets: { items: Asset[] } }>('POST', '/search/smart', body).then(
+    api<{ assets: { items: Asset[] } }>('POST', '/search/smart', searchBody(query, filters)).then(
       (r) => setResults(r.assets.items),
       (e) => setError(e instanceof ApiError ? e.message : 'Search failed'),
     );
-  }, [query, type, personId]);
+  }, [query, filters]);
 
+  const set = (name: keyof Filters) => (e: Event) => setFilters({ ...filters, [name]: (e.currentTarget as HTMLInputElement).value });
   const items: GridItem[] = gridItems(results ?? []);
+  const active = FILTERS.filter((f) => filters[f]).length;
   return (
     <div>
       <h1>{query ? `Results for “${query}”` : 'Search your photos by what is in them'}</h1>
       <div class="chips" role="group" aria-label="Filters">
         <label>
           Type{' '}
-          <select value={type} onChange={(e) => setType(e.currentTarget.value)}>
+          <select value={filters.type} onChange={set('type')}>
             <option value="">Photos and videos</option>
             <option value="IMAGE">Photos</option>
             <option value="VIDEO">Videos</option>
@@ -50,7 +79,7 @@ export default function Search() {
         {people.length > 0 && (
           <label>
             Person{' '}
-            <select value={personId} onChange={(e) => setPersonId(e.currentTarget.value)}>
+            <select value={filters.person} onChange={set('person')}>
               <option value="">Anyone</option>
               {people.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -60,6 +89,39 @@ export default function Search() {
             </select>
           </label>
         )}
+        {cities.length > 0 && (
+          <label>
+            Place{' '}
+            <select value={filters.city} onChange={set('city')}>
+              <option value="">Anywhere</option>
+              {cities.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        {makes.length > 0 && (
+          <label>
+            Camera{' '}
+            <select value={filters.make} onChange={set('make')}>
+              <option value="">Any camera</option>
+              {makes.map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          From <input type="date" value={filters.after} max={filters.before || undefined} onChange={set('after')} />
+        </label>
+        <label>
+          To <input type="date" value={filters.before} min={filters.after || undefined} onChange={set('before')} />
+        </label>
+        {active > 0 && (
+          <button class="button" onClick={() => setFilters(Object.fromEntries(FILTERS.map((f) => [f, ''])) as Filters)}>
+            Clear filters
+          </button>
+        )}
       </div>
       {error && (
         <p class="error" role="alert">
@@ -67,7 +129,7 @@ export default function Search() {
         </p>
       )}
       {query && !results && !error && <p class="empty">Searching…</p>}
-      {results && results.length === 0 && <p class="empty">Nothing found.</p>}
+      {results && results.length === 0 && <p class="empty">Nothing found{active > 0 ? ' with these filters' : ''}.</p>}
       {results && <PhotoGrid items={items} selected={new Set()} onOpen={setOpen} onSelect={() => undefined} />}
       {open && <Viewer ids={items.map((i) => i.id)} start={items.findIndex((i) => i.id === open)} onClose={() => setOpen(undefined)} />}
     </div>

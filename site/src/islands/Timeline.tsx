@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
+import { downloadOriginals } from '../lib/download-originals';
 import PhotoGrid, { type GridItem } from './PhotoGrid';
 import Memories from './Memories';
+import Scrubber, { monthId } from './Scrubber';
 import Uploader from './Uploader';
 import Viewer from './Viewer';
 
@@ -43,6 +45,7 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
   const [open, setOpen] = useState<string | undefined>();
   const [version, setVersion] = useState(0);
   const lastSelected = useRef<string | undefined>();
+  const [timeline, setTimeline] = useState<HTMLElement | null>(null);
 
   useEffect(() => {
     setMonths({});
@@ -98,7 +101,7 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
   }
 
   if (!buckets) return <p class="empty">Loading…</p>;
-  const years = [...new Set(buckets.map((b) => b.timeBucket.slice(0, 4)))];
+  const chosen = [...selected];
   return (
     <div>
       {uploads && !partner && <Uploader onUploaded={(uploaded) => void whenProcessed(uploaded)} />}
@@ -106,35 +109,34 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
       {selected.size > 0 && (
         <div class="selection" role="toolbar" aria-label={`${selected.size} selected`}>
           <strong>{selected.size} selected</strong>
-          <button class="button" onClick={() => bulk({ isFavorite: true })}>Favourite</button>
-          <button class="button" onClick={() => bulk({ visibility: 'archive' })}>Archive</button>
-          <button class="button" onClick={() => bulk('trash')}>Move to trash</button>
-          <AddToAlbum ids={[...selected]} onDone={() => setSelected(new Set())} />
+          {!partner && (
+            <>
+              <button class="button" onClick={() => bulk({ isFavorite: true })}>Favourite</button>
+              <button class="button" onClick={() => bulk({ visibility: 'archive' })}>Archive</button>
+              <button class="button" onClick={() => bulk('trash')}>Move to trash</button>
+              <AddToAlbum ids={chosen} onDone={() => setSelected(new Set())} />
+              <ShareSelection ids={chosen} />
+            </>
+          )}
+          <DownloadSelection ids={chosen} />
           <button class="button" onClick={() => setSelected(new Set())}>Clear</button>
         </div>
       )}
       {buckets.length === 0 && <p class="empty">{emptyText}</p>}
-      {years.length > 1 && (
-        <nav class="scrubber" aria-label="Years">
-          {years.map((y) => (
-            <a key={y} href={`#y${y}`}>
-              {y}
-            </a>
-          ))}
-        </nav>
-      )}
-      {buckets.map((b, i) => (
-        <Month
-          key={`${b.timeBucket}:${version}`}
-          bucket={b}
-          anchor={i === 0 || buckets[i - 1]!.timeBucket.slice(0, 4) !== b.timeBucket.slice(0, 4) ? `y${b.timeBucket.slice(0, 4)}` : undefined}
-          items={months[b.timeBucket] as Array<GridItem & { day: string }> | undefined}
-          onNear={() => loadMonth(b.timeBucket)}
-          selected={selected}
-          onOpen={setOpen}
-          onSelect={select}
-        />
-      ))}
+      <Scrubber buckets={buckets} timeline={timeline} />
+      <div ref={setTimeline} class="months">
+        {buckets.map((b) => (
+          <Month
+            key={`${b.timeBucket}:${version}`}
+            bucket={b}
+            items={months[b.timeBucket] as Array<GridItem & { day: string }> | undefined}
+            onNear={() => loadMonth(b.timeBucket)}
+            selected={selected}
+            onOpen={setOpen}
+            onSelect={select}
+          />
+        ))}
+      </div>
       {open && <Viewer ids={ids} start={Math.max(0, ids.indexOf(open))} onClose={() => setOpen(undefined)} />}
     </div>
   );
@@ -142,7 +144,6 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
 
 interface MonthProps {
   bucket: Bucket;
-  anchor: string | undefined;
   items: Array<GridItem & { day: string }> | undefined;
   onNear(): void;
   selected: Set<string>;
@@ -150,7 +151,7 @@ interface MonthProps {
   onSelect(id: string, e: MouseEvent): void;
 }
 
-function Month({ bucket, anchor, items, onNear, selected, onOpen, onSelect }: MonthProps) {
+function Month({ bucket, items, onNear, selected, onOpen, onSelect }: MonthProps) {
   const section = useRef<HTMLElement>(null);
   // Only months near the screen hold tiles; the others are boxes of the height they had (or
   // will roughly have), so a long timeline keeps a small DOM and scrolls smoothly.
@@ -171,7 +172,7 @@ function Month({ bucket, anchor, items, onNear, selected, onOpen, onSelect }: Mo
   const days = new Map<string, Array<GridItem & { day: string }>>();
   for (const item of near ? (items ?? []) : []) days.set(item.day, [...(days.get(item.day) ?? []), item]);
   return (
-    <section ref={section} id={anchor} class="month" style={near && items ? undefined : { height: `${height.current}px` }}>
+    <section ref={section} id={monthId(bucket.timeBucket)} class="month" style={near && items ? undefined : { height: `${height.current}px` }}>
       <h2>{MONTH.format(new Date(bucket.timeBucket))}</h2>
       {[...days].map(([day, dayItems]) => (
         <div class="day" key={day}>
@@ -219,5 +220,45 @@ function AddToAlbum({ ids, onDone }: { ids: string[]; onDone(): void }) {
       <button class="button primary" type="submit">Add</button>
       {message && <span role="status">{message}</span>}
     </form>
+  );
+}
+
+/** A link anyone can open to see the selected photos (an individual shared link). */
+function ShareSelection({ ids }: { ids: string[] }) {
+  const [link, setLink] = useState('');
+  if (link) return <input readOnly value={link} aria-label="Link to the selected photos" size={40} onFocus={(e) => e.currentTarget.select()} />;
+  return (
+    <button
+      class="button"
+      onClick={async () => {
+        const created = await api<{ key: string }>('POST', '/shared-links', { type: 'INDIVIDUAL', assetIds: ids, allowDownload: true, showMetadata: true });
+        setLink(`${location.origin}/s/?key=${created.key}`);
+      }}
+    >
+      Share
+    </button>
+  );
+}
+
+/** The originals of the selection: one file, or zip archives made in the browser. */
+function DownloadSelection({ ids }: { ids: string[] }) {
+  const [state, setState] = useState('');
+  return (
+    <>
+      <button
+        class="button"
+        disabled={state.startsWith('Fetching')}
+        onClick={() => {
+          setState(`Fetching 0 of ${ids.length}…`);
+          downloadOriginals(ids, (done, total) => setState(`Fetching ${done} of ${total}…`)).then(
+            () => setState('Downloaded'),
+            (e: Error) => setState(`Download failed: ${e.message}`),
+          );
+        }}
+      >
+        Download
+      </button>
+      {state && <span role="status">{state}</span>}
+    </>
   );
 }

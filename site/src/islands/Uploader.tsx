@@ -1,38 +1,72 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../lib/api';
 import { uploadFile } from '../lib/upload';
+import { queueKey, UploadQueue } from '../lib/upload-queue';
 
 interface Entry {
+  /** Its place in this page's uploads, so progress finds it after others were cleared. */
+  n: number;
   name: string;
   size: number;
   sent: number;
   state: 'waiting' | 'uploading' | 'done' | 'duplicate' | 'failed';
+  resumed?: boolean;
   error?: string;
+  /** A failed file still in the queue: tried again on the next visit. */
+  kept?: boolean;
 }
 
-/** Upload by picker (files or a folder) or by dropping anywhere; per-file and total progress. */
+/** The server said no for good (unsupported type, over quota…): trying again later would not help. */
+const refused = (error: unknown) => error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+
+/**
+ * Upload by picker (files or a folder) or by dropping anywhere; per-file and total progress.
+ * Files wait in the upload queue (IndexedDB) until the server has them, so uploads cut short
+ * by a reload, a closed tab or a lost connection carry on the next time the timeline opens.
+ */
 export default function Uploader({ onUploaded }: { onUploaded(ids: string[]): void }) {
   const [entries, setEntries] = useState<Entry[]>([]);
   const [dragging, setDragging] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
+  const queue = useRef<Promise<UploadQueue | null>>();
+  queue.current ??= UploadQueue.open();
+  const count = useRef(0);
 
-  async function upload(files: File[]) {
-    const start = entries.length;
-    setEntries((e) => [...e, ...files.map((f) => ({ name: f.name, size: f.size, sent: 0, state: 'waiting' as const }))]);
-    const update = (i: number, change: Partial<Entry>) => setEntries((e) => e.map((x, j) => (j === start + i ? { ...x, ...change } : x)));
+  async function upload(files: File[], resumed = false) {
+    const start = count.current;
+    count.current += files.length;
+    setEntries((e) => [...e, ...files.map((f, i) => ({ n: start + i, name: f.name, size: f.size, sent: 0, state: 'waiting' as const, resumed }))]);
+    const update = (i: number, change: Partial<Entry>) => setEntries((e) => e.map((x) => (x.n === start + i ? { ...x, ...change } : x)));
+    const kept = await queue.current!;
+    if (kept && !resumed) for (const file of files) await kept.add(file);
     const created: string[] = [];
     for (const [i, file] of files.entries()) {
       update(i, { state: 'uploading' });
+      const key = queueKey(file);
+      const remembered = await kept?.get(key);
       try {
-        const outcome = await uploadFile(file, (sent) => update(i, { sent }));
+        const memory = remembered && { ...remembered, remember: (change: object) => kept!.update(key, change) };
+        const outcome = await uploadFile(file, (sent) => update(i, { sent }), memory);
         update(i, { state: outcome.duplicate ? 'duplicate' : 'done', sent: file.size });
         if (!outcome.duplicate) created.push(outcome.id);
+        await kept?.remove(key);
       } catch (error) {
-        update(i, { state: 'failed', error: (error as Error).message });
+        const retry = Boolean(kept) && !refused(error);
+        update(i, { state: 'failed', error: (error as Error).message, kept: retry });
+        if (!retry) await kept?.remove(key);
       }
     }
     onUploaded(created);
   }
+
+  // What the last visit left unfinished starts again by itself.
+  useEffect(() => {
+    void queue.current!.then(async (kept) => {
+      const left = (await kept?.all()) ?? [];
+      if (left.length > 0) await upload(left.map((q) => q.file), true);
+    });
+  }, []);
 
   useEffect(() => {
     const over = (e: DragEvent) => {
@@ -70,16 +104,17 @@ export default function Uploader({ onUploaded }: { onUploaded(ids: string[]): vo
         <section class="uploads" aria-label="Uploads" aria-live="polite">
           <strong>
             {entries.filter((e) => e.state === 'done' || e.state === 'duplicate').length} of {entries.length} uploaded
+            {entries.some((e) => e.resumed) ? ' (resumed from your last visit)' : ''}
           </strong>
           <progress max={total || 1} value={sent} aria-label="Total progress" />
           <ul>
-            {entries.slice(-5).map((e, i) => (
-              <li key={i}>
-                {e.name}: {e.state === 'duplicate' ? 'already in your library' : e.state === 'failed' ? `failed (${e.error})` : e.state}
+            {entries.slice(-5).map((e) => (
+              <li key={e.n}>
+                {e.name}: {e.state === 'duplicate' ? 'already in your library' : e.state === 'failed' ? `failed (${e.error})${e.kept ? ', tried again next time' : ''}` : e.state}
               </li>
             ))}
           </ul>
-          <button class="button" onClick={() => setEntries([])}>Close</button>
+          <button class="button" onClick={() => setEntries((e) => e.filter((x) => x.state === 'uploading' || x.state === 'waiting'))}>Close</button>
         </section>
       )}
     </>

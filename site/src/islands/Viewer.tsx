@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { api, playbackUrl, sharedKey, thumbnailUrl, type Asset } from '../lib/api';
+import { api, originalUrl, playbackUrl, sharedKey, thumbnailUrl, type Asset } from '../lib/api';
 
 interface Props {
   ids: string[];
@@ -19,6 +19,7 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
   const [info, setInfo] = useState(false);
   const [zoom, setZoom] = useState<{ x: number; y: number } | undefined>();
   const [live, setLive] = useState(false);
+  const [albums, setAlbums] = useState<Array<{ id: string; albumName: string }>>([]);
   const id = ids[index]!;
   const go = (step: number) => setIndex((i) => Math.min(ids.length - 1, Math.max(0, i + step)));
 
@@ -28,6 +29,12 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
     const key = sharedKey();
     void api<Asset>('GET', `/assets/${id}${key ? `?key=${encodeURIComponent(key)}` : ''}`).then(setAsset);
   }, [id]);
+
+  // The albums a photo is in are asked for only while the info panel is open.
+  useEffect(() => {
+    setAlbums([]);
+    if (info && !sharedKey()) void api<Array<{ id: string; albumName: string }>>('GET', `/albums?assetId=${id}`).then(setAlbums, () => setAlbums([]));
+  }, [id, info]);
 
   // Keys act on what is shown now: the listener reads the latest render, not the one it was made in
   // (effects run after paint, so a listener re-made per render would lag a key pressed right after),
@@ -90,6 +97,11 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
           <button onClick={() => setZoom((z) => (z ? undefined : { x: 50, y: 50 }))} aria-pressed={Boolean(zoom)} aria-label="Zoom (z, or double-click)">
             ⊕
           </button>
+          {!sharedKey() && (
+            <a class="bar-link" href={originalUrl(id)} download={asset?.originalFileName} aria-label="Download the original">
+              ⤓
+            </a>
+          )}
           <button onClick={() => setInfo((v) => !v)} aria-pressed={info} aria-label="Info (i)">
             Info
           </button>
@@ -193,6 +205,42 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
               <>
                 <dt>Place</dt>
                 <dd>{[exif.city, exif.state, exif.country].filter(Boolean).join(', ')}</dd>
+              </>
+            )}
+            {exif.latitude != null && exif.longitude != null && (
+              <>
+                <dt>Map</dt>
+                <dd>
+                  <a href={`/map/?lat=${exif.latitude}&lon=${exif.longitude}`}>
+                    {Number(exif.latitude).toFixed(4)}, {Number(exif.longitude).toFixed(4)} — show on the map
+                  </a>
+                </dd>
+              </>
+            )}
+            {asset.people && asset.people.length > 0 && (
+              <>
+                <dt>People</dt>
+                <dd class="viewer-people">
+                  {asset.people.map((p) => (
+                    <a key={p.id} href={`/person/?id=${p.id}`}>
+                      <img src={p.thumbnailPath} alt="" width={40} height={40} />
+                      {p.name || 'Unnamed'}
+                    </a>
+                  ))}
+                </dd>
+              </>
+            )}
+            {albums.length > 0 && (
+              <>
+                <dt>Albums</dt>
+                <dd>
+                  {albums.map((a, i) => (
+                    <span key={a.id}>
+                      {i > 0 && ', '}
+                      <a href={`/album/?id=${a.id}`}>{a.albumName}</a>
+                    </span>
+                  ))}
+                </dd>
               </>
             )}
             {exif.exifImageWidth && (

@@ -34,11 +34,14 @@ export interface Asset {
   originalFileName: string;
   localDateTime: string;
   fileCreatedAt: string;
+  fileModifiedAt?: string;
   thumbhash: string | null;
   isFavorite: boolean;
   duration: string;
   livePhotoVideoId: string | null;
   exifInfo?: Record<string, unknown>;
+  /** The owner's named and unnamed people in this photo (GET /assets/{id} only). */
+  people?: Array<{ id: string; name: string; thumbnailPath: string }>;
   width?: number | null;
   height?: number | null;
   ratio?: number;
@@ -51,6 +54,7 @@ const withKey = (url: string) => {
   return key ? `${url}${url.includes('?') ? '&' : '?'}key=${encodeURIComponent(key)}` : url;
 };
 export const thumbnailUrl = (id: string, size: 'thumbnail' | 'preview' = 'thumbnail') => withKey(`/api/assets/${id}/thumbnail?size=${size}`);
+export const originalUrl = (id: string) => withKey(`/api/assets/${id}/original`);
 export const playbackUrl = (id: string) => withKey(`/api/assets/${id}/video/playback`);
 
 /** Grid items from full asset records (search results, albums, shared links). */
@@ -67,6 +71,8 @@ export function gridItems(assets: Asset[]) {
 
 export interface Album {
   id: string;
+  ownerId: string;
+  albumUsers: Array<{ user: { id: string; name: string; email: string }; role: 'editor' | 'viewer' }>;
   albumName: string;
   description: string;
   assetCount: number;
