@@ -97,7 +97,7 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
   });
 
   it('carries on an upload cut short by a reload, sending only the parts still missing', async () => {
-    const big = await sharp({ create: { width: 2200, height: 2200, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png({ compressionLevel: 1 }).toBuffer();
+    const big = await sharp({ create: { width: 2200, height: 2200, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png({ compressionLevel: 1 }).toBuffer();
     expect(big.length).toBeGreaterThan(10 * MiB);
     const file = path.join(work, 'noise.png');
     await writeFile(file, big);

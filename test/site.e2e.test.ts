@@ -241,6 +241,16 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await page.getByRole('button', { name: /^Photo taken/ }).first().waitFor();
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(18, 18, 18)');
+    // The menu is a strip above the photos, which take the whole width; nothing scrolls sideways.
+    const layout = await page.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - innerWidth,
+      nav: document.querySelector('nav')!.getBoundingClientRect().toJSON(),
+      main: document.querySelector('main')!.getBoundingClientRect().toJSON(),
+    }));
+    expect(layout.overflow).toBeLessThanOrEqual(0);
+    expect(layout.nav.height).toBeLessThan(80);
+    expect(layout.main.top).toBeGreaterThanOrEqual(layout.nav.bottom - 1);
+    expect(layout.main.width).toBeGreaterThan(380);
     await shoot('timeline-phone-dark');
   });
 });

@@ -63,6 +63,20 @@ try {
   firstTiles.sort((a, b) => a - b);
 
   const scroll = await page.evaluate(async (step) => {
+    // Chromium's long-animation-frame entries say where a slow frame went: scripts, or style and layout.
+    const slow = { frames: 0, scriptMs: 0, layoutMs: 0, otherMs: 0 };
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as Array<PerformanceEntry & { renderStart: number; styleAndLayoutStart: number; scripts: Array<{ duration: number }> }>) {
+        if (e.duration <= 25) continue;
+        slow.frames++;
+        const script = e.scripts.reduce((n, x) => n + x.duration, 0);
+        const layout = e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0;
+        slow.scriptMs += script;
+        slow.layoutMs += layout;
+        slow.otherMs += Math.max(0, e.duration - script - layout);
+      }
+    });
+    observer.observe({ type: 'long-animation-frame' });
     const frames: number[] = [];
     let last = performance.now();
     const started = last;
@@ -74,7 +88,9 @@ try {
     }
     const seconds = (performance.now() - started) / 1000;
     const long = frames.filter((f) => f > 1000 / 60 * 1.5).length;
-    return { frames: frames.length, seconds, fps: frames.length / seconds, longFrames: long, scrolledPx: window.scrollY, height: document.body.scrollHeight, reachedEnd: window.scrollY + window.innerHeight >= document.body.scrollHeight - 10 };
+    observer.disconnect();
+    return {
+      slowFrames: { count: slow.frames, scriptMsEach: slow.scriptMs / Math.max(1, slow.frames), styleLayoutMsEach: slow.layoutMs / Math.max(1, slow.frames), otherMsEach: slow.otherMs / Math.max(1, slow.frames) }, frames: frames.length, seconds, fps: frames.length / seconds, longFrames: long, scrolledPx: window.scrollY, height: document.body.scrollHeight, reachedEnd: window.scrollY + window.innerHeight >= document.body.scrollHeight - 10 };
   }, step);
 
   // What the page's scripts weigh gzip-compressed (the local runtime serves them plain; CloudFront compresses).
@@ -105,6 +121,7 @@ try {
     `| first contentful paint of the timeline (p50 of ${runs}) | ${result.firstContentfulPaintMs.p50.toFixed(0)} ms | < 1 s |`,
     `| first tiles on screen (p50) | ${result.firstTilesMs.p50.toFixed(0)} ms | |`,
     `| scrolling the whole timeline top to bottom, ${step} px a frame (${scroll.frames} frames, ${(scroll.scrolledPx / 1000).toFixed(0)}k px${scroll.reachedEnd ? '' : ', stopped at 4 min'}) | ${scroll.fps.toFixed(1)} fps, ${scroll.longFrames} frames over 25 ms | 60 fps |`,
+    `| where the frames over 25 ms went (long-animation-frame, mean per frame) | script ${scroll.slowFrames.scriptMsEach.toFixed(1)} ms, style and layout ${scroll.slowFrames.styleLayoutMsEach.toFixed(1)} ms, other ${scroll.slowFrames.otherMsEach.toFixed(1)} ms | |`,
     `| JavaScript on the timeline page, gzip | ${(js / 1024).toFixed(1)} KB | < 150 KB |`,
   ].join('\n');
   await writeResults('site', result, table);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { thumbnailUrl } from '../lib/api';
 import { justifiedRows } from '../lib/justified-rows';
+import { targetRowHeight } from '../lib/month-layout';
 import { thumbhashUrl } from '../lib/thumbhash-url';
 
 export interface GridItem {
@@ -12,6 +13,33 @@ export interface GridItem {
   label: string;
 }
 
+interface TileProps {
+  item: GridItem;
+  width: number;
+  height: number;
+  selected: boolean;
+  selecting: boolean;
+  onOpen(id: string): void;
+  onSelect(id: string, event: MouseEvent): void;
+}
+
+/** One picture: blurred thumbhash first, the thumbnail when it loads; a click opens it, or selects while selecting. */
+export function Tile({ item, width, height, selected, selecting, onOpen, onSelect }: TileProps) {
+  const placeholder = thumbhashUrl(item.thumbhash);
+  return (
+    <button
+      class="tile"
+      style={{ width: `${width}px`, height: `${height}px`, backgroundImage: placeholder ? `url(${placeholder})` : undefined }}
+      aria-label={item.label}
+      aria-pressed={selected}
+      onClick={(e) => (e.shiftKey || e.ctrlKey || e.metaKey || selecting ? onSelect(item.id, e) : onOpen(item.id))}
+    >
+      <img src={thumbnailUrl(item.id)} alt="" loading="lazy" decoding="async" width={Math.round(width)} height={Math.round(height)} />
+      {(item.isVideo || item.isFavorite) && <span class="badge">{item.isVideo ? '▶' : '♥'}</span>}
+    </button>
+  );
+}
+
 interface Props {
   items: GridItem[];
   selected: Set<string>;
@@ -19,7 +47,7 @@ interface Props {
   onSelect(id: string, event: MouseEvent): void;
 }
 
-/** Justified rows of tiles: blurred thumbhash first, the thumbnail when it loads. */
+/** Justified rows of tiles for short lists (search, albums, shared links); the timeline lays out its own months. */
 export default function PhotoGrid({ items, selected, onOpen, onSelect }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -28,24 +56,13 @@ export default function PhotoGrid({ items, selected, onOpen, onSelect }: Props) 
     observer.observe(box.current!);
     return () => observer.disconnect();
   }, []);
-  const target = width < 600 ? 120 : 220;
-  const rows = width ? justifiedRows(items, (i) => i.ratio || 1, width, target) : [];
+  const rows = width ? justifiedRows(items, (i) => i.ratio || 1, width, targetRowHeight(width)) : [];
   return (
     <div ref={box}>
       {rows.map((row, r) => (
         <div class="row" key={r}>
           {row.map(({ item, width: w, height: h }) => (
-            <button
-              key={item.id}
-              class="tile"
-              style={{ width: `${w}px`, height: `${h}px`, backgroundImage: thumbhashUrl(item.thumbhash) ? `url(${thumbhashUrl(item.thumbhash)})` : undefined }}
-              aria-label={item.label}
-              aria-pressed={selected.has(item.id)}
-              onClick={(e) => (e.shiftKey || e.ctrlKey || e.metaKey || selected.size > 0 ? onSelect(item.id, e) : onOpen(item.id))}
-            >
-              <img src={thumbnailUrl(item.id)} alt="" loading="lazy" decoding="async" width={Math.round(w)} height={Math.round(h)} />
-              {(item.isVideo || item.isFavorite) && <span class="badge">{item.isVideo ? '▶' : '♥'}</span>}
-            </button>
+            <Tile key={item.id} item={item} width={w} height={h} selected={selected.has(item.id)} selecting={selected.size > 0} onOpen={onOpen} onSelect={onSelect} />
           ))}
         </div>
       ))}

@@ -1,7 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { memo } from 'preact/compat';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { downloadOriginals } from '../lib/download-originals';
-import PhotoGrid, { type GridItem } from './PhotoGrid';
+import { estimatedMonthHeight, MONTH_HEADING, monthLayout } from '../lib/month-layout';
+import { Tile, type GridItem } from './PhotoGrid';
 import Memories from './Memories';
 import Scrubber, { monthId } from './Scrubber';
 import Uploader from './Uploader';
@@ -46,14 +48,24 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
   const [version, setVersion] = useState(0);
   const lastSelected = useRef<string | undefined>();
   const [timeline, setTimeline] = useState<HTMLElement | null>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    if (!timeline) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry!.contentRect.width)));
+    observer.observe(timeline);
+    return () => observer.disconnect();
+  }, [timeline]);
 
+  const requested = useRef(new Set<string>());
   useEffect(() => {
     setMonths({});
+    requested.current = new Set();
     void api<Bucket[]>('GET', `/timeline/buckets?${query}`).then(setBuckets);
   }, [query, version]);
 
   async function loadMonth(timeBucket: string) {
-    if (months[timeBucket]) return;
+    if (requested.current.has(timeBucket)) return;
+    requested.current.add(timeBucket);
     const c = await api<Columns>('GET', `/timeline/bucket?timeBucket=${timeBucket}&${query}`);
     const items = c.id.map((id, i) => ({
       id,
@@ -81,6 +93,12 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
     lastSelected.current = id;
     setSelected(next);
   }
+
+  // Months get callbacks that never change, so a month re-renders only when its own props do.
+  const latest = useRef({ select, loadMonth });
+  latest.current = { select, loadMonth };
+  const onNear = useCallback((timeBucket: string) => void latest.current.loadMonth(timeBucket), []);
+  const onSelect = useCallback((id: string, e: MouseEvent) => latest.current.select(id, e), []);
 
   /** New uploads show once the pipeline has made their thumbnails (polled, for a minute at most). */
   async function whenProcessed(uploaded: string[]) {
@@ -125,15 +143,16 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
       {buckets.length === 0 && <p class="empty">{emptyText}</p>}
       <Scrubber buckets={buckets} timeline={timeline} />
       <div ref={setTimeline} class="months">
-        {buckets.map((b) => (
+        {width > 0 && buckets.map((b) => (
           <Month
             key={`${b.timeBucket}:${version}`}
             bucket={b}
+            width={width}
             items={months[b.timeBucket] as Array<GridItem & { day: string }> | undefined}
-            onNear={() => loadMonth(b.timeBucket)}
+            onNear={onNear}
             selected={selected}
             onOpen={setOpen}
-            onSelect={select}
+            onSelect={onSelect}
           />
         ))}
       </div>
@@ -144,45 +163,85 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
 
 interface MonthProps {
   bucket: Bucket;
+  width: number;
   items: Array<GridItem & { day: string }> | undefined;
-  onNear(): void;
+  onNear(timeBucket: string): void;
   selected: Set<string>;
   onOpen(id: string): void;
   onSelect(id: string, e: MouseEvent): void;
 }
 
-function Month({ bucket, items, onNear, selected, onOpen, onSelect }: MonthProps) {
+/** Rows are rendered this far beyond the screen, and the window moves in steps of this size. */
+const MARGIN = 1000;
+const STEP = 500;
+
+/**
+ * One month. Far from the screen it is an empty box of its height; near it, its layout is
+ * computed from the assets' ratios and only the rows within a screen or so are in the DOM —
+ * so scrolling mounts a few rows at a time, never a whole month of tiles in one frame.
+ */
+const Month = memo(function Month({ bucket, width, items, onNear, selected, onOpen, onSelect }: MonthProps) {
   const section = useRef<HTMLElement>(null);
-  // Only months near the screen hold tiles; the others are boxes of the height they had (or
-  // will roughly have), so a long timeline keeps a small DOM and scrolls smoothly.
   const [near, setNear] = useState(false);
-  const height = useRef(Math.ceil(bucket.count / 5) * 224 + 48);
+  const [range, setRange] = useState<[number, number]>([0, 0]);
   useEffect(() => {
     const observer = new IntersectionObserver(
       ([entry]) => {
-        if (!entry!.isIntersecting && section.current) height.current = section.current.offsetHeight;
         setNear(entry!.isIntersecting);
-        if (entry!.isIntersecting) onNear();
+        if (entry!.isIntersecting) onNear(bucket.timeBucket);
       },
-      { rootMargin: '1500px 0px' },
+      { rootMargin: `${MARGIN * 1.5}px 0px` },
     );
     observer.observe(section.current!);
     return () => observer.disconnect();
   }, [bucket.timeBucket]);
-  const days = new Map<string, Array<GridItem & { day: string }>>();
-  for (const item of near ? (items ?? []) : []) days.set(item.day, [...(days.get(item.day) ?? []), item]);
+
+  // While near, follow the screen: the part of the month within MARGIN of it, rounded to STEP.
+  useEffect(() => {
+    if (!near) return;
+    let frame = 0;
+    const follow = () => {
+      frame = 0;
+      const top = section.current!.getBoundingClientRect().top + MONTH_HEADING;
+      const from = Math.floor((-top - MARGIN) / STEP) * STEP;
+      const to = Math.ceil((innerHeight - top + MARGIN) / STEP) * STEP;
+      setRange((r) => (r[0] === from && r[1] === to ? r : [from, to]));
+    };
+    const onScroll = () => (frame ||= requestAnimationFrame(follow));
+    follow();
+    addEventListener('scroll', onScroll, { passive: true });
+    addEventListener('resize', onScroll);
+    return () => {
+      removeEventListener('scroll', onScroll);
+      removeEventListener('resize', onScroll);
+      cancelAnimationFrame(frame);
+    };
+  }, [near]);
+
+  const layout = useMemo(() => (items ? monthLayout(items, (i) => i.ratio || 1, width) : undefined), [items, width]);
+  const height = layout ? MONTH_HEADING + layout.height : estimatedMonthHeight(bucket.count, width);
+  const shown = near && layout ? layout.blocks.filter((b) => b.top + (b.kind === 'row' ? b.height : 36) > range[0] && b.top < range[1]) : [];
   return (
-    <section ref={section} id={monthId(bucket.timeBucket)} class="month" style={near && items ? undefined : { height: `${height.current}px` }}>
+    <section ref={section} id={monthId(bucket.timeBucket)} class="month" style={{ height: `${height}px` }}>
       <h2>{MONTH.format(new Date(bucket.timeBucket))}</h2>
-      {[...days].map(([day, dayItems]) => (
-        <div class="day" key={day}>
-          <h3>{DAY.format(new Date(day))}</h3>
-          <PhotoGrid items={dayItems} selected={selected} onOpen={onOpen} onSelect={onSelect} />
-        </div>
-      ))}
+      <div class="month-body">
+        {shown.map((b) =>
+          b.kind === 'day' ? (
+            <h3 key={b.key} class="day-heading" style={{ top: `${b.top}px` }}>
+              {DAY.format(new Date(b.day))}
+            </h3>
+          ) : (
+            <div key={b.key} class="row" style={{ top: `${b.top}px` }}>
+              {b.tiles.map(({ item, width: w, height: h }) => (
+                <Tile key={item.id} item={item} width={w} height={h} selected={selected.has(item.id)} selecting={selected.size > 0} onOpen={onOpen} onSelect={onSelect} />
+              ))}
+            </div>
+          ),
+        )}
+      </div>
     </section>
   );
-}
+});
 
 /** Selected photos into an album: an existing one, or a new one named here. */
 function AddToAlbum({ ids, onDone }: { ids: string[]; onDone(): void }) {
