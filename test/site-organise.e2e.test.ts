@@ -259,6 +259,39 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     await other.close();
   });
 
+  it('archives and unarchives, trashes, restores and empties the trash; the admin changes a quota', async () => {
+    await page.goto(runtime.url);
+    await tile(ids.red!).click({ modifiers: ['Control'] });
+    await page.getByRole('toolbar', { name: '1 selected' }).getByRole('button', { name: 'Archive' }).click();
+    await tile(ids.red!).waitFor({ state: 'detached' });
+    await page.goto(`${runtime.url}/archive/`);
+    await tile(ids.red!).click({ modifiers: ['Control'] });
+    await page.getByRole('toolbar', { name: '1 selected' }).getByRole('button', { name: 'Unarchive' }).click();
+    await page.getByText('Archived photos stay out of the timeline').waitFor();
+
+    await page.goto(runtime.url);
+    await tile(ids.red!).click({ modifiers: ['Control'] });
+    await tile(ids.blue!).click({ modifiers: ['Control'] });
+    await page.getByRole('toolbar', { name: '2 selected' }).getByRole('button', { name: 'Move to trash' }).click();
+    await tile(ids.blue!).waitFor({ state: 'detached' });
+    await page.goto(`${runtime.url}/trash/`);
+    await tile(ids.red!).click({ modifiers: ['Control'] });
+    await page.getByRole('toolbar', { name: '1 selected' }).getByRole('button', { name: 'Restore' }).click();
+    await tile(ids.red!).waitFor({ state: 'detached' });
+    await tile(ids.blue!).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Empty trash' }).click();
+    await page.getByText('The trash is empty.').waitFor();
+    expect((await send(ada, 'GET', `/assets/${ids.red}`)).body.isTrashed).toBe(false);
+    await expect.poll(async () => (await send(ada, 'GET', `/assets/${ids.blue}`)).status).toBe(400);
+
+    await page.goto(`${runtime.url}/admin/users/`);
+    await page.getByLabel('Quota for bea@example.com in GB (empty: none)').fill('2');
+    await page.getByRole('button', { name: 'Set the quota for bea@example.com' }).click();
+    await page.getByRole('row', { name: /bea@example.com.*of 2 GB/ }).waitFor();
+    expect((await send(ada, 'GET', `/admin/users/${bea.id}`)).body.quotaSizeInBytes).toBe(2 * 1024 ** 3);
+  });
+
   it('scrubs through years of photos by dragging the scrubber and by keys', async () => {
     const months = [];
     for (let year = 2016; year <= 2023; year++) for (let month = 1; month <= 12; month++) months.push({ localDateTime: `${year}-${String(month).padStart(2, '0')}-15T12:00:00` });

@@ -12,7 +12,7 @@ interface User {
 
 const GB = 1024 ** 3;
 
-/** The admin's user list: add someone (with a storage quota), remove them (restorable for a while). */
+/** The admin's user list: add someone (with a storage quota), change a quota, remove someone (restorable for a while). */
 export default function AdminUsers() {
   const [users, setUsers] = useState<User[]>([]);
   const [message, setMessage] = useState('');
@@ -40,6 +40,14 @@ export default function AdminUsers() {
     }
   }
 
+  async function setQuota(event: Event, user: User) {
+    event.preventDefault();
+    const gb = Number(new FormData(event.currentTarget as HTMLFormElement).get('quota'));
+    await api('PUT', `/admin/users/${user.id}`, { quotaSizeInBytes: gb > 0 ? Math.round(gb * GB) : null });
+    setMessage(gb > 0 ? `${user.email} may now keep ${gb} GB` : `${user.email} has no quota now`);
+    await load();
+  }
+
   return (
     <div class="settings">
       <table class="jobs">
@@ -63,6 +71,12 @@ export default function AdminUsers() {
               <td>{u.email}</td>
               <td>
                 {((u.quotaUsageInBytes ?? 0) / GB).toFixed(2)} GB{u.quotaSizeInBytes ? ` of ${(u.quotaSizeInBytes / GB).toFixed(0)} GB` : ''}
+                <form class="quota" onSubmit={(e) => void setQuota(e, u)}>
+                  <input name="quota" type="number" min={0} step="any" aria-label={`Quota for ${u.email} in GB (empty: none)`} placeholder="GB" size={5} />
+                  <button class="button" type="submit" aria-label={`Set the quota for ${u.email}`}>
+                    Set quota
+                  </button>
+                </form>
               </td>
               <td>
                 {!u.isAdmin && (

@@ -26,6 +26,8 @@ interface Props {
   /** Extra timeline filters, e.g. "isFavorite=true" or "visibility=archive". */
   query?: string;
   emptyText?: string;
+  /** Which page it is: the selection's actions follow (restore in the trash, unarchive in the archive…). */
+  kind?: 'library' | 'favorites' | 'archive' | 'trash';
   uploads?: boolean;
 }
 
@@ -37,7 +39,7 @@ const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric
  * a month's assets are fetched when it comes near the screen (so 100,000 photos cost a few
  * requests), and only months near the screen hold tiles.
  */
-export default function Timeline({ query: fixed = '', emptyText = 'No photos yet. Drop some here, or use Upload.', uploads = true }: Props) {
+export default function Timeline({ query: fixed = '', emptyText = 'No photos yet. Drop some here, or use Upload.', uploads = true, kind = 'library' }: Props) {
   // A partner's library is the home timeline with ?userId= (from the partners page).
   const partner = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('userId');
   const query = [fixed, partner ? `userId=${encodeURIComponent(partner)}` : ''].filter(Boolean).join('&');
@@ -110,13 +112,16 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
     setVersion((v) => v + 1);
   }
 
-  async function bulk(change: Record<string, unknown> | 'trash') {
-    const chosen = [...selected];
-    if (change === 'trash') await api('DELETE', '/assets', { ids: chosen });
-    else await api('PUT', '/assets', { ids: chosen, ...change });
+  /** A change to the selection, then the timeline again (what was changed may have left this page). */
+  async function bulk(change: () => Promise<unknown>) {
+    await change();
     setSelected(new Set());
     setVersion((v) => v + 1);
   }
+  const edit = (change: Record<string, unknown>) => () => api('PUT', '/assets', { ids: [...selected], ...change });
+  const trash = () => api('DELETE', '/assets', { ids: [...selected] });
+  const restore = () => api('POST', '/trash/restore/assets', { ids: [...selected] });
+  const destroy = () => (confirm(`Delete ${selected.size} for good? This cannot be undone.`) ? api('DELETE', '/assets', { ids: [...selected], force: true }) : Promise.resolve());
 
   if (!buckets) return <p class="empty">Loading…</p>;
   const chosen = [...selected];
@@ -129,15 +134,40 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
           <strong>{selected.size} selected</strong>
           {!partner && (
             <>
-              <button class="button" onClick={() => bulk({ isFavorite: true })}>Favourite</button>
-              <button class="button" onClick={() => bulk({ visibility: 'archive' })}>Archive</button>
-              <button class="button" onClick={() => bulk('trash')}>Move to trash</button>
-              <AddToAlbum ids={chosen} onDone={() => setSelected(new Set())} />
-              <ShareSelection ids={chosen} />
+              {kind === 'trash' ? (
+                <>
+                  <button class="button" onClick={() => bulk(restore)}>Restore</button>
+                  <button class="button" onClick={() => bulk(destroy)}>Delete for good</button>
+                </>
+              ) : (
+                <>
+                  {kind === 'favorites' ? (
+                    <button class="button" onClick={() => bulk(edit({ isFavorite: false }))}>Remove from favourites</button>
+                  ) : (
+                    <button class="button" onClick={() => bulk(edit({ isFavorite: true }))}>Favourite</button>
+                  )}
+                  {kind === 'archive' ? (
+                    <button class="button" onClick={() => bulk(edit({ visibility: 'timeline' }))}>Unarchive</button>
+                  ) : (
+                    <button class="button" onClick={() => bulk(edit({ visibility: 'archive' }))}>Archive</button>
+                  )}
+                  <button class="button" onClick={() => bulk(trash)}>Move to trash</button>
+                  <AddToAlbum ids={chosen} onDone={() => setSelected(new Set())} />
+                  <ShareSelection ids={chosen} />
+                </>
+              )}
             </>
           )}
           <DownloadSelection ids={chosen} />
           <button class="button" onClick={() => setSelected(new Set())}>Clear</button>
+        </div>
+      )}
+      {kind === 'trash' && buckets.length > 0 && selected.size === 0 && (
+        <div class="actions">
+          <button class="button" onClick={() => bulk(() => api('POST', '/trash/restore'))}>Restore all</button>
+          <button class="button" onClick={() => bulk(() => (confirm('Empty the trash? Its photos are deleted for good.') ? api('POST', '/trash/empty') : Promise.resolve()))}>
+            Empty trash
+          </button>
         </div>
       )}
       {buckets.length === 0 && <p class="empty">{emptyText}</p>}
