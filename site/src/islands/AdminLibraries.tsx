@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api';
+import UserSelect, { type UserChoice } from './UserSelect';
 
 interface Library {
   id: string;
@@ -9,11 +10,6 @@ interface Library {
   exclusionPatterns: string[];
   assetCount: number;
   refreshedAt: string | null;
-}
-interface User {
-  id: string;
-  name: string;
-  email: string;
 }
 interface PathCheck {
   importPath: string;
@@ -34,13 +30,13 @@ const lines = (value: FormDataEntryValue | null) =>
  */
 export default function AdminLibraries() {
   const [libraries, setLibraries] = useState<Library[] | undefined>();
-  const [users, setUsers] = useState<User[]>([]);
+  const [users, setUsers] = useState<UserChoice[]>([]);
   const [message, setMessage] = useState('');
   const [checks, setChecks] = useState<Record<string, PathCheck[]>>({});
   const load = () => api<Library[]>('GET', '/libraries').then(setLibraries);
   useEffect(() => {
     void load();
-    void api<User[]>('GET', '/admin/users').then(setUsers);
+    void api<UserChoice[]>('GET', '/admin/users').then(setUsers);
   }, []);
 
   async function create(event: Event) {
@@ -106,16 +102,7 @@ export default function AdminLibraries() {
       <section aria-labelledby="new-library">
         <h2 id="new-library">Add a library</h2>
         <form onSubmit={create}>
-          <label>
-            Owner{' '}
-            <select name="owner" required>
-              {users.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name} ({u.email})
-                </option>
-              ))}
-            </select>
-          </label>
+          <UserSelect label="Owner" name="owner" users={users} />
           <label>
             Name <input name="name" maxLength={200} placeholder="Library" />
           </label>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, gridItems, type Album } from '../lib/api';
 import PhotoGrid from './PhotoGrid';
+import UserSelect from './UserSelect';
 import Viewer from './Viewer';
 
 interface Activity {
@@ -86,18 +87,7 @@ export default function AlbumView() {
           </ul>
           {users.some((u) => u.id !== me && !album.albumUsers.some((m) => m.user.id === u.id)) && (
             <form class="actions" onSubmit={addMember}>
-              <label>
-                Share with{' '}
-                <select name="user">
-                  {users
-                    .filter((u) => u.id !== me && !album.albumUsers.some((m) => m.user.id === u.id))
-                    .map((u) => (
-                      <option key={u.id} value={u.id}>
-                        {u.name} ({u.email})
-                      </option>
-                    ))}
-                </select>
-              </label>
+              <UserSelect label="Share with" name="user" users={users.filter((u) => u.id !== me && !album.albumUsers.some((m) => m.user.id === u.id))} />
               <label>
                 Who can{' '}
                 <select name="role">

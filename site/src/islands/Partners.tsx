@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
+import UserSelect from './UserSelect';
 
 interface User {
   id: string;
@@ -49,16 +50,7 @@ export default function Partners() {
               void api('POST', '/partners', { sharedWithId: String(new FormData(e.currentTarget).get('user')) }).then(load);
             }}
           >
-            <label>
-              Share with{' '}
-              <select name="user">
-                {users.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name} ({u.email})
-                  </option>
-                ))}
-              </select>
-            </label>
+            <UserSelect label="Share with" name="user" users={users} />
             <button class="button primary" type="submit">Share</button>
           </form>
         )}
