@@ -6,7 +6,8 @@ interface Mark {
   top: number;
 }
 
-const MONTH = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** "November 2026": a month's name wherever the timeline shows one. */
+export const MONTH = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 export const monthId = (timeBucket: string) => `m-${timeBucket.slice(0, 7)}`;
 
 /** How far the page can scroll, in pixels; the track stands for this. */

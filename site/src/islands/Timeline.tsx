@@ -2,10 +2,10 @@ import { memo } from 'preact/compat';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { downloadOriginals } from '../lib/download-originals';
-import { estimatedMonthHeight, MONTH_HEADING, monthLayout } from '../lib/month-layout';
+import { DAY_HEADING, estimatedMonthHeight, MONTH_HEADING, monthLayout } from '../lib/month-layout';
 import { Tile, type GridItem } from './PhotoGrid';
 import Memories from './Memories';
-import Scrubber, { monthId } from './Scrubber';
+import Scrubber, { MONTH, monthId } from './Scrubber';
 import Uploader from './Uploader';
 import Viewer from './Viewer';
 
@@ -31,7 +31,6 @@ interface Props {
   uploads?: boolean;
 }
 
-const MONTH = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 
 /**
@@ -153,12 +152,12 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
                   )}
                   <button class="button" onClick={() => bulk(trash)}>Move to trash</button>
                   <AddToAlbum ids={chosen} onDone={() => setSelected(new Set())} />
-                  <ShareSelection ids={chosen} />
+                  <ShareSelection key={chosen.join()} ids={chosen} />
                 </>
               )}
             </>
           )}
-          <DownloadSelection ids={chosen} />
+          <DownloadSelection key={chosen.join()} ids={chosen} />
           <button class="button" onClick={() => setSelected(new Set())}>Clear</button>
         </div>
       )}
@@ -250,7 +249,7 @@ const Month = memo(function Month({ bucket, width, items, onNear, selected, onOp
 
   const layout = useMemo(() => (items ? monthLayout(items, (i) => i.ratio || 1, width) : undefined), [items, width]);
   const height = layout ? MONTH_HEADING + layout.height : estimatedMonthHeight(bucket.count, width);
-  const shown = near && layout ? layout.blocks.filter((b) => b.top + (b.kind === 'row' ? b.height : 36) > range[0] && b.top < range[1]) : [];
+  const shown = near && layout ? layout.blocks.filter((b) => b.top + (b.kind === 'row' ? b.height : DAY_HEADING) > range[0] && b.top < range[1]) : [];
   return (
     <section ref={section} id={monthId(bucket.timeBucket)} class="month" style={{ height: `${height}px` }}>
       <h2>{MONTH.format(new Date(bucket.timeBucket))}</h2>

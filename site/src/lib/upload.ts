@@ -1,4 +1,5 @@
 import { api } from './api';
+import { sha1OfFile } from './sha1';
 
 /**
  * A browser upload the way the CLI does it: SHA-1 of the file (the server dedupes on it),
@@ -23,7 +24,7 @@ export interface UploadMemory {
 }
 
 export async function uploadFile(file: File, onProgress: (sent: number) => void, memory?: UploadMemory): Promise<UploadOutcome> {
-  const checksum = memory?.checksum ?? (await sha1Hex(file));
+  const checksum = memory?.checksum ?? (await sha1OfFile(file));
   if (memory && !memory.checksum) await memory.remember({ checksum });
   const ticket = await api<Ticket>('POST', '/uploads', {
     fileName: file.name,
@@ -70,9 +71,4 @@ function put(url: string, body: Blob, onProgress: (sent: number) => void): Promi
     request.onerror = () => reject(new Error('the connection failed during the upload'));
     request.send(body);
   });
-}
-
-async function sha1Hex(file: File): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-1', await file.arrayBuffer());
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
