@@ -20,10 +20,11 @@ interface TileProps {
   selected: boolean;
   selecting: boolean;
   onOpen(id: string): void;
-  onSelect(id: string, event: MouseEvent): void;
+  /** `range`: from the last selected one to this one (shift). */
+  onSelect(id: string, range: boolean): void;
 }
 
-/** One picture: blurred thumbhash first, the thumbnail when it loads; a click opens it, or selects while selecting. */
+/** One picture: blurred thumbhash first, the thumbnail when it loads; a click opens it, or selects while selecting; x selects. */
 export function Tile({ item, width, height, selected, selecting, onOpen, onSelect }: TileProps) {
   const placeholder = thumbhashUrl(item.thumbhash);
   return (
@@ -32,7 +33,13 @@ export function Tile({ item, width, height, selected, selecting, onOpen, onSelec
       style={{ width: `${width}px`, height: `${height}px`, backgroundImage: placeholder ? `url(${placeholder})` : undefined }}
       aria-label={item.label}
       aria-pressed={selected}
-      onClick={(e) => (e.shiftKey || e.ctrlKey || e.metaKey || selecting ? onSelect(item.id, e) : onOpen(item.id))}
+      onClick={(e) => (e.shiftKey || e.ctrlKey || e.metaKey || selecting ? onSelect(item.id, e.shiftKey) : onOpen(item.id))}
+      // From the keyboard, as in Google Photos: x selects (shift+x a range), Enter opens.
+      onKeyDown={(e) => {
+        if (e.key !== 'x' && e.key !== 'X') return;
+        e.preventDefault();
+        onSelect(item.id, e.shiftKey);
+      }}
     >
       <img src={thumbnailUrl(item.id)} alt="" loading="lazy" decoding="async" width={Math.round(width)} height={Math.round(height)} />
       {(item.isVideo || item.isFavorite) && <span class="badge">{item.isVideo ? '▶' : '♥'}</span>}
@@ -44,7 +51,8 @@ interface Props {
   items: GridItem[];
   selected: Set<string>;
   onOpen(id: string): void;
-  onSelect(id: string, event: MouseEvent): void;
+  /** `range`: from the last selected one to this one (shift). */
+  onSelect(id: string, range: boolean): void;
 }
 
 /** Justified rows of tiles for short lists (search, albums, shared links); the timeline lays out its own months. */

@@ -83,9 +83,9 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
   const all = useMemo(() => (buckets ?? []).flatMap((b) => months[b.timeBucket] ?? []), [buckets, months]);
   const ids = all.map((i) => i.id);
 
-  function select(id: string, event: MouseEvent) {
+  function select(id: string, range: boolean) {
     const next = new Set(selected);
-    if (event.shiftKey && lastSelected.current) {
+    if (range && lastSelected.current) {
       const from = ids.indexOf(lastSelected.current);
       const to = ids.indexOf(id);
       for (const i of ids.slice(Math.min(from, to), Math.max(from, to) + 1)) next.add(i);
@@ -99,7 +99,7 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
   const latest = useRef({ select, loadMonth });
   latest.current = { select, loadMonth };
   const onNear = useCallback((timeBucket: string) => void latest.current.loadMonth(timeBucket), []);
-  const onSelect = useCallback((id: string, e: MouseEvent) => latest.current.select(id, e), []);
+  const onSelect = useCallback((id: string, range: boolean) => latest.current.select(id, range), []);
 
   /** New uploads show once the pipeline has made their thumbnails (polled, for a minute at most). */
   async function whenProcessed(uploaded: string[]) {
@@ -197,7 +197,7 @@ interface MonthProps {
   onNear(timeBucket: string): void;
   selected: Set<string>;
   onOpen(id: string): void;
-  onSelect(id: string, e: MouseEvent): void;
+  onSelect(id: string, range: boolean): void;
 }
 
 /** Rows are rendered this far beyond the screen, and the window moves in steps of this size. */
