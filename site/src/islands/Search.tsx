@@ -68,49 +68,10 @@ export default function Search() {
     <div>
       <h1>{query ? `Results for “${query}”` : 'Search your photos by what is in them'}</h1>
       <div class="chips" role="group" aria-label="Filters">
-        <label>
-          Type{' '}
-          <select value={filters.type} onChange={set('type')}>
-            <option value="">Photos and videos</option>
-            <option value="IMAGE">Photos</option>
-            <option value="VIDEO">Videos</option>
-          </select>
-        </label>
-        {people.length > 0 && (
-          <label>
-            Person{' '}
-            <select value={filters.person} onChange={set('person')}>
-              <option value="">Anyone</option>
-              {people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name || 'Unnamed'}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {cities.length > 0 && (
-          <label>
-            Place{' '}
-            <select value={filters.city} onChange={set('city')}>
-              <option value="">Anywhere</option>
-              {cities.map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-          </label>
-        )}
-        {makes.length > 0 && (
-          <label>
-            Camera{' '}
-            <select value={filters.make} onChange={set('make')}>
-              <option value="">Any camera</option>
-              {makes.map((m) => (
-                <option key={m}>{m}</option>
-              ))}
-            </select>
-          </label>
-        )}
+        <Chip label="Type" value={filters.type} onChange={set('type')} any="Photos and videos" options={[['IMAGE', 'Photos'], ['VIDEO', 'Videos']]} />
+        <Chip label="Person" value={filters.person} onChange={set('person')} any="Anyone" options={people.map((p) => [p.id, p.name || 'Unnamed'])} />
+        <Chip label="Place" value={filters.city} onChange={set('city')} any="Anywhere" options={cities.map((c) => [c, c])} />
+        <Chip label="Camera" value={filters.make} onChange={set('make')} any="Any camera" options={makes.map((m) => [m, m])} />
         <label>
           From <input type="date" value={filters.after} max={filters.before || undefined} onChange={set('after')} />
         </label>
@@ -133,5 +94,23 @@ export default function Search() {
       {results && <PhotoGrid items={items} selected={new Set()} onOpen={setOpen} onSelect={() => undefined} />}
       {open && <Viewer ids={items.map((i) => i.id)} start={items.findIndex((i) => i.id === open)} onClose={() => setOpen(undefined)} />}
     </div>
+  );
+}
+
+/** One filter chip: a labelled choice whose first option means "no filter"; absent when there is nothing to choose. */
+function Chip({ label, value, onChange, any, options }: { label: string; value: string; onChange(e: Event): void; any: string; options: Array<[string, string]> }) {
+  if (options.length === 0) return null;
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={onChange}>
+        <option value="">{any}</option>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
