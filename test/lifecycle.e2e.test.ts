@@ -78,6 +78,24 @@ describe('uploads that stop half-way, sessions, deletion', () => {
     expect(asset.status).toBe('ready');
   });
 
+  it('answers a file already stored but not yet processed as a duplicate, and announces it again', async () => {
+    const bytes = await readMedia('test-assets__silver_fir.jpg');
+    const ticket = await ask('fir.jpg', bytes);
+    const store = runtime.ports.store as FsObjectStore;
+    const notify = store.onObjectCreated;
+    store.onObjectCreated = undefined;
+    try {
+      expect((await fetch(ticket.body.upload.url, { method: 'PUT', body: bytes })).status).toBe(200);
+    } finally {
+      store.onObjectCreated = notify;
+    }
+    // The bytes are in; a client asking again (after a reload, a crash) sends nothing more.
+    const again = await ask('fir.jpg', bytes);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: ticket.body.id, status: 'duplicate' });
+    await waitFor(async () => ((await api.call<{ status: string }>('GET', `/assets/${ticket.body.id}`, { key: user.apiKey })).body.status === 'ready' ? true : undefined), 'the announced upload to be processed');
+  });
+
   it('trashes an asset, then deletes it for good with its files', async () => {
     const bytes = await readMedia('exif-samples__Canon_40D.jpg');
     const ticket = await ask('trash-me.jpg', bytes);

@@ -321,6 +321,13 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     await expect.poll(() => scrubber.getAttribute('aria-valuetext')).toBe('December 2022');
     await page.keyboard.press('PageUp');
     await expect.poll(() => scrubber.getAttribute('aria-valuetext')).toBe('December 2023');
+
+    // A day's check selects all of it, and clears it again.
+    const day = await page.evaluate(() => new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date('2023-12-15')));
+    await page.getByRole('button', { name: `Select ${day}` }).click();
+    await page.getByRole('toolbar', { name: '3 selected' }).waitFor();
+    await page.getByRole('button', { name: `Select ${day}`, pressed: true }).click();
+    await page.getByRole('toolbar').waitFor({ state: 'detached' });
   });
 
   it('names every control on every page, and keeps text readable in light and dark', async () => {

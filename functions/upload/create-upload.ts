@@ -6,6 +6,7 @@ import { getUploadSession, insertUploadSession, type UploadSession } from '../..
 import { BadRequest, PayloadTooLarge, QuotaExceeded, UnsupportedMedia } from '../../core/errors.js';
 import { extensionOf, mediaTypeOfExtension, sanitizeFileName } from '../../core/media/media-types.js';
 import type { Ports } from '../../core/runtime/ports.js';
+import { objectCreatedMessage } from '../../core/s3-event.js';
 import { reserveUpload } from './reserve-upload.js';
 import { storageUsage, type User } from '../../core/users/user-queries.js';
 
@@ -41,7 +42,8 @@ const MAX_PARTS = 10_000;
 /**
  * Step one of a presigned upload: dedupe by checksum, reserve the asset, and hand out
  * URL(s) that accept exactly the declared bytes. Asking again for the same checksum
- * while unfinished resumes the same upload with fresh URLs.
+ * while unfinished resumes the same upload with fresh URLs; once all its bytes are stored
+ * it is a duplicate, even before processing.
  */
 export async function createUpload(ports: Ports, user: User, request: UploadRequest): Promise<UploadTicket> {
   const { config } = ports;
@@ -101,6 +103,16 @@ async function existingUpload(ports: Ports, ownerId: string, checksum: Buffer): 
   if (!match) return undefined;
   const session = await getUploadSession(ports.db, match.id);
   if (session && (match.status === 'uploading' || match.status === 'failed')) {
+    if (match.status === 'uploading') {
+      // Its bytes are all in storage (a completed multipart upload, a single PUT) and only
+      // processing is pending: nothing to send again. The announcement is repeated in case it
+      // was lost; the metadata stage takes a second one as a no-op.
+      const object = await ports.store.head(session.objectKey);
+      if (object && object.size === session.expectedSize) {
+        await ports.queue.send('metadata', [objectCreatedMessage(ports.config.bucket, session.objectKey, object)]);
+        return { id: match.id, status: 'duplicate', isTrashed: match.isTrashed };
+      }
+    }
     if (match.status === 'failed') await reopenUpload(ports.db, match.id);
     return { id: match.id, status: 'resumed', upload: await issueTarget(ports, session) };
   }

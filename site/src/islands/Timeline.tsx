@@ -93,6 +93,16 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
   latest.current = { select, loadMonth };
   const onNear = useCallback((timeBucket: string) => void latest.current.loadMonth(timeBucket), []);
   const onSelect = useCallback((id: string, range: boolean) => latest.current.select(id, range), []);
+  const onSelectDay = useCallback(
+    (day: string[]) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        const all = day.every((id) => current.has(id));
+        for (const id of day) all ? next.delete(id) : next.add(id);
+        return next;
+      }),
+    [],
+  );
 
   /** New uploads show once the pipeline has made their thumbnails (polled, for a minute at most). */
   async function whenProcessed(uploaded: string[]) {
@@ -129,7 +139,7 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
       )}
       {buckets.length === 0 && <p class="empty">{emptyText}</p>}
       <Scrubber buckets={buckets} timeline={timeline} />
-      <div ref={setTimeline} class="months">
+      <div ref={setTimeline} class={selected.size > 0 ? 'months selecting' : 'months'}>
         {width > 0 && buckets.map((b) => (
           <TimelineMonth
             key={`${b.timeBucket}:${version}`}
@@ -140,6 +150,7 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
             selected={selected}
             onOpen={setOpen}
             onSelect={onSelect}
+            onSelectDay={onSelectDay}
           />
         ))}
       </div>

@@ -21,6 +21,8 @@ interface MonthProps {
   selected: Set<string>;
   onOpen(id: string): void;
   onSelect(id: string, range: boolean): void;
+  /** A whole day at once: selected, or cleared when all of it already is. */
+  onSelectDay(ids: string[]): void;
 }
 
 /** Rows are rendered this far beyond the screen, and the window moves in steps of this size. */
@@ -32,7 +34,7 @@ const STEP = 500;
  * computed from the assets' ratios and only the rows within a screen or so are in the DOM —
  * so scrolling mounts a few rows at a time, never a whole month of tiles in one frame.
  */
-const TimelineMonth = memo(function TimelineMonth({ bucket, width, items, onNear, selected, onOpen, onSelect }: MonthProps) {
+const TimelineMonth = memo(function TimelineMonth({ bucket, width, items, onNear, selected, onOpen, onSelect, onSelectDay }: MonthProps) {
   const section = useRef<HTMLElement>(null);
   const [near, setNear] = useState(false);
   const [range, setRange] = useState<[number, number]>([0, 0]);
@@ -80,6 +82,14 @@ const TimelineMonth = memo(function TimelineMonth({ bucket, width, items, onNear
         {shown.map((b) =>
           b.kind === 'day' ? (
             <h3 key={b.key} class="day-heading" style={{ top: `${b.top}px` }}>
+              <button
+                class="day-select"
+                aria-label={`Select ${DAY.format(new Date(b.day))}`}
+                aria-pressed={b.items.every((i) => selected.has(i.id))}
+                onClick={() => onSelectDay(b.items.map((i) => i.id))}
+              >
+                ✓
+              </button>
               {DAY.format(new Date(b.day))}
             </h3>
           ) : (

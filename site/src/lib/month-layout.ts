@@ -6,7 +6,7 @@ export const DAY_HEADING = 36;
 const GAP = 4;
 
 export type Block<T> =
-  | { kind: 'day'; key: string; top: number; day: string }
+  | { kind: 'day'; key: string; top: number; day: string; items: T[] }
   | { kind: 'row'; key: string; top: number; height: number; tiles: Array<Placed<T>> };
 
 export interface MonthLayout<T> {
@@ -29,7 +29,7 @@ export function monthLayout<T extends { day: string }>(items: T[], ratioOf: (ite
     const day = items[start]!.day;
     let end = start;
     while (end < items.length && items[end]!.day === day) end++;
-    blocks.push({ kind: 'day', key: `d${day}`, top, day });
+    blocks.push({ kind: 'day', key: `d${day}`, top, day, items: items.slice(start, end) });
     top += DAY_HEADING;
     for (const [r, tiles] of justifiedRows(items.slice(start, end), ratioOf, width, targetRowHeight(width), GAP).entries()) {
       const height = tiles[0]!.height;
