@@ -216,6 +216,15 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     await link.getByRole('button', { name: 'Revoke the link to Selected photos' }).click();
     await page.getByText('Nothing shared by link yet.', { exact: false }).waitFor();
     expect((await api.call('GET', `/shared-links/me?key=${key}`)).status).toBe(401);
+
+    // A page gone stale (the link revoked elsewhere) says why its action failed.
+    const other = (await send(ada, 'POST', '/shared-links', { type: 'INDIVIDUAL', assetIds: [ids.red], description: 'Old link' })).body;
+    await page.reload();
+    const revoke = page.getByRole('button', { name: 'Revoke the link to Old link' });
+    await revoke.waitFor();
+    await send(ada, 'DELETE', `/shared-links/${other.id}`);
+    await revoke.click();
+    await page.getByRole('alert').getByText('Not found or no sharedLink.delete access').waitFor();
   });
 
   it('lets the admin add, check and scan an external library; others see no admin pages', async () => {

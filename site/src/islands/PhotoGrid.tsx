@@ -41,7 +41,16 @@ export function Tile({ item, width, height, selected, selecting, onOpen, onSelec
         onSelect(item.id, e.shiftKey);
       }}
     >
-      <img src={thumbnailUrl(item.id)} alt="" loading="lazy" decoding="async" width={Math.round(width)} height={Math.round(height)} />
+      <img
+        src={thumbnailUrl(item.id)}
+        alt=""
+        loading="lazy"
+        decoding="async"
+        width={Math.round(width)}
+        height={Math.round(height)}
+        // Once the thumbnail covers it, the placeholder goes: one picture to paint per tile, not two.
+        onLoad={(e) => (e.currentTarget.parentElement as HTMLElement).style.removeProperty('background-image')}
+      />
       {(item.isVideo || item.isFavorite) && <span class="badge">{item.isVideo ? '▶' : '♥'}</span>}
     </button>
   );

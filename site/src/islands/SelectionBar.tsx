@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../lib/api';
+import { api, ApiError } from '../lib/api';
 import { downloadOriginals } from '../lib/download-originals';
 
 interface Props {
@@ -13,7 +13,9 @@ interface Props {
 
 /** What can be done with the selected photos, by page: favourite, archive, trash, album, share, download… */
 export default function SelectionBar({ ids, kind, onChanged, onClear }: Props) {
-  const run = (change: () => Promise<unknown>) => () => void change().then(onChanged);
+  const [error, setError] = useState('');
+  const run = (change: () => Promise<unknown>) => () =>
+    void change().then(onChanged, (e: unknown) => setError(e instanceof ApiError ? e.message : 'The server cannot be reached'));
   const edit = (change: Record<string, unknown>) => run(() => api('PUT', '/assets', { ids, ...change }));
   const destroy = () => {
     if (confirm(`Delete ${ids.length} for good? This cannot be undone.`)) run(() => api('DELETE', '/assets', { ids, force: true }))();
@@ -46,6 +48,11 @@ export default function SelectionBar({ ids, kind, onChanged, onClear }: Props) {
       )}
       <DownloadSelection key={ids.join()} ids={ids} />
       <button class="button" onClick={onClear}>Clear</button>
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
