@@ -190,7 +190,10 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     await page.goto(runtime.url);
     await tile(ids.nikon!).click();
     await page.keyboard.press('i');
-    await page.getByRole('complementary', { name: 'Details' }).getByRole('link', { name: /show on the map/ }).click();
+    const details = page.getByRole('complementary', { name: 'Details' });
+    // A small map of the place, drawn on the bundled outline (Leaflet loads only now).
+    await details.getByRole('link', { name: 'Where this was taken: open the map here' }).locator('.leaflet-overlay-pane path').first().waitFor();
+    await details.getByRole('link', { name: /show on the map/ }).click();
     await page.waitForURL(/\/map\/\?lat=43\.46/);
     await page.getByTitle('1 photo near Arezzo').waitFor();
   });

@@ -190,7 +190,9 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await page.getByRole('dialog').waitFor();
     await page.keyboard.press('i');
     const details = page.getByRole('complementary', { name: 'Details' });
-    await details.getByLabel('Description').fill('Sunset at the lake');
+    // Typed key by key: its "i"s and "f"s are text, not the viewer's shortcuts.
+    await details.getByLabel('Description').pressSequentially('Sunset at the lake in fine fall light');
+    await page.getByRole('button', { name: 'Info (i)', pressed: true }).waitFor();
     await details.getByRole('radio', { name: '4 stars' }).click();
     await details.getByRole('radio', { name: '4 stars', checked: true }).waitFor();
     const id = new URL(await page.getByRole('dialog').locator('img').first().getAttribute('src') ?? '', runtime.url).pathname.split('/')[3];
@@ -201,7 +203,8 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await details.getByRole('button', { name: 'Save date and place' }).click();
     await details.getByText('Lisbon').waitFor(); // the place is looked up again from the new coordinates
     const asset = await page.evaluate((assetId) => fetch(`/api/assets/${assetId}`).then((r) => r.json()), id);
-    expect(asset.exifInfo).toMatchObject({ description: 'Sunset at the lake', rating: 4, city: 'Lisbon' });
+    expect(asset.exifInfo).toMatchObject({ description: 'Sunset at the lake in fine fall light', rating: 4, city: 'Lisbon' });
+    expect(asset.isFavorite).toBe(false);
     expect(asset.localDateTime).toMatch(/^2019-07-14T18:30:00/);
     await page.keyboard.press('Escape');
   });

@@ -79,7 +79,8 @@ export default function People() {
             <input
               aria-label="Name"
               placeholder="Add a name"
-              value={p.name}
+              key={p.name}
+              defaultValue={p.name}
               onKeyDown={(e) => e.key === 'Enter' && (e.currentTarget as HTMLInputElement).blur()}
               onBlur={(e) => rename(p, e.currentTarget.value.trim())}
             />

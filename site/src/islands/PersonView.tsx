@@ -37,7 +37,8 @@ export default function PersonView() {
           aria-label="Name"
           class="person-name"
           placeholder="Add a name"
-          value={person.name}
+          key={person.name}
+          defaultValue={person.name}
           onKeyDown={(e) => e.key === 'Enter' && (e.currentTarget as HTMLInputElement).blur()}
           onBlur={(e) => api('PUT', `/people/${id}`, { name: e.currentTarget.value.trim() }).then(load)}
         />

@@ -1,10 +1,6 @@
-import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { feature } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
-import land from 'world-atlas/land-110m.json';
 import { api, thumbnailUrl } from '../lib/api';
+import { addBaseLayer, L } from '../lib/base-map';
 import PhotoGrid, { type GridItem } from './PhotoGrid';
 import Viewer from './Viewer';
 
@@ -34,13 +30,7 @@ export default function PhotoMap() {
     const layer = L.layerGroup().addTo(map);
     let markers: Marker[] = [];
 
-    void api<{ mapTileUrl: string | null }>('GET', '/server/config').then(({ mapTileUrl }) => {
-      if (mapTileUrl) L.tileLayer(mapTileUrl, { maxZoom: 19, attribution: 'Map tiles' }).addTo(map);
-      else {
-        const topology = land as unknown as Topology<{ land: GeometryCollection }>;
-        L.geoJSON(feature(topology, topology.objects.land), { style: { color: '#7a8a99', weight: 1, fillColor: '#c9d3dc', fillOpacity: 1 } }).addTo(map);
-      }
-    });
+    addBaseLayer(map);
 
     const draw = () => {
       layer.clearLayers();

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, originalUrl, playbackUrl, sharedKey, thumbnailUrl, type Asset } from '../lib/api';
+import MiniMap from './MiniMap';
 
 interface Props {
   ids: string[];
@@ -43,6 +44,12 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
   latest.current = { toggleFavourite, onClose };
   useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Letters typed into the details (a description with an "i" or an "f") are text, not shortcuts.
+      const typing = e.target instanceof HTMLElement && (e.target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.target.tagName));
+      if (typing) {
+        if (e.key === 'Escape') e.target.blur();
+        return;
+      }
       if (e.key === 'Escape') latest.current.onClose();
       else if (e.key === 'ArrowRight') go(1);
       else if (e.key === 'ArrowLeft') go(-1);
@@ -139,13 +146,17 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
           {!sharedKey() && (
             <>
               <label class="sr-only" for="description">Description</label>
+              {/* Uncontrolled, keyed by what was saved: a re-render while typing (the albums
+                  arriving, say) must not put the old value back. */}
               <textarea
+                key={`${asset.id}:${exif.description ?? ''}`}
                 id="description"
                 placeholder="Add a description"
-                value={String(exif.description ?? '')}
+                defaultValue={String(exif.description ?? '')}
                 onBlur={(e) => e.currentTarget.value !== (exif.description ?? '') && void edit({ description: e.currentTarget.value })}
               />
               <form
+                key={`${asset.id}:${asset.localDateTime}:${exif.timeZone}:${exif.latitude}:${exif.longitude}`}
                 class="edit-when"
                 onSubmit={(e) => {
                   e.preventDefault();
@@ -160,16 +171,16 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
                 }}
               >
                 <label>
-                  Taken <input name="taken" type="datetime-local" required value={asset.localDateTime.slice(0, 16)} />
+                  Taken <input name="taken" type="datetime-local" required defaultValue={asset.localDateTime.slice(0, 16)} />
                 </label>
                 <label>
-                  Time zone <input name="offset" pattern="[+-]\d{2}:\d{2}" placeholder="+02:00" size={6} value={String(exif.timeZone ?? '').match(/^[+-]\d{2}:\d{2}$/)?.[0] ?? ''} />
+                  Time zone <input name="offset" pattern="[+-]\d{2}:\d{2}" placeholder="+02:00" size={6} defaultValue={String(exif.timeZone ?? '').match(/^[+-]\d{2}:\d{2}$/)?.[0] ?? ''} />
                 </label>
                 <label>
-                  Latitude <input name="latitude" type="number" step="any" min={-90} max={90} value={exif.latitude ?? ''} />
+                  Latitude <input name="latitude" type="number" step="any" min={-90} max={90} defaultValue={String(exif.latitude ?? '')} />
                 </label>
                 <label>
-                  Longitude <input name="longitude" type="number" step="any" min={-180} max={180} value={exif.longitude ?? ''} />
+                  Longitude <input name="longitude" type="number" step="any" min={-180} max={180} defaultValue={String(exif.longitude ?? '')} />
                 </label>
                 <button class="button" type="submit">Save date and place</button>
               </form>
@@ -211,6 +222,7 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
               <>
                 <dt>Map</dt>
                 <dd>
+                  <MiniMap lat={Number(exif.latitude)} lon={Number(exif.longitude)} />
                   <a href={`/map/?lat=${exif.latitude}&lon=${exif.longitude}`}>
                     {Number(exif.latitude).toFixed(4)}, {Number(exif.longitude).toFixed(4)} — show on the map
                   </a>
