@@ -23,6 +23,18 @@ describe('uploads that stop half-way, sessions, deletion', () => {
   });
   afterAll(async () => runtime?.close());
 
+  /** PUTs an upload's bytes with the store's object-created event switched off, as if it were lost. */
+  async function putUnannounced(url: string, bytes: Buffer) {
+    const store = runtime.ports.store as FsObjectStore;
+    const notify = store.onObjectCreated;
+    store.onObjectCreated = undefined;
+    try {
+      expect((await fetch(url, { method: 'PUT', body: new Uint8Array(bytes) })).status).toBe(200);
+    } finally {
+      store.onObjectCreated = notify;
+    }
+  }
+
   const ask = (fileName: string, bytes: Buffer) =>
     api.call<Ticket>('POST', '/uploads', { key: user.apiKey, body: { fileName, size: bytes.length, checksum: sha1Hex(bytes) } });
 
@@ -61,14 +73,7 @@ describe('uploads that stop half-way, sessions, deletion', () => {
   it('re-announces an upload whose object-created event was lost', async () => {
     const bytes = await readMedia('test-assets__prairie_falcon.jpg');
     const ticket = await ask('falcon.jpg', bytes);
-    const store = runtime.ports.store as FsObjectStore;
-    const notify = store.onObjectCreated;
-    store.onObjectCreated = undefined;
-    try {
-      expect((await fetch(ticket.body.upload.url, { method: 'PUT', body: bytes })).status).toBe(200);
-    } finally {
-      store.onObjectCreated = notify;
-    }
+    await putUnannounced(ticket.body.upload.url, bytes);
     await sleep(1100);
     expect(await sweepExpiredUploads(runtime.ports)).toEqual({ discarded: 0, redelivered: 1 });
     const asset = await waitFor(async () => {
@@ -81,14 +86,7 @@ describe('uploads that stop half-way, sessions, deletion', () => {
   it('answers a file already stored but not yet processed as a duplicate, and announces it again', async () => {
     const bytes = await readMedia('test-assets__silver_fir.jpg');
     const ticket = await ask('fir.jpg', bytes);
-    const store = runtime.ports.store as FsObjectStore;
-    const notify = store.onObjectCreated;
-    store.onObjectCreated = undefined;
-    try {
-      expect((await fetch(ticket.body.upload.url, { method: 'PUT', body: bytes })).status).toBe(200);
-    } finally {
-      store.onObjectCreated = notify;
-    }
+    await putUnannounced(ticket.body.upload.url, bytes);
     // The bytes are in; a client asking again (after a reload, a crash) sends nothing more.
     const again = await ask('fir.jpg', bytes);
     expect(again.status).toBe(200);

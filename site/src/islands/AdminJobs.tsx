@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
+import AdminTable from './AdminTable';
 
 type Jobs = Record<string, { jobCounts: { active: number; waiting: number; failed: number } }>;
 const NAMES: Record<string, string> = {
@@ -25,19 +26,7 @@ export default function AdminJobs() {
   if (!jobs) return <p class="empty">Loading…</p>;
   return (
     <div>
-      <table class="jobs">
-        <thead>
-          <tr>
-            <th scope="col">Stage</th>
-            <th scope="col">Running</th>
-            <th scope="col">Waiting</th>
-            <th scope="col">Failed</th>
-            <th scope="col">
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
+      <AdminTable columns={['Stage', 'Running', 'Waiting', 'Failed']}>
           {Object.entries(jobs).map(([name, { jobCounts }]) => (
             <tr key={name}>
               <th scope="row">{NAMES[name] ?? name}</th>
@@ -58,8 +47,7 @@ export default function AdminJobs() {
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
+      </AdminTable>
       {note && <p role="status">{note}</p>}
     </div>
   );

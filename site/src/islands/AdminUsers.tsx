@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api';
+import AdminTable from './AdminTable';
 
 interface User {
   id: string;
@@ -50,18 +51,7 @@ export default function AdminUsers() {
 
   return (
     <div class="settings">
-      <table class="jobs">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Storage</th>
-            <th scope="col">
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
+      <AdminTable columns={['Name', 'Email', 'Storage']}>
           {users.map((u) => (
             <tr key={u.id}>
               <th scope="row">
@@ -87,8 +77,7 @@ export default function AdminUsers() {
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
+      </AdminTable>
       <section aria-labelledby="new-user">
         <h2 id="new-user">Add a user</h2>
         <form onSubmit={create}>

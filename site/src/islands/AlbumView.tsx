@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, gridItems, type Album } from '../lib/api';
 import PhotoGrid from './PhotoGrid';
-import UserSelect from './UserSelect';
+import UserSelect, { type UserChoice as User } from './UserSelect';
 import Viewer from './Viewer';
 
 interface Activity {
@@ -12,11 +12,6 @@ interface Activity {
   user: { id: string; name: string };
 }
 
-interface User {
-  id: string;
-  name: string;
-  email: string;
-}
 
 /** One album: its photos, who it is shared with, a share link, and the activity panel (comments and likes). */
 export default function AlbumView() {

@@ -1,12 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
-import UserSelect from './UserSelect';
+import UserSelect, { type UserChoice as User } from './UserSelect';
 
-interface User {
-  id: string;
-  name: string;
-  email: string;
-}
 interface Partner extends User {
   inTimeline?: boolean;
 }

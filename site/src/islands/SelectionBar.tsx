@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../lib/api';
+import { api } from '../lib/api';
 import { downloadOriginals } from '../lib/download-originals';
 
 interface Props {
@@ -13,9 +13,8 @@ interface Props {
 
 /** What can be done with the selected photos, by page: favourite, archive, trash, album, share, download… */
 export default function SelectionBar({ ids, kind, onChanged, onClear }: Props) {
-  const [error, setError] = useState('');
-  const run = (change: () => Promise<unknown>) => () =>
-    void change().then(onChanged, (e: unknown) => setError(e instanceof ApiError ? e.message : 'The server cannot be reached'));
+  // A refused change is not caught here: the layout's alert says why (App.astro).
+  const run = (change: () => Promise<unknown>) => () => void change().then(onChanged);
   const edit = (change: Record<string, unknown>) => run(() => api('PUT', '/assets', { ids, ...change }));
   const destroy = () => {
     if (confirm(`Delete ${ids.length} for good? This cannot be undone.`)) run(() => api('DELETE', '/assets', { ids, force: true }))();
@@ -48,11 +47,6 @@ export default function SelectionBar({ ids, kind, onChanged, onClear }: Props) {
       )}
       <DownloadSelection key={ids.join()} ids={ids} />
       <button class="button" onClick={onClear}>Clear</button>
-      {error && (
-        <span class="error" role="alert">
-          {error}
-        </span>
-      )}
     </div>
   );
 }
