@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../adapters/aws/aws-clients.js';
 import { createAwsResources } from '../local/aws-resources.js';
 import { readMedia } from './media-samples.js';
-import { startMotoServer, type MotoServer } from './moto-server.js';
+import { motoMissing, startMotoServer, type MotoServer } from './moto-server.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
@@ -13,7 +13,9 @@ const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 // "Own hardware" mode: the local runtime with S3, SQS and DynamoDB APIs (here moto) in place
 // of its folder, queue table and key-value table. The object-created event comes from the
 // bucket notification, as on AWS.
-describe('the runtime on S3 + SQS + DynamoDB APIs', () => {
+const missing = motoMissing();
+
+describe.skipIf(missing)(`the runtime on S3 + SQS + DynamoDB APIs${missing ? ` — skipped: ${missing}` : ''}`, () => {
   let moto: MotoServer;
   let runtime: TestRuntime;
   let user: TestUser;
