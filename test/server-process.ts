@@ -28,7 +28,7 @@ export interface ServerProcess {
  */
 export async function startServerProcess(dataDir: string, env: Record<string, string> = {}, port?: number): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/server.ts'], {
     cwd: root,
     stdio: 'ignore',
     env: {

@@ -12,7 +12,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { Upload } from '@aws-sdk/lib-storage';
 import { BadRequest } from '../../core/errors.js';
 import { ObjectNotFound, type ByteRange, type CompletedPart, type ObjectInfo, type ObjectStore } from '../../core/ports/object-store.js';
@@ -133,8 +133,8 @@ export class S3ObjectStore implements ObjectStore {
         done(null, chunk);
       },
     });
-    body.once('error', (error) => counted.destroy(error));
-    body.pipe(counted);
+    // pipeline, not pipe: an 'error' no one listens to (a cut-off source) would end the process.
+    pipeline(body, counted, () => undefined);
     const upload = new Upload({ client: this.s3, params: { Bucket: this.bucketOf(key), Key: key, Body: counted, ContentType: contentType }, partSize: 8 * 1024 * 1024, queueSize: 2 });
     const result = await upload.done();
     return { size, etag: result.ETag ?? '', lastModified: new Date() };

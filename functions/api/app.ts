@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { errorResponse } from '../../core/http/errors.js';
+import { BadRequest } from '../../core/errors.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { uploadRoutes } from '../upload/routes.js';
 import { activityRoutes } from './activity-routes.js';
@@ -24,6 +25,8 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>().basePath('/api');
   api.use(async (c, next) => {
     c.set('ports', ports);
+    // Postgres cannot store or compare NUL in text: a query parameter with one is bad input, not a 500.
+    if (c.req.url.includes('%00')) throw new BadRequest('The URL may not contain NUL (%00) characters');
     await next();
   });
   api.onError(errorResponse);

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import { deleteAssetRows, findByChecksums, insertUploadingAssets } from '../../core/assets/asset-queries.js';
 import { parseSha1 } from '../../core/assets/checksum.js';
@@ -126,6 +126,8 @@ function stageMultipart(
     try {
       parser = busboy({
         headers,
+        // Immich's clients send file names as raw UTF-8; busboy's default would read them as latin1.
+        defParamCharset: 'utf8',
         limits: { files: 2, fields: 30, fieldSize: 64 * 1024, fileSize: ports.config.maxUploadBytes },
       });
     } catch {
@@ -194,8 +196,8 @@ async function stageStream(ports: Ports, stream: Readable & { truncated?: boolea
       done(null, chunk);
     },
   });
-  stream.on('error', (error) => tap.destroy(error));
-  stream.pipe(tap);
+  // pipeline, not pipe: a cut-off body errors both streams, and an 'error' no one listens to ends the process.
+  pipeline(stream, tap, () => undefined);
   try {
     await ports.store.write(key, tap, 'application/octet-stream');
   } catch (error) {
