@@ -1,5 +1,7 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { matchedRoutes } from 'hono/route';
+import { requireRoutePermission } from '../access/permissions.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { hashSecret } from '../auth/tokens.js';
 import { sharedLinkByKey, type SharedLink } from '../sharing/shared-link.js';
@@ -16,9 +18,22 @@ export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
     cookie: getCookie(c, SESSION_COOKIE),
   });
   if (!auth) throw new Unauthorized('Authentication required: send an API key (x-api-key) or log in');
+  const route = answeringRoute(c);
+  if (route) requireRoutePermission(auth.apiKey?.permissions, route);
   c.set('auth', auth);
   await next();
 };
+
+/**
+ * The API route that will answer this request, as `METHOD /path/{param}` (the key of
+ * ROUTE_PERMISSIONS), or undefined when none will (a 404). Hono answers with the first
+ * matching handler registered for the method; middleware is registered as ALL.
+ */
+export function answeringRoute(c: Context): string | undefined {
+  const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+  const route = matchedRoutes(c).find((r) => r.method === method && r.path.startsWith('/api/') && !r.path.endsWith('*'));
+  return route && `${method} ${route.path.slice('/api'.length).replace(/:(\w+)/g, '{$1}')}`;
+}
 
 export const requireAdmin: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (!c.var.auth.user.isAdmin) throw new Forbidden('Only an admin can do this');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../../core/auth/password.js';
 import { hashSecret, newSecret } from '../../core/auth/tokens.js';
 import { BadRequest, NotFound, TooManyRequests, Unauthorized } from '../../core/errors.js';
+import { PERMISSIONS, requireGrantable } from '../../core/access/permissions.js';
 import { LoginThrottle } from '../../core/auth/login-throttle.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, forgetUserCredentials, SESSION_COOKIE } from '../../core/http/authenticate.js';
@@ -35,7 +36,7 @@ export const Login = z.object({ email: z.string().max(254), password: z.string()
 export const ChangePassword = z.object({ password: z.string().max(1024), newPassword: z.string().min(8).max(1024), invalidateSessions: z.boolean().default(false) });
 export const ApiKeyCreate = z.object({
   name: z.string().trim().max(200).optional(),
-  permissions: z.array(z.string().max(100)).max(200).default(['all']),
+  permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).default(['all']),
 });
 const Uuid = z.uuid();
 
@@ -109,6 +110,7 @@ export const authRoutes = new Hono<ApiEnv>()
   })
   .post('/api-keys', authenticate, async (c) => {
     const body = await jsonBody(c, ApiKeyCreate);
+    requireGrantable(c.var.auth.apiKey?.permissions, body.permissions);
     const secret = newSecret();
     const key = await insertApiKey(c.var.ports.db, c.var.auth.user.id, body.name || 'API Key', hashSecret(secret), body.permissions);
     const dto = apiKeyDto(key);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROUTE_PERMISSIONS } from '../../core/access/permissions.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
 import { ActivityCreate } from './activity-routes.js';
 import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, AlbumUsersAdd } from './album-routes.js';
@@ -18,19 +19,18 @@ import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.
 interface RouteDoc {
   summary: string;
   body?: z.ZodType;
-  public?: boolean;
 }
 
 /** What each route does; the spec lists exactly the routes the app serves (a test holds the two together). */
 const DOCS: Record<string, RouteDoc> = {
-  'GET /api/server/ping': { summary: 'Liveness check', public: true },
-  'GET /api/server/version': { summary: 'Immich API version this server speaks', public: true },
-  'GET /api/server/media-types': { summary: 'File extensions accepted for upload', public: true },
-  'GET /api/server/features': { summary: 'Features enabled on this server (smart search and faces follow the ML settings)', public: true },
-  'GET /api/server/config': { summary: 'What a login page needs: whether the first account exists, trash days', public: true },
+  'GET /api/server/ping': { summary: 'Liveness check' },
+  'GET /api/server/version': { summary: 'Immich API version this server speaks' },
+  'GET /api/server/media-types': { summary: 'File extensions accepted for upload' },
+  'GET /api/server/features': { summary: 'Features enabled on this server (smart search and faces follow the ML settings)' },
+  'GET /api/server/config': { summary: 'What a login page needs: whether the first account exists, trash days' },
   'GET /api/server/about': { summary: 'Versions of the server and its media libraries' },
-  'POST /api/auth/admin-sign-up': { summary: 'Create the first (admin) account', body: SignUp, public: true },
-  'POST /api/auth/login': { summary: 'Log in with email and password; sets the session cookie', body: Login, public: true },
+  'POST /api/auth/admin-sign-up': { summary: 'Create the first (admin) account', body: SignUp },
+  'POST /api/auth/login': { summary: 'Log in with email and password; sets the session cookie', body: Login },
   'POST /api/auth/logout': { summary: 'End the current session' },
   'POST /api/auth/change-password': { summary: 'Change your password (the current one proves it is you); invalidateSessions ends the others', body: ChangePassword },
   'POST /api/api-keys': { summary: 'Create an API key (the secret is shown once)', body: ApiKeyCreate },
@@ -102,7 +102,7 @@ const DOCS: Record<string, RouteDoc> = {
   'POST /api/activities': { summary: 'Comment on or like an album or one of its assets', body: ActivityCreate },
   'GET /api/activities/statistics': { summary: 'Comment and like counts of an album or asset' },
   'DELETE /api/activities/{id}': { summary: 'Delete your comment or like (the album owner may delete any)' },
-  'GET /api/shared-links/me': { summary: 'Open a shared link by key (with password when it has one)', public: true },
+  'GET /api/shared-links/me': { summary: 'Open a shared link by key (with password when it has one)' },
   'GET /api/shared-links': { summary: 'Your shared links (albumId to filter)' },
   'POST /api/shared-links': { summary: 'Create a public link to an album or to assets: password, expiry, download, upload, metadata', body: SharedLinkCreate },
   'GET /api/shared-links/{id}': { summary: 'One of your shared links' },
@@ -131,7 +131,7 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/jobs': { summary: 'Queue counts per pipeline stage (admin)' },
   'GET /api/jobs/{name}/dead-letters': { summary: 'Messages a stage gave up on, with reasons (admin)' },
   'POST /api/jobs/{name}/redrive': { summary: 'Send a stage’s dead letters back to its queue (admin)' },
-  'GET /api/spec.json': { summary: 'This document', public: true },
+  'GET /api/spec.json': { summary: 'This document' },
 };
 
 export function openApiDocument(routes: ReadonlyArray<{ method: string; path: string }>) {
@@ -140,6 +140,7 @@ export function openApiDocument(routes: ReadonlyArray<{ method: string; path: st
     if (route.method === 'ALL' || route.path.endsWith('*')) continue;
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const doc = DOCS[`${route.method} ${path}`];
+    const permission = ROUTE_PERMISSIONS[`${route.method} ${path.slice('/api'.length)}`];
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       summary: doc?.summary ?? '',
@@ -147,7 +148,8 @@ export function openApiDocument(routes: ReadonlyArray<{ method: string; path: st
       ...(doc?.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(doc.body, { io: 'input', unrepresentable: 'any' }) } } } }
         : {}),
-      ...(doc?.public ? { security: [] } : {}),
+      ...(permission === 'public' ? { security: [] } : {}),
+      ...(permission && permission !== 'public' && permission !== 'any' ? { 'x-immich-permission': permission } : {}),
       responses: { default: { description: 'See Immich’s API for the response shape; errors are { message, error, statusCode }' } },
     };
   }
