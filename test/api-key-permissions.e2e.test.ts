@@ -6,7 +6,7 @@ import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './
 // past the check (the route may still refuse its made-up ids or body), a key without it gets
 // 403 "Missing required permission: …" and nothing changes.
 const UUID = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
-const guarded = Object.entries(ROUTE_PERMISSIONS).filter((entry): entry is [string, string] => entry[1] !== 'public' && entry[1] !== 'any');
+const guarded = Object.entries(ROUTE_PERMISSIONS).filter(([, needed]) => needed !== 'public' && needed !== 'any');
 
 describe('API-key permissions', () => {
   let runtime: TestRuntime;

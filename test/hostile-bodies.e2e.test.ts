@@ -73,7 +73,7 @@ describe('hostile request bodies never end the process', () => {
         const response = await fetch(`${server.url}${op.path}`, {
           method: op.method,
           headers: { 'x-api-key': admin.apiKey, ...(shape.contentType ? { 'content-type': shape.contentType } : {}) },
-          body: shape.body,
+          body: typeof shape.body === 'string' ? shape.body : new Uint8Array(shape.body),
         }).catch((error: Error) => ({ status: 0, text: async () => error.message }));
         // 503 (a model not downloaded) and 507 (storage full) are answers, not failures.
         if ((response.status >= 500 && response.status !== 503 && response.status !== 507) || response.status === 0) fiveHundreds.push(`${op.method} ${op.path} × ${shape.name}: ${response.status} ${(await response.text()).slice(0, 200)}`);

@@ -1,3 +1,4 @@
+import { LISTED_TO_OTHERS } from '../access/access.js';
 import type { Queryable } from '../ports/database.js';
 
 export interface AlbumUserRow {
@@ -41,7 +42,7 @@ const ALBUM_SELECT = `
   CROSS JOIN LATERAL (
     SELECT count(a.id)::int AS asset_count, min(a.local_date_time) AS start_date, max(a.local_date_time) AS end_date,
       max(a.updated_at) AS last_modified
-    FROM album_assets aa JOIN assets a ON a.id = aa.asset_id AND a.deleted_at IS NULL WHERE aa.album_id = al.id
+    FROM album_assets aa JOIN assets a ON a.id = aa.asset_id AND ${LISTED_TO_OTHERS} WHERE aa.album_id = al.id
   ) stats`;
 
 export async function getAlbum(db: Queryable, id: string): Promise<AlbumRow | undefined> {
@@ -160,7 +161,7 @@ export async function removeAlbumAssets(db: Queryable, albumId: string, assetIds
 export async function albumAssetIds(db: Queryable, albumId: string, order: 'asc' | 'desc'): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT a.id FROM album_assets aa JOIN assets a ON a.id = aa.asset_id
-     WHERE aa.album_id = $1 AND a.deleted_at IS NULL ORDER BY a.local_date_time ${order === 'asc' ? 'ASC' : 'DESC'}, a.id`,
+     WHERE aa.album_id = $1 AND ${LISTED_TO_OTHERS} ORDER BY a.local_date_time ${order === 'asc' ? 'ASC' : 'DESC'}, a.id`,
     [albumId],
   );
   return rows.map((r) => r.id);

@@ -1,3 +1,4 @@
+import { LISTED_TO_OTHERS } from '../access/access.js';
 import type { Queryable } from '../ports/database.js';
 
 export interface SharedLink {
@@ -84,8 +85,12 @@ export async function deleteSharedLink(db: Queryable, ownerId: string, id: strin
   return result.rowCount === 1;
 }
 
+/** What the link lists: its assets that are not trashed, locked or hidden. */
 export async function sharedLinkAssetIds(db: Queryable, linkId: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>('SELECT asset_id AS id FROM shared_link_assets WHERE shared_link_id = $1', [linkId]);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT a.id FROM shared_link_assets s JOIN assets a ON a.id = s.asset_id WHERE s.shared_link_id = $1 AND ${LISTED_TO_OTHERS}`,
+    [linkId],
+  );
   return rows.map((r) => r.id);
 }
 

@@ -1,4 +1,4 @@
-import { albumRole, partnerIds, type Requester } from '../access/access.js';
+import { albumRole, LISTED_TO_OTHERS, partnerIds, type Requester } from '../access/access.js';
 import { BadRequest } from '../errors.js';
 import type { Queryable } from '../ports/database.js';
 import type { AssetVisibility } from '../assets/asset.js';
@@ -55,8 +55,11 @@ export async function timelineScope(db: Queryable, who: Requester, f: TimelineFi
   if (albumId) {
     if (!(await albumRole(db, who, albumId))) throw new BadRequest('Not found or no album.read access');
     clauses.push(['a.id IN (SELECT aa.asset_id FROM album_assets aa WHERE aa.album_id = ?)', null, albumId]);
+    // An album or a link never lists trashed, locked or hidden assets, whatever the filter asks.
+    clauses.push([LISTED_TO_OTHERS, null]);
   } else if (who.sharedLink) {
     clauses.push(['a.id IN (SELECT s.asset_id FROM shared_link_assets s WHERE s.shared_link_id = ?)', null, who.sharedLink.id]);
+    clauses.push([LISTED_TO_OTHERS, null]);
   } else {
     const me = who.user.id;
     if (f.withPartners && (f.isFavorite !== undefined || f.isTrashed || (f.visibility && f.visibility !== 'timeline'))) {
@@ -81,9 +84,13 @@ export async function timelineScope(db: Queryable, who: Requester, f: TimelineFi
     } else {
       clauses.push(['a.owner_id = ANY(?::uuid[])', 'c.owner_id = ANY(?::uuid[])', owners]);
     }
-    // Others' locked assets are never shown, whatever the filter says.
+    // Others' trashed, locked and hidden assets are never shown, whatever the filter says.
     if (!owners || owners.length > 1 || owners[0] !== me) {
-      clauses.push([`(a.owner_id = ? OR a.visibility <> 'locked')`, `(c.owner_id = ? OR c.visibility <> 'locked')`, me]);
+      clauses.push([
+        `(a.owner_id = ? OR ${LISTED_TO_OTHERS})`,
+        `(c.owner_id = ? OR (NOT c.is_trashed AND c.visibility IN ('timeline', 'archive')))`,
+        me,
+      ]);
     }
   }
 

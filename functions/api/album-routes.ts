@@ -22,7 +22,7 @@ import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
 import type { Ports } from '../../core/runtime/ports.js';
-import { albumDto, assetDto } from './dto.js';
+import { albumDto, assetDtoFor, showsMetadata } from './dto.js';
 
 const Uuid = z.uuid();
 const Role = z.enum(['editor', 'viewer']);
@@ -57,9 +57,8 @@ async function albumResponse(ports: Ports, auth: AuthContext, id: string, withAs
   const album = (await getAlbum(ports.db, id))!;
   if (!withAssets) return albumDto(album);
   const assets = await getAssets(ports.db, await albumAssetIds(ports.db, id, album.order));
-  const showMetadata = !auth.sharedLink || auth.sharedLink.showMetadata;
-  const exif = showMetadata ? await getExif(ports.db, assets.map((a) => a.id)) : new Map();
-  return albumDto(album, assets.map((a) => assetDto(a, exif.get(a.id))));
+  const exif = showsMetadata(auth) ? await getExif(ports.db, assets.map((a) => a.id)) : new Map();
+  return albumDto(album, assets.map((a) => assetDtoFor(auth, a, exif.get(a.id))));
 }
 
 /** Members must be real users other than the owner. */

@@ -14,7 +14,7 @@ import { authenticate, authenticateOrSharedLink } from '../../core/http/authenti
 import { jsonBody } from '../../core/http/validate.js';
 import { facesOfAsset, getPeople } from '../../core/people/people-queries.js';
 import type { Ports } from '../../core/runtime/ports.js';
-import { assetDto, peopleInAsset } from './dto.js';
+import { assetDto, assetDtoFor, peopleInAsset, showsMetadata } from './dto.js';
 
 const Uuid = z.uuid();
 const Ids = z.array(z.uuid()).min(1).max(10_000);
@@ -79,8 +79,8 @@ async function readableAsset(ports: Ports, auth: AuthContext, id: string): Promi
 }
 
 async function assetResponse(ports: Ports, auth: AuthContext, asset: Asset) {
-  const showMetadata = !auth.sharedLink || auth.sharedLink.showMetadata;
-  const exif = showMetadata ? (await getExif(ports.db, [asset.id])).get(asset.id) : undefined;
+  if (!showsMetadata(auth)) return assetDtoFor(auth, asset);
+  const exif = (await getExif(ports.db, [asset.id])).get(asset.id);
   const dto = assetDto(asset, exif);
   // People are the owner's: a partner or a shared link sees the photo, not who is named in it.
   if (!auth.sharedLink && auth.user.id === asset.ownerId) {

@@ -119,6 +119,35 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
   };
 }
 
+/**
+ * An asset as a shared link without `showMetadata` shows it: Immich's sanitized shape — no
+ * file name, path, checksum, owner, device or dates beyond the local capture time.
+ */
+export function sanitizedAssetDto(asset: Asset) {
+  return {
+    id: asset.id,
+    type: asset.type,
+    originalMimeType: asset.originalMimeType ?? undefined,
+    thumbhash: asset.thumbhash?.toString('base64') ?? null,
+    localDateTime: `${asset.localDateTime}Z`,
+    duration: asset.durationMs === null ? null : formatDuration(asset.durationMs),
+    livePhotoVideoId: asset.livePhotoVideoId,
+    hasMetadata: false,
+    width: asset.width,
+    height: asset.height,
+  };
+}
+
+/** Whether the requester sees an asset's metadata: everyone but a link that hides it. */
+export function showsMetadata(auth: { sharedLink?: { showMetadata: boolean } }): boolean {
+  return !auth.sharedLink || auth.sharedLink.showMetadata;
+}
+
+/** The asset as this requester may see it: whole, or sanitized for a link that hides metadata. */
+export function assetDtoFor(auth: { sharedLink?: { showMetadata: boolean } }, asset: Asset, exif?: ExifRow) {
+  return showsMetadata(auth) ? assetDto(asset, exif) : (sanitizedAssetDto(asset) as unknown as ReturnType<typeof assetDto>);
+}
+
 export function albumDto(album: AlbumRow, assets: ReturnType<typeof assetDto>[] = []) {
   return {
     id: album.id,

@@ -23,7 +23,7 @@ import {
   updateSharedLink,
   type SharedLink,
 } from '../../core/sharing/shared-link.js';
-import { albumDto, assetDto } from './dto.js';
+import { albumDto, assetDtoFor, showsMetadata } from './dto.js';
 
 const Options = {
   description: z.string().max(10_000).nullable().optional(),
@@ -48,7 +48,8 @@ const passwordThrottle = new LoginThrottle(10, 15 * 60_000);
 async function linkResponse(ports: Ports, link: SharedLink, opts: { withAssets: boolean; forHolder: boolean }) {
   const ids = !opts.withAssets ? [] : link.albumId ? await albumAssetIds(ports.db, link.albumId, 'desc') : await sharedLinkAssetIds(ports.db, link.id);
   const assets = await getAssets(ports.db, ids);
-  const exif = !opts.forHolder || link.showMetadata ? await getExif(ports.db, assets.map((a) => a.id)) : new Map();
+  const viewer = opts.forHolder ? { sharedLink: link } : {};
+  const exif = showsMetadata(viewer) ? await getExif(ports.db, assets.map((a) => a.id)) : new Map();
   const album = link.albumId ? await getAlbum(ports.db, link.albumId) : undefined;
   return {
     id: link.id,
@@ -65,7 +66,7 @@ async function linkResponse(ports: Ports, link: SharedLink, opts: { withAssets: 
     allowDownload: link.allowDownload,
     showMetadata: link.showMetadata,
     album: album ? albumDto(album) : undefined,
-    assets: assets.map((a) => assetDto(a, exif.get(a.id))),
+    assets: assets.map((a) => assetDtoFor(viewer, a, exif.get(a.id))),
   };
 }
 

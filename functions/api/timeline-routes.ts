@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { showsMetadata } from './dto.js';
 import { z } from 'zod';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
@@ -80,7 +81,10 @@ export const timelineRoutes = new Hono<ApiEnv>()
   .get('/timeline/bucket', authenticateOrSharedLink, async (c) => {
     const q = BucketQuery.parse(c.req.query());
     const scope = await timelineScope(c.var.ports.db, c.var.auth, filterOf(q));
-    return c.json(await timeBucketAssets(c.var.ports.db, scope, q.timeBucket.slice(0, 10), q.order));
+    const bucket = await timeBucketAssets(c.var.ports.db, scope, q.timeBucket.slice(0, 10), q.order);
+    // A link that hides metadata hides where, too.
+    if (!showsMetadata(c.var.auth)) bucket.city = bucket.country = bucket.city.map(() => null);
+    return c.json(bucket);
   })
   .get('/map/markers', authenticate, async (c) => {
     const q = MarkerQuery.parse(c.req.query());

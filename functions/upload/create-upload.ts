@@ -3,7 +3,7 @@ import { parseSha1 } from '../../core/assets/checksum.js';
 import { findByChecksums, reopenUpload } from '../../core/assets/asset-queries.js';
 import { originalKey } from '../../core/assets/object-keys.js';
 import { getUploadSession, insertUploadSession, type UploadSession } from '../../core/assets/upload-session-queries.js';
-import { BadRequest, PayloadTooLarge, QuotaExceeded, UnsupportedMedia } from '../../core/errors.js';
+import { BadRequest, Conflict, PayloadTooLarge, QuotaExceeded, UnsupportedMedia } from '../../core/errors.js';
 import { extensionOf, mediaTypeOfExtension, sanitizeFileName } from '../../core/media/media-types.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { objectCreatedMessage } from '../../core/s3-event.js';
@@ -40,12 +40,22 @@ export type UploadTicket =
 const MAX_PARTS = 10_000;
 
 /**
+ * Across a trust boundary (a shared link uploading into its owner's library) a declared
+ * checksum proves nothing: an existing asset may be answered as the duplicate, or resumed,
+ * only when `mayReuse` says the uploader could already read it. Otherwise the upload is refused
+ * without naming the asset.
+ */
+export interface ReusePolicy {
+  mayReuse?: (assetId: string) => Promise<boolean>;
+}
+
+/**
  * Step one of a presigned upload: dedupe by checksum, reserve the asset, and hand out
  * URL(s) that accept exactly the declared bytes. Asking again for the same checksum
  * while unfinished resumes the same upload with fresh URLs; once all its bytes are stored
  * it is a duplicate, even before processing.
  */
-export async function createUpload(ports: Ports, user: User, request: UploadRequest): Promise<UploadTicket> {
+export async function createUpload(ports: Ports, user: User, request: UploadRequest, reuse: ReusePolicy = {}): Promise<UploadTicket> {
   const { config } = ports;
   const fileName = sanitizeFileName(request.fileName);
   const ext = extensionOf(fileName);
@@ -60,7 +70,7 @@ export async function createUpload(ports: Ports, user: User, request: UploadRequ
 
   if (user.quotaSizeBytes !== null) {
     // A duplicate costs no quota, so it must be recognised before the quota is checked.
-    const existing = await existingUpload(ports, user.id, checksum);
+    const existing = await existingUpload(ports, user.id, checksum, reuse);
     if (existing) return existing;
     await assertQuota(ports, user, request.size);
   }
@@ -90,7 +100,7 @@ export async function createUpload(ports: Ports, user: User, request: UploadRequ
     session: { expectedSize: request.size, expiresAt },
   });
   if (!inserted) {
-    const existing = await existingUpload(ports, user.id, checksum);
+    const existing = await existingUpload(ports, user.id, checksum, reuse);
     if (existing) return existing;
     throw new Error(`asset insert for checksum ${checksum.toString('hex')} conflicted but no asset was found`);
   }
@@ -98,9 +108,12 @@ export async function createUpload(ports: Ports, user: User, request: UploadRequ
   return { id, status: 'created', upload: await issueTarget(ports, { ...session, multipartUploadId: null, partSize: null, partCount: null }) };
 }
 
-async function existingUpload(ports: Ports, ownerId: string, checksum: Buffer): Promise<UploadTicket | undefined> {
+async function existingUpload(ports: Ports, ownerId: string, checksum: Buffer, reuse: ReusePolicy): Promise<UploadTicket | undefined> {
   const [match] = await findByChecksums(ports.db, ownerId, [checksum]);
   if (!match) return undefined;
+  if (reuse.mayReuse && !(await reuse.mayReuse(match.id))) {
+    throw new Conflict('This file is already in the library this link uploads to');
+  }
   const session = await getUploadSession(ports.db, match.id);
   if (session && (match.status === 'uploading' || match.status === 'failed')) {
     if (match.status === 'uploading') {

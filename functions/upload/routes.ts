@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { readableAssetIds, requireLinkUploadAccess } from '../../core/access/access.js';
 import { z } from 'zod';
 import { addAlbumAssets } from '../../core/albums/album-queries.js';
-import { BadRequest, Forbidden } from '../../core/errors.js';
+import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
 import type { Queryable } from '../../core/ports/database.js';
@@ -36,6 +37,14 @@ export const BulkUploadCheck = z.object({
 });
 const Uuid = z.uuid();
 
+/** The upload named in the path, once the requester (a user, or a link holder) may follow it. */
+async function uploadId(c: Context<ApiEnv>): Promise<string> {
+  const parsed = Uuid.safeParse(c.req.param('id'));
+  if (!parsed.success) throw new NotFound('No such upload');
+  await requireLinkUploadAccess(c.var.ports.db, c.var.auth, parsed.data);
+  return parsed.data;
+}
+
 /** What is uploaded through a link lands in what the link shows: its album, or its own assets. */
 async function addToSharedLink(db: Queryable, link: SharedLink, assetId: string): Promise<void> {
   if (link.albumId) await addAlbumAssets(db, link.albumId, [assetId], link.ownerId);
@@ -54,17 +63,22 @@ export const uploadRoutes = new Hono<ApiEnv>()
     const body = await jsonBody(c, UploadCreate);
     const link = c.var.auth.sharedLink;
     if (link && !link.allowUpload) throw new Forbidden('This shared link does not allow uploads');
-    const ticket = await createUpload(c.var.ports, c.var.auth.user, { ...body, fileName: (body.fileName ?? body.filename)! });
+    const { db } = c.var.ports;
+    const auth = c.var.auth;
+    const ticket = await createUpload(c.var.ports, auth.user, { ...body, fileName: (body.fileName ?? body.filename)! }, {
+      mayReuse: link ? async (id) => (await readableAssetIds(db, auth, [id])).has(id) : undefined,
+    });
     if (link) await addToSharedLink(c.var.ports.db, link, ticket.id);
     return c.json(ticket, ticket.status === 'duplicate' ? 200 : 201);
   })
-  .get('/uploads/:id', async (c) => c.json(await uploadStatus(c.var.ports, c.var.auth.user, Uuid.parse(c.req.param('id')))))
+  .get('/uploads/:id', async (c) => c.json(await uploadStatus(c.var.ports, c.var.auth.user, await uploadId(c))))
   .post('/uploads/:id/complete', async (c) => {
+    const id = await uploadId(c);
     const body = await jsonBody(c, UploadComplete);
-    return c.json(await completeUpload(c.var.ports, c.var.auth.user, Uuid.parse(c.req.param('id')), body.parts));
+    return c.json(await completeUpload(c.var.ports, c.var.auth.user, id, body.parts));
   })
   .delete('/uploads/:id', async (c) => {
-    await abortUpload(c.var.ports, c.var.auth.user, Uuid.parse(c.req.param('id')));
+    await abortUpload(c.var.ports, c.var.auth.user, await uploadId(c));
     return c.body(null, 204);
   })
   .post('/assets', authenticate, async (c) => {
