@@ -105,8 +105,7 @@ describe('shoebox upload', () => {
       return item && item.status !== 'uploading' && item.status !== 'processing' ? item : undefined;
     }, 'the resumed upload to be processed', 60_000);
     expect(asset.status).toBe('ready');
-    const original = await api.call('GET', `/assets/${asset.id}/original`, { key: user.apiKey });
-    const stored = Buffer.from(await (await fetch(original.headers.get('location')!)).arrayBuffer());
+    const stored = (await api.media(`/assets/${asset.id}/original`, user.apiKey)).bytes;
     expect(stored.equals(bytes)).toBe(true);
   });
 

@@ -9,8 +9,21 @@ export const ConfigSchema = z.object({
   SHOEBOX_PORT: z.coerce.number().int().min(0).max(65535).default(2283),
   SHOEBOX_HOST: z.string().default('0.0.0.0'),
   SHOEBOX_DATA: z.string().default('data'),
-  /** Base URL that clients use to reach this server; signed blob URLs are built on it. */
+  /**
+   * Base URL that clients use to reach this server. When unset, absolute URLs (signed upload
+   * URLs) are built from each request's own Host, so every device reaches it by its own name.
+   */
   SHOEBOX_PUBLIC_URL: z.url().optional(),
+  /**
+   * Reverse proxies whose X-Forwarded-Proto/-Host/-Prefix are believed: comma-separated
+   * addresses or CIDR ranges, `loopback` (the default: a proxy on this machine) or `none`.
+   */
+  SHOEBOX_TRUSTED_PROXIES: z.string().default('loopback'),
+  /**
+   * Whether media answers redirect to the object store's own presigned URL instead of sending
+   * the bytes: by default only on real S3 (no S3_ENDPOINT), which every client can reach.
+   */
+  SHOEBOX_MEDIA_REDIRECTS: z.enum(['true', 'false']).optional(),
   /** HMAC key for signed blob URLs; generated and kept in the data folder when unset. */
   SHOEBOX_SECRET: z.string().min(32).optional(),
   /** A real Postgres with pgvector; when unset the embedded PGlite database is used. */
@@ -83,6 +96,8 @@ export interface Config {
   host: string;
   dataDir: string;
   publicUrl: string | undefined;
+  trustedProxies: string[];
+  mediaRedirects: boolean;
   secret: string | undefined;
   databaseUrl: string | undefined;
   dbPoolMax: number;
@@ -128,6 +143,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     host: e.SHOEBOX_HOST,
     dataDir: path.resolve(e.SHOEBOX_DATA),
     publicUrl: e.SHOEBOX_PUBLIC_URL?.replace(/\/$/, ''),
+    trustedProxies: e.SHOEBOX_TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter(Boolean),
+    mediaRedirects: e.SHOEBOX_MEDIA_REDIRECTS ? e.SHOEBOX_MEDIA_REDIRECTS === 'true' : e.SHOEBOX_STORE === 's3' && !e.S3_ENDPOINT,
     secret: e.SHOEBOX_SECRET,
     databaseUrl: e.DATABASE_URL,
     // PGlite has one backend shared by every socket connection: a second connection would

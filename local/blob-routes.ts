@@ -3,7 +3,8 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Hono } from 'hono';
 import type { FsObjectStore } from '../adapters/local/fs-object-store.js';
 import { isShoeboxError } from '../core/errors.js';
-import { ObjectNotFound } from '../core/ports/object-store.js';
+import { mediaResponse } from '../core/http/media-response.js';
+import { ObjectNotFound, type ByteRange } from '../core/ports/object-store.js';
 
 /**
  * The local store's signed URLs, served like S3 serves presigned ones: PUT (whole object
@@ -53,46 +54,15 @@ export function blobRoutes(store: FsObjectStore): Hono {
   }
 
   async function get(request: Request, key: string, query: Record<string, string>): Promise<Response> {
-    const info = await store.head(key);
-    if (!info) return failure(404, 'No such object');
-    const headers: Record<string, string> = {
-      'content-type': query.type ?? 'application/octet-stream',
-      etag: `"${info.etag}"`,
-      'last-modified': info.lastModified.toUTCString(),
-      'accept-ranges': 'bytes',
-      'cache-control': 'private, max-age=3600',
-    };
-    if (query.name) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(query.name)}`;
-    const range = parseRange(request.headers.get('range'), info.size);
-    if (range === 'unsatisfiable') {
-      return new Response(null, { status: 416, headers: { 'content-range': `bytes */${info.size}` } });
-    }
-    if (request.method === 'HEAD') return new Response(null, { status: 200, headers: { ...headers, 'content-length': String(info.size) } });
-    const stream = await store.read(key, range);
-    const body = Readable.toWeb(stream) as unknown as ReadableStream;
-    if (!range) return new Response(body, { status: 200, headers: { ...headers, 'content-length': String(info.size) } });
-    return new Response(body, {
-      status: 206,
-      headers: { ...headers, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${info.size}` },
+    const source = { head: () => store.head(key), read: (range?: ByteRange) => store.read(key, range) };
+    const response = await mediaResponse(request, source, {
+      contentType: query.type ?? 'application/octet-stream',
+      fileName: query.name,
+      disposition: query.name ? 'attachment' : 'inline',
+      cache: 'derived',
     });
+    return response ?? failure(404, 'No such object');
   }
 
   return app;
-}
-
-/** One byte range ('bytes=0-99', 'bytes=100-', 'bytes=-50'); multi-range requests get the whole object. */
-export function parseRange(header: string | null, size: number): { start: number; end: number } | undefined | 'unsatisfiable' {
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  let start: number;
-  let end: number;
-  if (match[1] === '') {
-    start = Math.max(0, size - Number(match[2]));
-    end = size - 1;
-  } else {
-    start = Number(match[1]);
-    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  }
-  if (start >= size || start > end) return 'unsatisfiable';
-  return { start, end };
 }

@@ -31,6 +31,7 @@ import { PostgresKeyValueStore } from '../adapters/local/postgres-key-value-stor
 import { PostgresQueue } from '../adapters/local/postgres-queue.js';
 import type { QueueName } from '../core/ports/queue.js';
 import { blobRoutes } from './blob-routes.js';
+import { securityHeaders } from './security-headers.js';
 import { startQueueWorker, type QueueWorker } from './queue-worker.js';
 
 export interface LocalRuntime {
@@ -61,17 +62,21 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
 
   // Listen first: signed URLs need the real port when the configured one is 0.
   let app: Hono | undefined;
-  const server = await listen(config, (request) =>
-    app ? app.fetch(request) : Response.json({ message: 'Starting up' }, { status: 503, headers: { 'retry-after': '1' } }),
+  // The Node bindings (env) go through: request-origin.ts reads the peer address from them.
+  const server = await listen(config, (request, env) =>
+    app ? app.fetch(request, env) : Response.json({ message: 'Starting up' }, { status: 503, headers: { 'retry-after': '1' } }),
   );
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
 
-  const ports = await createPorts(config, { databaseUrl, publicUrl: config.publicUrl ?? url, logger, rdsData: clients.rdsData });
+  // Signed blob URLs are relative unless SHOEBOX_PUBLIC_URL says where clients reach us: the API
+  // makes them absolute from each request's own Host (core/http/request-origin.ts).
+  const ports = await createPorts(config, { databaseUrl, publicUrl: config.publicUrl ?? '', logger, rdsData: clients.rdsData });
   const applied = await migrate(ports.db);
   if (applied.length) logger.info('migrations applied', { applied });
 
   const root = new Hono();
+  root.use(securityHeaders(pageOrigins(config)));
   root.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
   const site = path.resolve(import.meta.dirname, '../site/dist');
   if (existsSync(path.join(site, 'index.html'))) root.route('/', siteRoutes(site));
@@ -143,6 +148,13 @@ const LANDING_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
 <p>The API description is at <a href="/api/spec.json">/api/spec.json</a>. The web app is not built here: run <code>npm run build:site</code>.</p>
 </body></html>`;
 
+/** Origins other than this one that the web app loads from: presigned S3 media, the map's tiles. */
+function pageOrigins(config: Config): string[] {
+  return [config.aws.s3Endpoint, config.mapTileUrl]
+    .flatMap((url) => (url ? [/^https?:\/\/[^/]+/.exec(url)?.[0]] : []))
+    .flatMap((origin) => (origin ? [origin.replace(/\{s\}/g, '*').replace(/\{[^}]*\}/g, '*')] : []));
+}
+
 async function sweep(ports: RuntimePorts): Promise<void> {
   await sweepExpiredUploads(ports);
   const done = await runDueDailyJobs(ports);
@@ -166,7 +178,7 @@ function worker(ports: RuntimePorts, name: QueueName, handler: ReturnType<typeof
   });
 }
 
-function listen(config: Config, fetch: (request: Request) => Response | Promise<Response>): Promise<ServerType> {
+function listen(config: Config, fetch: (request: Request, env: unknown) => Response | Promise<Response>): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
     server.once('error', reject);

@@ -39,6 +39,8 @@ describe.skipIf(missing)(`the runtime on S3 + SQS + DynamoDB APIs${missing ? ` â
       SQS_ENDPOINT: moto.endpoint,
       DYNAMODB_ENDPOINT: moto.endpoint,
       SHOEBOX_PART_SIZE: String(5 * 1024 * 1024),
+      // As on AWS: media answers redirect to the bucket's own presigned URLs.
+      SHOEBOX_MEDIA_REDIRECTS: 'true',
       SHOEBOX_RETRY_BASE_SECONDS: '1',
     });
     api = apiClient(runtime.url);

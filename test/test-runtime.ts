@@ -94,8 +94,15 @@ export function apiClient(baseUrl: string) {
     return ticket.body.id;
   }
 
+  /** A media route's bytes as a client gets them (answered in place, or through the redirect where there is one). */
+  async function media(path: string, key: string, headers: Record<string, string> = {}) {
+    const response = await fetch(`${baseUrl}/api${path}`, { headers: { 'x-api-key': key, ...headers } });
+    return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
+  }
+
   return {
     call,
+    media,
     upload,
     loginWithKey,
     async signUpAdmin(email = 'admin@example.com', password = 'correct horse battery staple'): Promise<TestUser> {

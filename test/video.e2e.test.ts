@@ -67,14 +67,14 @@ describe('videos: metadata, posters, browser-playable encodings, playback', () =
   const transcodeOutcome = async (id: string) =>
     (await runtime.ports.db.query<{ status: string; error: string | null }>(`SELECT status, error FROM asset_job_status WHERE asset_id = $1 AND stage = 'transcode'`, [id])).rows[0];
   const playback = async (id: string) => {
-    const redirect = await api.call('GET', `/assets/${id}/video/playback`, { key: user.apiKey });
-    expect(redirect.status).toBe(302);
-    return redirect.headers.get('location')!;
+    const played = await api.media(`/assets/${id}/video/playback`, user.apiKey);
+    expect(played.status).toBe(200);
+    return played;
   };
   const poster = async (id: string) => {
-    const redirect = await api.call('GET', `/assets/${id}/thumbnail?size=preview`, { key: user.apiKey });
-    expect(redirect.status).toBe(302);
-    return sharp(Buffer.from(await (await fetch(redirect.headers.get('location')!)).arrayBuffer())).metadata();
+    const preview = await api.media(`/assets/${id}/thumbnail?size=preview`, user.apiKey);
+    expect(preview.status).toBe(200);
+    return sharp(preview.bytes).metadata();
   };
 
   it('plays an H.264/AAC MP4 as it is: duration, size, date, a poster, no transcode, seekable', async () => {
@@ -82,8 +82,8 @@ describe('videos: metadata, posters, browser-playable encodings, playback', () =
     expect(body).toMatchObject({ status: 'ready', type: 'VIDEO', width: 1280, height: 720, duration: '0:00:03.000', localDateTime: '2021-05-05T10:00:00.000Z' });
     expect((await poster(body.id)).format).toBe('jpeg');
     expect(await transcodeOutcome(body.id)).toEqual({ status: 'skipped', error: null });
-    const url = await playback(body.id);
-    const ranged = await fetch(url, { headers: { range: 'bytes=0-99' } });
+    expect((await playback(body.id)).bytes.equals(clips.h264!)).toBe(true);
+    const ranged = await api.media(`/assets/${body.id}/video/playback`, user.apiKey, { range: 'bytes=0-99' });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get('content-range')).toBe(`bytes 0-99/${clips.h264!.length}`);
   });
@@ -95,7 +95,7 @@ describe('videos: metadata, posters, browser-playable encodings, playback', () =
     const body = await uploadVideo(clips[clip]!, fileName);
     expect(body.status).toBe('ready');
     expect(await transcodeOutcome(body.id)).toEqual({ status: 'done', error: null });
-    const encoded = Buffer.from(await (await fetch(await playback(body.id))).arrayBuffer());
+    const encoded = (await playback(body.id)).bytes;
     const file = path.join(work, `encoded-${clip}.mp4`);
     await import('node:fs/promises').then((fs) => fs.writeFile(file, encoded));
     const info = await probeVideo(file);
@@ -103,8 +103,7 @@ describe('videos: metadata, posters, browser-playable encodings, playback', () =
     // Faststart: the index (moov) comes before the media data (mdat), so playback starts at once.
     expect(encoded.indexOf('moov')).toBeLessThan(encoded.indexOf('mdat'));
     // The original is untouched.
-    const original = await api.call('GET', `/assets/${body.id}/original`, { key: user.apiKey });
-    expect(Buffer.from(await (await fetch(original.headers.get('location')!)).arrayBuffer()).equals(clips[clip]!)).toBe(true);
+    expect((await api.media(`/assets/${body.id}/original`, user.apiKey)).bytes.equals(clips[clip]!)).toBe(true);
   });
 
   it('reads a phone MOV: rotation, camera, place and local time from QuickTime tags', async () => {
@@ -120,7 +119,7 @@ describe('videos: metadata, posters, browser-playable encodings, playback', () =
     const body = await uploadVideo(await readMedia('photoprism__quicktime-jpeg.mov'), 'MVI_0001.MOV');
     expect(body).toMatchObject({ status: 'failed', width: 434, height: 343, localDateTime: '2003-06-29T17:17:17.000Z', duration: '0:00:41.667' });
     expect(body.failedReason).toMatch(/No frame of the video can be decoded/);
-    expect((await api.call('GET', `/assets/${body.id}/original`, { key: user.apiKey })).status).toBe(302);
+    expect((await api.media(`/assets/${body.id}/original`, user.apiKey)).status).toBe(200);
   });
 
   it('marks a truncated video and a file with no video stream failed with a reason, originals kept', async () => {
@@ -132,8 +131,7 @@ describe('videos: metadata, posters, browser-playable encodings, playback', () =
       const body = await uploadVideo(bytes, name);
       expect(body.status, name).toBe('failed');
       expect(body.failedReason).toMatch(reason);
-      const original = await api.call('GET', `/assets/${body.id}/original`, { key: user.apiKey });
-      expect(Buffer.from(await (await fetch(original.headers.get('location')!)).arrayBuffer()).equals(bytes)).toBe(true);
+      expect((await api.media(`/assets/${body.id}/original`, user.apiKey)).bytes.equals(bytes)).toBe(true);
     }
     const photo = await api.upload(user, await readMedia('exifr__noexif.jpg'), 'photo.jpg');
     expect((await api.call('GET', `/assets/${photo}/video/playback`, { key: user.apiKey })).status).toBe(400);

@@ -1,4 +1,4 @@
-import { BadRequest } from '../errors.js';
+import { BadRequest, NotFound } from '../errors.js';
 import type { Queryable } from '../ports/database.js';
 import type { SharedLink } from '../sharing/shared-link.js';
 
@@ -18,12 +18,22 @@ export interface Requester {
 
 export type AlbumRole = 'owner' | 'editor' | 'viewer';
 
+/**
+ * SQL over asset row `a`: what anyone but its owner may reach of an asset — never trashed,
+ * never locked (Immich's rule: a locked asset is its owner's alone, in an unlocked session).
+ * A hidden asset (a live photo's motion part) is reached through its still.
+ */
+export const REACHABLE_BY_OTHERS = `(a.deleted_at IS NULL AND a.visibility <> 'locked')`;
+
+/** SQL over asset row `a`: what albums, shared links and partners list — also never hidden parts. */
+export const LISTED_TO_OTHERS = `(a.deleted_at IS NULL AND a.visibility IN ('timeline', 'archive'))`;
+
 /** SQL: asset row `a` is readable by the user in parameter `$u` (a uuid). */
 function readableByUser(u: string): string {
   return `(a.owner_id = ${u}
-    OR (a.deleted_at IS NULL AND a.visibility <> 'locked'
+    OR (${REACHABLE_BY_OTHERS}
         AND a.owner_id IN (SELECT p.shared_by_id FROM partners p WHERE p.shared_with_id = ${u}))
-    OR (a.deleted_at IS NULL AND a.visibility <> 'locked' AND EXISTS (
+    OR (${REACHABLE_BY_OTHERS} AND EXISTS (
         SELECT 1 FROM album_assets aa JOIN albums al ON al.id = aa.album_id
         WHERE aa.asset_id = a.id AND (al.owner_id = ${u}
           OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = ${u})))))`;
@@ -31,7 +41,7 @@ function readableByUser(u: string): string {
 
 /** SQL: asset row `a` is granted by the shared link whose id is `$l` and album `$album` (uuid or NULL). */
 function readableByLink(l: string, album: string): string {
-  return `(a.deleted_at IS NULL AND (
+  return `(${REACHABLE_BY_OTHERS} AND (
     EXISTS (SELECT 1 FROM shared_link_assets s WHERE s.shared_link_id = ${l} AND s.asset_id = a.id)
     OR EXISTS (SELECT 1 FROM album_assets aa WHERE aa.album_id = ${album} AND aa.asset_id = a.id)))`;
 }
@@ -63,7 +73,7 @@ export async function ownedAssetIds(db: Queryable, who: Requester, ids: readonly
 export async function shareableAssetIds(db: Queryable, who: Requester, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0 || who.sharedLink) return new Set();
   const { rows } = await db.query<{ id: string }>(
-    `SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND (a.owner_id = $2 OR (a.deleted_at IS NULL AND a.visibility <> 'locked'
+    `SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND (a.owner_id = $2 OR (${REACHABLE_BY_OTHERS}
        AND a.owner_id IN (SELECT p.shared_by_id FROM partners p WHERE p.shared_with_id = $2)))`,
     [ids, who.user.id],
   );
@@ -108,4 +118,23 @@ export async function partnerIds(db: Queryable, userId: string, inTimelineOnly: 
     [userId, inTimelineOnly],
   );
   return rows.map((row) => row.id);
+}
+
+/**
+ * A shared link follows (status, complete, abort) only uploads into what it shows, and only
+ * while it allows uploads: never the owner's other unfinished uploads. A user's own uploads are
+ * checked by owner where they are handled.
+ */
+export async function requireLinkUploadAccess(db: Queryable, who: Requester, assetId: string): Promise<void> {
+  const link = who.sharedLink;
+  if (!link) return;
+  const { rows } = link.allowUpload
+    ? await db.query(
+        `SELECT 1 FROM assets a WHERE a.id = $1 AND a.status IN ('uploading', 'failed')
+           AND (EXISTS (SELECT 1 FROM shared_link_assets s WHERE s.shared_link_id = $2 AND s.asset_id = a.id)
+             OR EXISTS (SELECT 1 FROM album_assets aa WHERE aa.album_id = $3 AND aa.asset_id = a.id))`,
+        [assetId, link.id, link.albumId],
+      )
+    : { rows: [] };
+  if (rows.length === 0) throw new NotFound('No such upload');
 }

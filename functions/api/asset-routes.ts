@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
 import { editAssets, linkLivePhoto } from '../../core/assets/asset-edits.js';
@@ -12,6 +11,8 @@ import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
+import { mediaResponse, type MediaOptions } from '../../core/http/media-response.js';
+import type { ByteRange } from '../../core/ports/object-store.js';
 import { facesOfAsset, getPeople } from '../../core/people/people-queries.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { assetDto, assetDtoFor, peopleInAsset, showsMetadata } from './dto.js';
@@ -91,37 +92,49 @@ async function assetResponse(ports: Ports, auth: AuthContext, asset: Asset) {
   return dto;
 }
 
-/** Media is served by the object store through a short-lived signed URL, never proxied. */
-async function redirectTo(ports: Ports, key: string, opts: { downloadName?: string; contentType?: string }) {
-  const url = await ports.store.presignGet(key, { expiresIn: ports.config.downloadUrlTtlSeconds, ...opts });
-  // The browser may reuse the redirect while the URL is comfortably valid: a timeline scrolled
-  // back and forth asks the API once per thumbnail, not once per time it is shown.
-  const maxAge = Math.min(600, Math.floor(ports.config.downloadUrlTtlSeconds / 2));
-  return new Response(null, { status: 302, headers: { location: url, 'cache-control': `private, max-age=${maxAge}` } });
-}
-
-/** A library file: a signed URL where its storage has them (S3), else streamed from where it lies. */
-async function libraryFileResponse(ports: Ports, asset: Asset, opts: { downloadName: string; contentType: string }): Promise<Response> {
-  if (asset.isOffline) throw new NotFound('The file is offline: it is no longer where the library scan found it');
-  const url = await ports.libraryFiles.presignGet(asset.originalPath, { expiresIn: ports.config.downloadUrlTtlSeconds, ...opts });
-  if (url) return new Response(null, { status: 302, headers: { location: url, 'cache-control': 'private, no-store' } });
-  const file = await ports.libraryFiles.stat(asset.originalPath);
-  if (!file) throw new NotFound('The file is offline: it is no longer where the library scan found it');
-  const body = Readable.toWeb(await ports.libraryFiles.read(asset.originalPath)) as ReadableStream;
-  return new Response(body, {
-    headers: {
-      'content-type': opts.contentType,
-      'content-length': String(file.size),
-      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`,
-      'cache-control': 'private, no-store',
-    },
-  });
-}
-
 function assetEdit(body: Omit<z.infer<typeof AssetUpdate>, 'livePhotoVideoId'>) {
   const { isArchived, ...edit } = body;
   // Immich's older clients send isArchived; visibility wins when both come.
   return { ...edit, visibility: edit.visibility ?? (isArchived === undefined ? undefined : isArchived ? 'archive' : 'timeline') } as const;
+}
+
+/**
+ * Media answered in place (200/206 with the bytes, ETag, ranges), as Immich answers it. Only on
+ * real S3, where the bucket is reachable from anywhere and the bytes need not pass through the
+ * API, the answer is a redirect to S3's own short-lived presigned URL.
+ */
+async function storedMedia(c: Context<ApiEnv>, key: string, opts: MediaOptions): Promise<Response> {
+  const { store, config } = c.var.ports;
+  if (config.mediaRedirects) {
+    const downloadName = opts.disposition === 'attachment' ? opts.fileName : undefined;
+    const url = await store.presignGet(key, { expiresIn: config.downloadUrlTtlSeconds, downloadName, contentType: opts.contentType });
+    const maxAge = Math.min(600, Math.floor(config.downloadUrlTtlSeconds / 2));
+    return new Response(null, { status: 302, headers: { location: url, 'cache-control': `private, max-age=${maxAge}` } });
+  }
+  const response = await mediaResponse(c.req.raw, { head: () => store.head(key), read: (range) => store.read(key, range) }, opts);
+  if (!response) throw new NotFound('The file is missing from storage; rerun the job that makes it');
+  return response;
+}
+
+/** A library file: read where it lies (a redirect only where its storage is real S3). */
+async function libraryMedia(c: Context<ApiEnv>, asset: Asset, opts: MediaOptions): Promise<Response> {
+  const { libraryFiles, config } = c.var.ports;
+  const offline = new NotFound('The file is offline: it is no longer where the library scan found it');
+  if (asset.isOffline) throw offline;
+  if (config.mediaRedirects) {
+    const url = await libraryFiles.presignGet(asset.originalPath, { expiresIn: config.downloadUrlTtlSeconds, downloadName: opts.fileName, contentType: opts.contentType });
+    if (url) return new Response(null, { status: 302, headers: { location: url, 'cache-control': 'private, no-store' } });
+  }
+  const source = {
+    head: async () => {
+      const file = await libraryFiles.stat(asset.originalPath);
+      return file && { size: file.size, etag: `${file.size.toString(16)}-${file.modifiedAt.getTime().toString(16)}`, lastModified: file.modifiedAt };
+    },
+    read: (range?: ByteRange) => libraryFiles.read(asset.originalPath, range),
+  };
+  const response = await mediaResponse(c.req.raw, source, opts);
+  if (!response) throw offline;
+  return response;
 }
 
 export const assetRoutes = new Hono<ApiEnv>()
@@ -163,24 +176,23 @@ export const assetRoutes = new Hono<ApiEnv>()
     const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
     const file = await getAssetFile(c.var.ports.db, asset.id, size === 'thumbnail' ? 'thumbnail' : 'preview');
     if (!file) throw new NotFound(asset.failedReason ?? 'The thumbnail is not ready yet');
-    return redirectTo(c.var.ports, file.path, { contentType: size === 'thumbnail' ? 'image/webp' : 'image/jpeg' });
+    return storedMedia(c, file.path, { contentType: size === 'thumbnail' ? 'image/webp' : 'image/jpeg', disposition: 'inline', cache: 'derived' });
   })
   .get('/assets/:id/original', authenticateOrSharedLink, async (c) => {
     if (c.var.auth.sharedLink && !c.var.auth.sharedLink.allowDownload) throw new Forbidden('This shared link does not allow downloads');
     const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
     if (asset.status === 'uploading') throw new NotFound('The original has not been uploaded yet');
-    const opts = { downloadName: asset.originalFileName, contentType: asset.originalMimeType ?? 'application/octet-stream' };
-    if (!isLibraryFile(asset)) return redirectTo(c.var.ports, asset.originalPath, opts);
-    return libraryFileResponse(c.var.ports, asset, opts);
+    const opts = { fileName: asset.originalFileName, contentType: asset.originalMimeType ?? 'application/octet-stream', disposition: 'attachment', cache: 'original' } as const;
+    return isLibraryFile(asset) ? libraryMedia(c, asset, opts) : storedMedia(c, asset.originalPath, opts);
   })
   .get('/assets/:id/video/playback', authenticateOrSharedLink, async (c) => {
     const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
     if (asset.type !== 'VIDEO') throw new BadRequest('This asset is not a video');
     // The browser-playable encoding when there is one, else the original (already playable, or the best there is yet).
     const encoded = await getAssetFile(c.var.ports.db, asset.id, 'encoded_video');
-    if (encoded) return redirectTo(c.var.ports, encoded.path, { contentType: 'video/mp4' });
-    if (isLibraryFile(asset)) return libraryFileResponse(c.var.ports, asset, { downloadName: asset.originalFileName, contentType: asset.originalMimeType ?? 'video/mp4' });
-    return redirectTo(c.var.ports, asset.originalPath, { contentType: asset.originalMimeType ?? 'video/mp4' });
+    if (encoded) return storedMedia(c, encoded.path, { contentType: 'video/mp4', disposition: 'inline', cache: 'derived' });
+    const opts = { contentType: asset.originalMimeType ?? 'video/mp4', disposition: 'inline', cache: 'original' } as const;
+    return isLibraryFile(asset) ? libraryMedia(c, asset, opts) : storedMedia(c, asset.originalPath, opts);
   })
   .delete('/assets', authenticate, async (c) => {
     const body = await jsonBody(c, AssetDelete);

@@ -9,6 +9,7 @@ import { LoginThrottle } from '../../core/auth/login-throttle.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, forgetUserCredentials, SESSION_COOKIE } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
+import { requestIsHttps } from '../../core/http/request-origin.js';
 import { transaction } from '../../core/ports/database.js';
 import {
   countUsers,
@@ -72,7 +73,8 @@ export const authRoutes = new Hono<ApiEnv>()
     const token = newSecret();
     const expires = new Date(clock.now().getTime() + SESSION_DAYS * 86_400_000);
     await insertSession(db, user.id, hashSecret(token), expires, c.req.header('user-agent')?.slice(0, 200) ?? '');
-    const secure = new URL(c.req.url).protocol === 'https:';
+    // Behind a TLS-terminating proxy the request reached us over HTTP: what counts is what the client used.
+    const secure = requestIsHttps(c, c.var.ports.config);
     setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure, path: '/', expires });
     setCookie(c, 'immich_auth_type', 'password', { httpOnly: true, sameSite: 'Lax', secure, path: '/', expires });
     setCookie(c, 'immich_is_authenticated', 'true', { sameSite: 'Lax', secure, path: '/', expires });

@@ -11,6 +11,7 @@ import { BadRequest, TooManyRequests, Unauthorized } from '../../core/errors.js'
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, SHARED_LINK_COOKIE, sharedLinkToken } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
+import { requestIsHttps } from '../../core/http/request-origin.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import {
   changeSharedLinkAssets,
@@ -94,7 +95,7 @@ export const sharedLinkRoutes = new Hono<ApiEnv>()
           throw new Unauthorized('Wrong password for this shared link');
         }
         passwordThrottle.recordSuccess(link.id);
-        setCookie(c, SHARED_LINK_COOKIE, sharedLinkToken(link), { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 24 * 3600 });
+        setCookie(c, SHARED_LINK_COOKIE, sharedLinkToken(link), { httpOnly: true, sameSite: 'Lax', secure: requestIsHttps(c, c.var.ports.config), path: '/', maxAge: 24 * 3600 });
       }
     }
     const body = await linkResponse(c.var.ports, link, { withAssets: true, forHolder: true });

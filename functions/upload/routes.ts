@@ -11,7 +11,8 @@ import type { Queryable } from '../../core/ports/database.js';
 import { changeSharedLinkAssets, type SharedLink } from '../../core/sharing/shared-link.js';
 import { jsonBody } from '../../core/http/validate.js';
 import { checkBulkUpload } from './check-bulk-upload.js';
-import { createUpload } from './create-upload.js';
+import { createUpload, type UploadTicket } from './create-upload.js';
+import { requestOrigin } from '../../core/http/request-origin.js';
 import { abortUpload, completeUpload, uploadStatus } from './finish-upload.js';
 import { receiveAssetUpload } from './receive-asset-upload.js';
 
@@ -36,6 +37,17 @@ export const BulkUploadCheck = z.object({
   assets: z.array(z.object({ id: z.string().max(4096), checksum: z.string().max(64) })).max(10_000),
 });
 const Uuid = z.uuid();
+
+/** A ticket whose URLs are relative (the local store's) made absolute for the client that asked. */
+function withOrigin(ticket: UploadTicket, origin: string): UploadTicket {
+  if (ticket.status === 'duplicate') return ticket;
+  const absolute = (url: string) => (url.startsWith('/') ? `${origin}${url}` : url);
+  const upload = ticket.upload;
+  return {
+    ...ticket,
+    upload: upload.type === 'single' ? { ...upload, url: absolute(upload.url) } : { ...upload, parts: upload.parts.map((p) => ({ ...p, url: absolute(p.url) })) },
+  };
+}
 
 /** The upload named in the path, once the requester (a user, or a link holder) may follow it. */
 async function uploadId(c: Context<ApiEnv>): Promise<string> {
@@ -69,7 +81,7 @@ export const uploadRoutes = new Hono<ApiEnv>()
       mayReuse: link ? async (id) => (await readableAssetIds(db, auth, [id])).has(id) : undefined,
     });
     if (link) await addToSharedLink(c.var.ports.db, link, ticket.id);
-    return c.json(ticket, ticket.status === 'duplicate' ? 200 : 201);
+    return c.json(withOrigin(ticket, requestOrigin(c, c.var.ports.config)), ticket.status === 'duplicate' ? 200 : 201);
   })
   .get('/uploads/:id', async (c) => c.json(await uploadStatus(c.var.ports, c.var.auth.user, await uploadId(c))))
   .post('/uploads/:id/complete', async (c) => {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api';
+import { sameOriginPath } from '../lib/same-origin-path';
 
 /** Log in, or — on a new server — create the first (admin) account. */
 export default function Login() {
@@ -24,7 +25,7 @@ export default function Login() {
     try {
       if (firstRun) await api('POST', '/auth/admin-sign-up', { email, password, name: String(form.get('name') || email) });
       await api('POST', '/auth/login', { email, password });
-      location.href = new URLSearchParams(location.search).get('next') ?? '/';
+      location.href = sameOriginPath(new URLSearchParams(location.search).get('next'));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'The server cannot be reached');
       setBusy(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange } from './blob-routes.js';
+import { parseRange } from './media-response.js';
 
 describe('parseRange', () => {
   it.each([
