@@ -13,6 +13,8 @@ const missing = chromiumMissing();
 
 describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${missing}` : ''}`, () => {
   let runtime: TestRuntime;
+  // Not localhost: any 127.x address is another origin to the browser, as a NAS's address is.
+  let origin: string;
   let browser: Browser;
   let page: Page;
   let work: string;
@@ -21,7 +23,8 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-site-'));
     await writeTinyClipPack(path.join(work, 'models'));
     await writeTinyFacePack(path.join(work, 'models'));
-    runtime = await startTestRuntime({ SHOEBOX_MODELS: path.join(work, 'models') });
+    runtime = await startTestRuntime({ SHOEBOX_MODELS: path.join(work, 'models'), SHOEBOX_HOST: '127.0.0.2' });
+    origin = `http://127.0.0.2:${runtime.port}`;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -35,7 +38,7 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
   const shoot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 
   it('sends a new visitor to create the first account, then to an empty timeline', async () => {
-    await page.goto(runtime.url);
+    await page.goto(origin);
     await page.waitForURL(/\/login\/\?next=/);
     await page.getByRole('heading', { name: 'Welcome to Shoebox' }).waitFor();
     await shoot('login');
@@ -43,7 +46,7 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await page.getByLabel('Email').fill('ada@example.com');
     await page.getByLabel('Password').fill('a long enough password');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(`${runtime.url}/`);
+    await page.waitForURL(`${origin}/`);
     await page.getByText('No photos yet').waitFor();
   });
 
@@ -76,13 +79,13 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await viewer.getByRole('button', { name: 'Favourite (f)', pressed: true }).waitFor();
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
-    await page.goto(`${runtime.url}/favorites/`);
+    await page.goto(`${origin}/favorites/`);
     await page.getByRole('button', { name: /^Photo taken/ }).first().waitFor();
     expect(await page.getByRole('button', { name: /^Photo taken/ }).count()).toBe(1);
   });
 
   it('finds photos by what is in them from the search box', async () => {
-    await page.goto(runtime.url);
+    await page.goto(origin);
     // Wait until the three are indexed for smart search, then search like a person would.
     await expect
       .poll(async () => (await page.evaluate(() => fetch('/api/search/smart', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'red' }) }).then((r) => r.json()))).assets?.items?.length, { timeout: 30_000 })
@@ -99,7 +102,7 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
   });
 
   it('puts a selection in a new album, comments on it, and shares it behind a password', async () => {
-    await page.goto(runtime.url);
+    await page.goto(origin);
     const tiles = page.getByRole('button', { name: /^Photo taken/ });
     await tiles.nth(2).waitFor();
     await tiles.nth(0).click({ modifiers: ['Control'] });
@@ -109,7 +112,7 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await page.getByLabel('New album name').fill('Holidays');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
 
-    await page.goto(`${runtime.url}/albums/`);
+    await page.goto(`${origin}/albums/`);
     await page.getByRole('link', { name: /Holidays.*2 items/ }).click();
     await page.getByRole('heading', { name: 'Holidays' }).waitFor();
     await page.locator('.tile').nth(1).waitFor(); // the grid lays out once it knows its width
@@ -146,18 +149,18 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     const lastYear = new Date();
     lastYear.setUTCFullYear(lastYear.getUTCFullYear() - 1);
     await insertSyntheticAssets(runtime.ports.db, rows[0]!.id, [{ localDateTime: `${lastYear.toISOString().slice(0, 10)}T10:00:00` }]);
-    await page.goto(runtime.url);
+    await page.goto(origin);
     await page.getByRole('region', { name: 'Memories' }).getByRole('button', { name: '1 year ago' }).click();
     await page.getByRole('dialog').waitFor();
     await page.keyboard.press('Escape');
   });
 
   it('changes the password and makes API keys on the account page; shows the admin the queues', async () => {
-    await page.goto(`${runtime.url}/account/`);
+    await page.goto(`${origin}/account/`);
     await page.getByLabel('Name').fill('Laptop CLI');
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = await page.getByRole('textbox', { name: 'New API key' }).inputValue();
-    expect((await fetch(`${runtime.url}/api/users/me`, { headers: { 'x-api-key': secret } })).status).toBe(200);
+    expect((await fetch(`${origin}/api/users/me`, { headers: { 'x-api-key': secret } })).status).toBe(200);
     await page.getByLabel('Current password').fill('not my password');
     await page.getByLabel('New password').fill('an even longer password');
     await page.getByRole('button', { name: 'Change password' }).click();
@@ -167,7 +170,7 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await page.getByText('Password changed').waitFor();
     await shoot('account');
 
-    await page.goto(`${runtime.url}/admin/users/`);
+    await page.goto(`${origin}/admin/users/`);
     await page.getByLabel('Name').fill('Carl');
     await page.getByLabel('Email').fill('carl@example.com');
     await page.getByLabel('First password').fill('carls first password');
@@ -178,14 +181,14 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await page.getByRole('row', { name: /carl@example.com/ }).getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('row', { name: /carl@example.com/ }).waitFor({ state: 'detached' });
 
-    await page.goto(`${runtime.url}/admin/jobs/`);
+    await page.goto(`${origin}/admin/jobs/`);
     await page.getByRole('rowheader', { name: 'Smart search' }).waitFor();
     await page.getByRole('rowheader', { name: 'Thumbnails' }).waitFor();
     await shoot('admin-jobs');
   });
 
   it('edits a photo’s description and rating in the viewer’s info panel', async () => {
-    await page.goto(runtime.url);
+    await page.goto(origin);
     await page.getByRole('button', { name: /^Photo taken/ }).first().click();
     await page.getByRole('dialog').waitFor();
     await page.keyboard.press('i');
@@ -195,7 +198,7 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await page.getByRole('button', { name: 'Info (i)', pressed: true }).waitFor();
     await details.getByRole('radio', { name: '4 stars' }).click();
     await details.getByRole('radio', { name: '4 stars', checked: true }).waitFor();
-    const id = new URL(await page.getByRole('dialog').locator('img').first().getAttribute('src') ?? '', runtime.url).pathname.split('/')[3];
+    const id = new URL(await page.getByRole('dialog').locator('img').first().getAttribute('src') ?? '', origin).pathname.split('/')[3];
     await details.getByLabel('Taken').fill('2019-07-14T18:30');
     await details.getByLabel('Time zone').fill('+01:00');
     await details.getByLabel('Latitude').fill('38.7223');
@@ -210,12 +213,12 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
   });
 
   it('shows a partner’s library once they share it', async () => {
-    const api = apiClient(runtime.url);
+    const api = apiClient(origin);
     const ada = await api.loginWithKey('ada@example.com', 'an even longer password');
     const bea = await api.createUser(ada, 'bea@example.com');
     const beaPhoto = await api.upload(bea, await colourPhoto(200, 200, 20, 9), 'bea.jpg');
     expect((await api.call('POST', '/partners', { key: bea.apiKey, body: { sharedWithId: ada.id } })).status).toBe(201);
-    await page.goto(`${runtime.url}/partners/`);
+    await page.goto(`${origin}/partners/`);
     await page.getByRole('link', { name: /bea@example.com’s photos/ }).click();
     await page.locator('.tile').first().waitFor();
     expect(await page.locator('.tile img').first().getAttribute('src')).toContain(beaPhoto);
@@ -224,10 +227,10 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
   });
 
   it('puts geotagged photos on a map that works offline, and lists a marker’s photos', async () => {
-    const api = apiClient(runtime.url);
+    const api = apiClient(origin);
     const ada = await api.loginWithKey('ada@example.com', 'an even longer password');
     await api.upload(ada, await readMedia('exif-samples__DSCN0010.jpg'), 'DSCN0010.jpg'); // GPS: near Arezzo
-    await page.goto(`${runtime.url}/map/`);
+    await page.goto(`${origin}/map/`);
     // Arezzo's photo, and the one placed in Lisbon in the viewer.
     await page.getByRole('region', { name: 'Map of 2 geotagged photos' }).waitFor();
     // No tile server configured: the bundled world outline is drawn instead.
@@ -240,7 +243,7 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
   it('is usable at phone width and in dark mode', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.goto(runtime.url);
+    await page.goto(origin);
     await page.getByRole('button', { name: /^Photo taken/ }).first().waitFor();
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(18, 18, 18)');
