@@ -1,8 +1,9 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Hono } from 'hono';
 import type { FsObjectStore } from '../adapters/local/fs-object-store.js';
 import { isShoeboxError } from '../core/errors.js';
+import { isStorageFull } from '../core/http/errors.js';
 import { mediaResponse } from '../core/http/media-response.js';
 import { ObjectNotFound, type ByteRange } from '../core/ports/object-store.js';
 
@@ -13,7 +14,7 @@ import { ObjectNotFound, type ByteRange } from '../core/ports/object-store.js';
 export function blobRoutes(store: FsObjectStore): Hono {
   const app = new Hono();
   const keyOf = (path: string) => decodeURIComponent(path.replace(/^\/_blob\//, ''));
-  const failure = (status: 400 | 403 | 404 | 416, message: string) => Response.json({ message, statusCode: status }, { status });
+  const failure = (status: 400 | 403 | 404 | 416 | 507, message: string) => Response.json({ message, statusCode: status }, { status });
 
   app.on(['PUT', 'GET', 'HEAD'], '/_blob/*', async (c) => {
     const method = c.req.method === 'PUT' ? 'PUT' : 'GET';
@@ -29,6 +30,7 @@ export function blobRoutes(store: FsObjectStore): Hono {
     } catch (error) {
       if (error instanceof ObjectNotFound) return failure(404, 'No such object');
       if (isShoeboxError(error)) return failure(400, error.message);
+      if (isStorageFull(error)) return failure(507, "The server's storage is full: free some space and try again; nothing was kept");
       // The client went away mid-body (Ctrl-C, a dropped connection): nothing was stored.
       if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as Error).message === 'aborted') {
         return failure(400, 'The upload was interrupted before all bytes arrived');
@@ -44,13 +46,25 @@ export function blobRoutes(store: FsObjectStore): Hono {
     if (expected !== undefined && declared !== null && Number(declared) !== expected) {
       return failure(400, `Content-Length ${declared} differs from the signed size ${expected}`);
     }
-    const body = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
-    if (query.uploadId && query.partNumber) {
-      const etag = await store.writePart(key, query.uploadId, Number(query.partNumber), body, expected);
-      return new Response(null, { status: 200, headers: { etag: `"${etag}"`, 'access-control-expose-headers': 'ETag' } });
+    // The store reads a pass-through: when it fails (a full disk, a wrong size), the request itself
+    // is left intact to be drained, so the client hears the answer instead of a reset.
+    const incoming = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
+    const body = new PassThrough();
+    // pipe() does not pass errors on, and an 'error' no one hears ends the process: forward it.
+    incoming.on('error', (error) => body.destroy(error));
+    incoming.pipe(body);
+    try {
+      if (query.uploadId && query.partNumber) {
+        const etag = await store.writePart(key, query.uploadId, Number(query.partNumber), body, expected);
+        return new Response(null, { status: 200, headers: { etag: `"${etag}"`, 'access-control-expose-headers': 'ETag' } });
+      }
+      const info = await store.writeSigned(key, body, expected);
+      return new Response(null, { status: 200, headers: { etag: `"${info.etag}"` } });
+    } catch (error) {
+      incoming.unpipe(body);
+      await drain(incoming);
+      throw error;
     }
-    const info = await store.writeSigned(key, body, expected);
-    return new Response(null, { status: 200, headers: { etag: `"${info.etag}"` } });
   }
 
   async function get(request: Request, key: string, query: Record<string, string>): Promise<Response> {
@@ -65,4 +79,20 @@ export function blobRoutes(store: FsObjectStore): Hono {
   }
 
   return app;
+}
+
+const MAX_DRAIN_BYTES = 256 * 1024 * 1024;
+
+/** Reads and drops the rest of a request body (up to MAX_DRAIN_BYTES or 30 s), so the client hears the answer instead of a reset. */
+async function drain(body: Readable): Promise<void> {
+  let read = 0;
+  const deadline = Date.now() + 30_000;
+  try {
+    for await (const chunk of body) {
+      read += (chunk as Buffer).length;
+      if (read > MAX_DRAIN_BYTES || Date.now() > deadline) break;
+    }
+  } catch {
+    // the client went away
+  }
 }

@@ -17,9 +17,19 @@ export function errorResponse(error: unknown, c: Context<ApiEnv>): Response {
     const message = error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
     return c.json({ message, error: 'Bad Request', statusCode: 400, correlationId }, 400);
   }
+  if (isStorageFull(error)) {
+    c.var.ports?.logger.error('storage is full', { correlationId, error: (error as Error).message });
+    return c.json({ message: "The server's storage is full: free some space (or raise the disk) and try again; nothing was kept", error: 'Insufficient Storage', statusCode: 507, correlationId }, 507);
+  }
   if (error instanceof SyntaxError) {
     return c.json({ message: 'The request body is not valid JSON', error: 'Bad Request', statusCode: 400, correlationId }, 400);
   }
   c.var.ports?.logger.error('unhandled error', { correlationId, error: (error as Error)?.message, stack: (error as Error)?.stack });
   return c.json({ message: 'Internal server error', error: 'Internal Server Error', statusCode: 500, correlationId }, 500);
+}
+
+/** A full disk, as the file system (ENOSPC, EDQUOT) or Postgres (SQLSTATE 53100) reports it. */
+export function isStorageFull(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === '53100' || /no space left on device/i.test(message ?? '');
 }

@@ -84,12 +84,28 @@ export function assertWithinPixelLimit(width: number, height: number, maxPixels:
   }
 }
 
+/** The longest side a preview may have: WebP's limit is 16383, JPEG's 65535. */
+export const MAX_PREVIEW_SIDE = 16_000;
+
+/** Whether scaling the shorter side to `previewSize` would make the longer one exceed MAX_PREVIEW_SIDE (a 1 × 1,000,000 panorama strip). */
+function tooLongForOutside(size: { width: number | null; height: number | null } | undefined, previewSize: number): boolean {
+  if (!size?.width || !size.height) return false;
+  const short = Math.min(size.width, size.height);
+  const long = Math.max(size.width, size.height);
+  return long * (Math.min(short, previewSize) / short) > MAX_PREVIEW_SIDE;
+}
+
 /**
  * Preview and thumbnail in one decode: the preview is made from the original (JPEG
  * shrink-on-load does most of the work), the thumbnail and thumbhash from the preview.
  * Both are auto-oriented and converted to sRGB; the original is only read.
  */
-export async function renderThumbnails(input: Buffer | Readable | RawImage | UprightImage, settings: ThumbnailSettings): Promise<RenderedThumbnails> {
+export async function renderThumbnails(
+  input: Buffer | Readable | RawImage | UprightImage,
+  settings: ThumbnailSettings,
+  /** The picture's size when known (the metadata stage read it): very long, thin pictures are previewed whole, within MAX_PREVIEW_SIDE. */
+  size?: { width: number | null; height: number | null },
+): Promise<RenderedThumbnails> {
   const options = { limitInputPixels: settings.maxPixels, failOn: 'error', sequentialRead: true } as const;
   let decoder: Sharp;
   if (Buffer.isBuffer(input)) decoder = sharp(input, options).autoOrient();
@@ -101,7 +117,9 @@ export async function renderThumbnails(input: Buffer | Readable | RawImage | Upr
     input.once('error', (error) => decoder.destroy(error));
   }
   try {
-    const resized = decoder.resize(settings.previewSize, settings.previewSize, { fit: 'outside', withoutEnlargement: true });
+    const resized = tooLongForOutside(size, settings.previewSize)
+      ? decoder.resize(MAX_PREVIEW_SIDE, MAX_PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true })
+      : decoder.resize(settings.previewSize, settings.previewSize, { fit: 'outside', withoutEnlargement: true });
     const keepsProfile = !Buffer.isBuffer(input) && 'upright' in input;
     const encoded = await (keepsProfile ? resized : resized.toColourspace('srgb')).jpeg({ quality: settings.quality }).toBuffer({ resolveWithObject: true });
     const profile = !Buffer.isBuffer(input) && 'pixels' in input ? input.icc : undefined;
@@ -148,6 +166,9 @@ export function withIccProfile(jpeg: Buffer, icc: Buffer): Buffer {
 /** libvips' messages, turned into what a user can act on. Unknown errors stay bugs. */
 export function classifyDecodeError(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
+  if (/too large for the (JPEG|WebP) format/i.test(message)) {
+    return new CorruptFile(`The picture is too long and thin for a preview (${firstLine(message)})`);
+  }
   if (/unsupported image format|no decoding plugin|not a known file format|heif|compression format has not been built in/i.test(message)) {
     return new UnsupportedMedia(`This server cannot decode this image format yet (${firstLine(message)})`);
   }

@@ -76,4 +76,18 @@ describe('queueHandler', () => {
     expect(result.batchItemFailures[0]).toMatchObject({ itemIdentifier: 'm0', reason: expect.stringMatching(/being processed/) });
     expect(runs).not.toContain('d');
   });
+
+  it('on the last try, marks the job given up with its reason; before that, only retries', async () => {
+    const given: string[] = [];
+    const giving = { ...stage, giveUp: async (job: Job, reason: string) => void given.push(`${job.id}: ${reason}`) };
+    const attempt = (count: number) => {
+      const delivery = event('{"id":"e","fail":true}');
+      delivery.Records[0]!.attributes.ApproximateReceiveCount = String(count);
+      return queueHandler(giving, ports)(delivery, context);
+    };
+    for (let count = 1; count < ports.config.maxReceives; count++) await attempt(count);
+    expect(given).toEqual([]);
+    await attempt(ports.config.maxReceives);
+    expect(given).toEqual([`e: thumbnail gave up after ${ports.config.maxReceives} tries: job e broke`]);
+  });
 });

@@ -11,6 +11,11 @@ export interface Stage<Job> {
   /** Same key = same work: a job whose key has completed is skipped (at-least-once delivery). */
   idempotencyKey(job: Job): string;
   run(job: Job, ports: Ports): Promise<void>;
+  /**
+   * The job's last try failed and it goes to the dead letters: say so where a user looks (the
+   * asset is marked failed with the reason), so nothing waits on it forever.
+   */
+  giveUp?(job: Job, reason: string, ports: Ports): Promise<void>;
 }
 
 /** A failure as reported to the caller; Lambda reads only itemIdentifier, the local runtime keeps the reason. */
@@ -49,6 +54,15 @@ export function queueHandler<Job>(stage: Stage<Job>, ports: Ports) {
     await kv.put(key, { status: 'completed' }, COMPLETED_TTL_SECONDS);
   }
 
+  async function giveUp(record: SQSRecord, reason: string): Promise<void> {
+    if (!stage.giveUp) return;
+    try {
+      for (const job of stage.parse(record.body)) await stage.giveUp(job, `${stage.name} gave up after ${config.maxReceives} tries: ${reason}`, ports);
+    } catch (error) {
+      logger.warn('could not mark the job given up', { messageId: record.messageId, error: (error as Error).message });
+    }
+  }
+
   async function processRecord(record: SQSRecord): Promise<void> {
     for (const job of stage.parse(record.body)) await runOnce(job);
   }
@@ -64,6 +78,7 @@ export function queueHandler<Job>(stage: Stage<Job>, ports: Ports) {
         if (error instanceof JobInProgress) logger.info(`${stage.name} deferred`, { messageId: record.messageId, reason });
         else logger.error(`${stage.name} failed`, { messageId: record.messageId, reason, stack: (error as Error)?.stack });
         batchItemFailures.push({ itemIdentifier: record.messageId, reason });
+        if (!(error instanceof JobInProgress) && Number(record.attributes?.ApproximateReceiveCount ?? 1) >= config.maxReceives) await giveUp(record, reason);
         // Kept with the message, so a dead letter says why (SQS keeps it beside, in the key-value store).
         await ports.queue.noteFailure(stage.name, record.messageId, reason).catch((noteError: Error) =>
           logger.warn('could not keep the failure reason', { messageId: record.messageId, error: noteError.message }),

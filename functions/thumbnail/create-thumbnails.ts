@@ -37,7 +37,7 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
     } else if (decoder) {
       rendered = await renderThumbnails(await decoder.decode(await readAll(await readOriginal(ports, asset), MAX_HELD_BYTES), config.maxImagePixels), settings);
     } else {
-      rendered = await renderThumbnails(await readOriginal(ports, asset), settings);
+      rendered = await renderThumbnails(await readOriginal(ports, asset), settings, asset);
     }
   } catch (error) {
     if (!isShoeboxError(error)) throw error;
