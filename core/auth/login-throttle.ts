@@ -37,3 +37,32 @@ export class LoginThrottle {
 function key(account: string): string {
   return account.trim().toLowerCase();
 }
+
+/**
+ * Password guessing, throttled per client so that nobody can lock anyone else out: one client
+ * gets `perAccount` wrong passwords for one account (or one shared link) and `perClient` across
+ * all of them per window; the owner on their own device is never refused for what a stranger
+ * did. A client is its address (or, behind a trusted proxy, the forwarded one).
+ */
+export class PasswordThrottle {
+  private readonly pairs: LoginThrottle;
+  private readonly clients: LoginThrottle;
+
+  constructor(perAccount = 10, perClient = 30, windowMs = 15 * 60_000) {
+    this.pairs = new LoginThrottle(perAccount, windowMs);
+    this.clients = new LoginThrottle(perClient, windowMs);
+  }
+
+  retryAfterMs(client: string, account: string, now: number): number {
+    return Math.max(this.pairs.retryAfterMs(`${client} ${account}`, now), this.clients.retryAfterMs(client, now));
+  }
+
+  recordFailure(client: string, account: string, now: number): void {
+    this.pairs.recordFailure(`${client} ${account}`, now);
+    this.clients.recordFailure(client, now);
+  }
+
+  recordSuccess(client: string, account: string): void {
+    this.pairs.recordSuccess(`${client} ${account}`);
+  }
+}

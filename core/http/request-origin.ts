@@ -21,6 +21,20 @@ export function requestOrigin(c: Context, config: Pick<Config, 'publicUrl' | 'tr
   return `${proto === 'https' || proto === 'http' ? proto : direct.proto}://${host ?? direct.host}${prefix && /^\/[\w\-./~%]*$/.test(prefix) ? prefix.replace(/\/$/, '') : ''}`;
 }
 
+/** Who is asking, for throttling: the peer address, or behind a trusted proxy the first X-Forwarded-For. */
+export function clientAddress(c: Context, config: Pick<Config, 'trustedProxies'>): string {
+  let peer = 'unknown';
+  try {
+    peer = getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // Lambda: API Gateway puts the caller in the event.
+    peer = (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp ?? 'unknown';
+  }
+  if (!fromTrustedProxy(c, config.trustedProxies)) return peer;
+  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  return forwarded && isIP(forwarded) ? forwarded : peer;
+}
+
 /** Whether the request's protocol, as the client saw it, was HTTPS (for `Secure` cookies). */
 export function requestIsHttps(c: Context, config: Pick<Config, 'publicUrl' | 'trustedProxies'>): boolean {
   return requestOrigin(c, config).startsWith('https://');

@@ -5,11 +5,11 @@ import { hashPassword, verifyPassword } from '../../core/auth/password.js';
 import { hashSecret, newSecret } from '../../core/auth/tokens.js';
 import { BadRequest, NotFound, TooManyRequests, Unauthorized } from '../../core/errors.js';
 import { PERMISSIONS, requireGrantable } from '../../core/access/permissions.js';
-import { LoginThrottle } from '../../core/auth/login-throttle.js';
+import { PasswordThrottle } from '../../core/auth/login-throttle.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, forgetUserCredentials, SESSION_COOKIE } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
-import { requestIsHttps } from '../../core/http/request-origin.js';
+import { clientAddress, requestIsHttps } from '../../core/http/request-origin.js';
 import { transaction } from '../../core/ports/database.js';
 import {
   countUsers,
@@ -25,7 +25,7 @@ import {
 import { apiKeyDto, userAdminDto } from './dto.js';
 
 const SESSION_DAYS = 90;
-const loginThrottle = new LoginThrottle();
+const loginThrottle = new PasswordThrottle();
 const SIGN_UP_LOCK = 0x5b0e_0001;
 
 export const SignUp = z.object({
@@ -57,19 +57,21 @@ export const authRoutes = new Hono<ApiEnv>()
   .post('/auth/login', async (c) => {
     const body = await jsonBody(c, Login);
     const { db, clock } = c.var.ports;
-    const wait = loginThrottle.retryAfterMs(body.email, clock.now().getTime());
+    const client = clientAddress(c, c.var.ports.config);
+    const account = body.email.trim().toLowerCase();
+    const wait = loginThrottle.retryAfterMs(client, account, clock.now().getTime());
     if (wait > 0) {
       c.header('retry-after', String(Math.ceil(wait / 1000)));
-      throw new TooManyRequests(`Too many wrong passwords for this account; try again in ${Math.ceil(wait / 60_000)} minutes`);
+      throw new TooManyRequests(`Too many wrong passwords from this device; try again in ${Math.ceil(wait / 60_000)} minutes`);
     }
     const user = await findUserForLogin(db, body.email);
     // Verify even for unknown e-mails, so timing does not reveal which accounts exist.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AA==');
     if (!user || !ok) {
-      loginThrottle.recordFailure(body.email, clock.now().getTime());
+      loginThrottle.recordFailure(client, account, clock.now().getTime());
       throw new Unauthorized('Incorrect email or password');
     }
-    loginThrottle.recordSuccess(body.email);
+    loginThrottle.recordSuccess(client, account);
     const token = newSecret();
     const expires = new Date(clock.now().getTime() + SESSION_DAYS * 86_400_000);
     await insertSession(db, user.id, hashSecret(token), expires, c.req.header('user-agent')?.slice(0, 200) ?? '');

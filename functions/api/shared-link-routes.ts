@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { requireAlbumRole, shareableAssetIds } from '../../core/access/access.js';
 import { albumAssetIds, getAlbum } from '../../core/albums/album-queries.js';
 import { getAssets, getExif } from '../../core/assets/asset-queries.js';
-import { LoginThrottle } from '../../core/auth/login-throttle.js';
+import { PasswordThrottle } from '../../core/auth/login-throttle.js';
 import { hashPassword, verifyPassword } from '../../core/auth/password.js';
 import { BadRequest, TooManyRequests, Unauthorized } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, SHARED_LINK_COOKIE, sharedLinkToken } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
-import { requestIsHttps } from '../../core/http/request-origin.js';
+import { clientAddress, requestIsHttps } from '../../core/http/request-origin.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import {
   changeSharedLinkAssets,
@@ -44,7 +44,7 @@ export const SharedLinkAssets = z.object({ assetIds: z.array(z.uuid()).min(1).ma
 const MeQuery = z.object({ key: z.string().max(128), password: z.string().max(1024).optional(), token: z.string().max(128).optional() });
 
 /** Wrong passwords are counted per link: a link's password cannot be guessed at network speed. */
-const passwordThrottle = new LoginThrottle(10, 15 * 60_000);
+const passwordThrottle = new PasswordThrottle();
 
 async function linkResponse(ports: Ports, link: SharedLink, opts: { withAssets: boolean; forHolder: boolean }) {
   const ids = !opts.withAssets ? [] : link.albumId ? await albumAssetIds(ports.db, link.albumId, 'desc') : await sharedLinkAssetIds(ports.db, link.id);
@@ -88,13 +88,14 @@ export const sharedLinkRoutes = new Hono<ApiEnv>()
       const token = q.token ?? getCookie(c, SHARED_LINK_COOKIE);
       if (token !== sharedLinkToken(link)) {
         if (q.password === undefined) throw new Unauthorized('This shared link needs its password');
-        const wait = passwordThrottle.retryAfterMs(link.id, now.getTime());
+        const client = clientAddress(c, c.var.ports.config);
+        const wait = passwordThrottle.retryAfterMs(client, link.id, now.getTime());
         if (wait > 0) throw new TooManyRequests(`Too many wrong passwords; try again in ${Math.ceil(wait / 60_000)} minutes`);
         if (!(await verifyPassword(q.password, link.passwordHash))) {
-          passwordThrottle.recordFailure(link.id, now.getTime());
+          passwordThrottle.recordFailure(client, link.id, now.getTime());
           throw new Unauthorized('Wrong password for this shared link');
         }
-        passwordThrottle.recordSuccess(link.id);
+        passwordThrottle.recordSuccess(client, link.id);
         setCookie(c, SHARED_LINK_COOKIE, sharedLinkToken(link), { httpOnly: true, sameSite: 'Lax', secure: requestIsHttps(c, c.var.ports.config), path: '/', maxAge: 24 * 3600 });
       }
     }
