@@ -95,7 +95,7 @@ export async function importTakeout(client: ServerClient, journal: UploadJournal
       if (!mediaByFolder.has(folder)) mediaByFolder.set(folder, []);
       mediaByFolder.get(folder)!.push(entry);
     }
-  });
+  }, (entry, reason) => summary.failed.push({ path: `${path.basename(entry.source)}: ${entry.name}`, reason: `skipped: ${reason}` }));
 
   const plan = new Map<string, PlannedMedia>();
   for (const folder of new Set([...mediaByFolder.keys(), ...sidecarsByFolder.keys()])) {

@@ -93,8 +93,8 @@ async function adoptStagedFile(
     originalMimeType: detected.mime,
     checksum: file.sha1,
     fileSizeBytes: file.size,
-    fileCreatedAt: dateField(fields.fileCreatedAt) ?? dateField(fields.fileModifiedAt) ?? now,
-    fileModifiedAt: dateField(fields.fileModifiedAt) ?? dateField(fields.fileCreatedAt) ?? now,
+    fileCreatedAt: dateField(fields.fileCreatedAt, 'fileCreatedAt') ?? dateField(fields.fileModifiedAt, 'fileModifiedAt') ?? now,
+    fileModifiedAt: dateField(fields.fileModifiedAt, 'fileModifiedAt') ?? dateField(fields.fileCreatedAt, 'fileCreatedAt') ?? now,
     deviceAssetId: fields.deviceAssetId?.slice(0, 255) ?? null,
     deviceId: fields.deviceId?.slice(0, 255) ?? null,
     isFavorite: fields.isFavorite === 'true',
@@ -220,10 +220,12 @@ async function readSidecar(stream: Readable): Promise<string | undefined> {
   return size <= MAX_SIDECAR_BYTES ? Buffer.concat(chunks).toString('utf8') : undefined;
 }
 
-function dateField(value: string | undefined): Date | undefined {
+/** A date form field: absent is fine, but one that is there must be a date. */
+function dateField(value: string | undefined, name = 'date'): Date | undefined {
   if (!value) return undefined;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) throw new BadRequest(`${name} must be an ISO 8601 date, not "${value.slice(0, 40)}"`);
+  return date;
 }
 
 function visibilityField(value: string | undefined): 'archive' | 'timeline' | 'hidden' | 'locked' {
