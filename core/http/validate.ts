@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BadRequest, PayloadTooLarge, UnsupportedMedia } from '../errors.js';
 
 const MAX_JSON_BYTES = 5 * 1024 * 1024;
@@ -53,3 +53,16 @@ async function readJsonText(request: Request): Promise<string> {
     throw new BadRequest('The request body is not valid UTF-8');
   }
 }
+
+/** A date Postgres can store (years 1–9999): JavaScript's dates reach year 275760 and would fail in a query. */
+export const DateInput = z.coerce.date().refine((date) => date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999, 'a date between years 1 and 9999');
+
+/** A calendar day, `YYYY-MM-DD`, that exists (no 2023-02-30, no year 0). */
+export const DayInput = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date: YYYY-MM-DD')
+  // zod runs refinements even after the regex failed: this one must not throw on any string.
+  .refine((day) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    return day >= '0001-01-01' && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+  }, 'a date that exists: YYYY-MM-DD');

@@ -10,7 +10,7 @@ import { removeAssets, restoreAssets, trashAssets, trashedAssetIds } from '../..
 import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { DateInput, jsonBody } from '../../core/http/validate.js';
 import { mediaResponse, type MediaOptions } from '../../core/http/media-response.js';
 import type { ByteRange } from '../../core/ports/object-store.js';
 import { facesOfAsset, getPeople } from '../../core/people/people-queries.js';
@@ -47,8 +47,8 @@ export const MetadataSearch = z.object({
   withDeleted: z.boolean().optional(),
   trashedOnly: z.boolean().optional(),
   withExif: z.boolean().optional(),
-  takenAfter: z.coerce.date().optional(),
-  takenBefore: z.coerce.date().optional(),
+  takenAfter: DateInput.optional(),
+  takenBefore: DateInput.optional(),
   originalFileName: z.string().max(255).optional(),
   city: z.string().max(200).optional(),
   state: z.string().max(200).optional(),

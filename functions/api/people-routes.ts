@@ -6,7 +6,7 @@ import { derivedKey } from '../../core/assets/object-keys.js';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { DayInput, jsonBody } from '../../core/http/validate.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
 import { reclusterFaces } from '../../core/people/recognize-faces.js';
 import {
@@ -24,7 +24,7 @@ import { readAll } from '../../core/ports/object-store.js';
 import { faceDto, personDto } from './dto.js';
 
 const Id = z.uuid();
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date: YYYY-MM-DD');
+const Day = DayInput;
 export const PersonUpdate = z.strictObject({
   name: z.string().trim().max(200).optional(),
   birthDate: Day.nullable().optional(),

@@ -5,7 +5,7 @@ import { getAssets, getExif } from '../../core/assets/asset-queries.js';
 import { BadRequest, Unavailable } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { DateInput, jsonBody } from '../../core/http/validate.js';
 import { clipModel } from '../../core/ml/loaded-models.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
 import { SUGGESTION_TYPES, searchSuggestions } from '../../core/search/search-suggestions.js';
@@ -26,8 +26,8 @@ export const SmartSearchBody = z
     isFavorite: z.boolean().optional(),
     visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
     withArchived: z.boolean().optional(),
-    takenAfter: z.coerce.date().optional(),
-    takenBefore: z.coerce.date().optional(),
+    takenAfter: DateInput.optional(),
+    takenBefore: DateInput.optional(),
     city: Place.optional(),
     state: Place.optional(),
     country: Place.optional(),

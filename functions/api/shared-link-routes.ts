@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from '../../core/auth/password.js';
 import { BadRequest, TooManyRequests, Unauthorized } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, SHARED_LINK_COOKIE, sharedLinkToken } from '../../core/http/authenticate.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { DateInput, jsonBody } from '../../core/http/validate.js';
 import { clientAddress, requestIsHttps } from '../../core/http/request-origin.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import {
@@ -29,7 +29,7 @@ import { albumDto, assetDtoFor, showsMetadata } from './dto.js';
 const Options = {
   description: z.string().max(10_000).nullable().optional(),
   password: z.string().min(1).max(1024).nullable().optional(),
-  expiresAt: z.coerce.date().nullable().optional(),
+  expiresAt: DateInput.nullable().optional(),
   allowUpload: z.boolean().optional(),
   allowDownload: z.boolean().optional(),
   showMetadata: z.boolean().optional(),

@@ -11,7 +11,7 @@ import type { Ports } from '../../core/runtime/ports.js';
 import { mapMarkersJson } from '../../core/timeline/map-markers.js';
 import { timeBucketAssets, timeBuckets } from '../../core/timeline/time-buckets.js';
 import { timelineScope, type TimelineFilter } from '../../core/timeline/timeline-scope.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { DateInput, jsonBody } from '../../core/http/validate.js';
 import { assetDto } from './dto.js';
 
 const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -34,15 +34,15 @@ const BucketQuery = TimelineQuery.extend({ timeBucket: z.string().regex(/^\d{4}-
 const MarkerQuery = z.object({
   isArchived: Flag.optional(),
   isFavorite: Flag.optional(),
-  fileCreatedAfter: z.coerce.date().optional(),
-  fileCreatedBefore: z.coerce.date().optional(),
+  fileCreatedAfter: DateInput.optional(),
+  fileCreatedBefore: DateInput.optional(),
   withPartners: Flag.optional(),
   withSharedAlbums: Flag.optional(),
 });
 const GeocodeQuery = z.object({ lat: z.coerce.number(), lon: z.coerce.number() });
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}/).transform((d) => d.slice(0, 10));
 const MemoryQuery = z.object({ for: Day.optional(), isSaved: Flag.optional() });
-export const MemoryUpdate = z.strictObject({ isSaved: z.boolean().optional(), seenAt: z.coerce.date().optional() });
+export const MemoryUpdate = z.strictObject({ isSaved: z.boolean().optional(), seenAt: DateInput.optional() });
 
 function filterOf(q: z.infer<typeof TimelineQuery>): TimelineFilter {
   const { albumId, userId, withPartners, isFavorite, isTrashed, visibility, type, city, personId } = q;

@@ -9,7 +9,7 @@ import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
 import type { Queryable } from '../../core/ports/database.js';
 import { changeSharedLinkAssets, type SharedLink } from '../../core/sharing/shared-link.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { DateInput, jsonBody } from '../../core/http/validate.js';
 import { checkBulkUpload } from './check-bulk-upload.js';
 import { createUpload, type UploadTicket } from './create-upload.js';
 import { requestOrigin } from '../../core/http/request-origin.js';
@@ -22,8 +22,8 @@ export const UploadCreate = z
     filename: z.string().min(1).max(1024).optional(),
     size: z.number().int().nonnegative(),
     checksum: z.string().max(64),
-    fileCreatedAt: z.coerce.date().optional(),
-    fileModifiedAt: z.coerce.date().optional(),
+    fileCreatedAt: DateInput.optional(),
+    fileModifiedAt: DateInput.optional(),
     deviceAssetId: z.string().max(255).optional(),
     deviceId: z.string().max(255).optional(),
     isFavorite: z.boolean().optional(),
