@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMedia } from './media-samples.js';
+import { freePort } from './server-process.js';
+import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
+import { findTestTool, testToolMissing } from './tools/test-tools.js';
+
+// Shoebox behind Caddy over HTTPS (Caddy's own internal CA, offline), at https://127.0.0.9:PORT:
+// the URLs it hands out are the proxy's, cookies are Secure, and uploads of tens of megabytes
+// stream through in parts.
+const missing = testToolMissing('caddy', 'apt-get install caddy');
+
+describe.skipIf(missing)(`behind Caddy over HTTPS${missing ? ` — skipped: ${missing}` : ''}`, () => {
+  let runtime: TestRuntime;
+  let caddy: ChildProcess;
+  let work: string;
+  let origin: string;
+  let ca: Buffer;
+  let user: TestUser;
+
+  function request(method: string, url: string, opts: { headers?: Record<string, string>; body?: Buffer | string } = {}) {
+    return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const sent = https.request(url, { method, ca, headers: { ...(opts.body ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}), ...opts.headers } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+      });
+      sent.on('error', reject);
+      sent.end(opts.body);
+    });
+  }
+  const json = (body: Buffer) => JSON.parse(body.toString()) as any;
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-caddy-'));
+    runtime = await startTestRuntime({ SHOEBOX_PART_SIZE: String(8 * 1024 * 1024) });
+    const port = await freePort();
+    origin = `https://127.0.0.9:${port}`;
+    await writeFile(
+      path.join(work, 'Caddyfile'),
+      `{\n  admin off\n  skip_install_trust\n  auto_https disable_redirects\n  storage file_system ${work}/data\n}\n${origin} {\n  tls internal\n  reverse_proxy 127.0.0.1:${runtime.port} {\n    flush_interval -1\n  }\n}\n`,
+    );
+    caddy = spawn(findTestTool('caddy')!, ['run', '--config', path.join(work, 'Caddyfile'), '--adapter', 'caddyfile'], {
+      env: { ...process.env, HOME: work, XDG_DATA_HOME: work, XDG_CONFIG_HOME: work },
+      stdio: 'ignore',
+    });
+    ca = await waitFor(() => readFile(path.join(work, 'data/pki/authorities/local/root.crt')).catch(() => undefined), 'Caddy’s CA', 20_000);
+    await waitFor(async () => ((await request('GET', `${origin}/api/server/ping`).catch(() => undefined))?.status === 200 ? true : undefined), 'Caddy to proxy', 20_000);
+    user = await apiClient(runtime.url).signUpAdmin('me@example.com', 'a long password');
+  }, 60_000);
+  afterAll(async () => {
+    caddy?.kill('SIGTERM');
+    await runtime?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('logs in over HTTPS with a Secure cookie', async () => {
+    const login = await request('POST', `${origin}/api/auth/login`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'me@example.com', password: 'a long password' }) });
+    expect(login.status).toBe(201);
+    const cookies = ([] as string[]).concat(login.headers['set-cookie'] ?? []);
+    expect(cookies.find((c) => c.startsWith('immich_access_token='))).toMatch(/; Secure/i);
+  });
+
+  it('uploads 20 MB in presigned parts through the proxy, at the proxy’s HTTPS URLs', async () => {
+    const bytes = randomBytes(20 * 1024 * 1024);
+    const checksum = createHash('sha1').update(bytes).digest('hex');
+    const ticket = json((await request('POST', `${origin}/api/uploads`, { headers: { 'x-api-key': user.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ fileName: 'big.jpg', size: bytes.length, checksum }) })).body);
+    expect(ticket.upload.type).toBe('multipart');
+    const parts: { partNumber: number; etag: string }[] = [];
+    let offset = 0;
+    for (const part of ticket.upload.parts as { partNumber: number; size: number; url: string }[]) {
+      expect(part.url.startsWith(`${origin}/_blob/`)).toBe(true);
+      const put = await request('PUT', part.url, { body: bytes.subarray(offset, offset + part.size) });
+      expect(put.status).toBe(200);
+      parts.push({ partNumber: part.partNumber, etag: String(put.headers.etag) });
+      offset += part.size;
+    }
+    const done = await request('POST', `${origin}/api/uploads/${ticket.id}/complete`, { headers: { 'x-api-key': user.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ parts }) });
+    expect(done.status).toBe(200);
+  });
+
+  it('takes an Immich multipart upload and serves its thumbnail through the proxy', async () => {
+    const photo = await readMedia('exif-samples__DSCN0010.jpg');
+    const boundary = 'shoeboxboundary';
+    const form = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fileCreatedAt"\r\n\r\n2024-01-01T00:00:00.000Z\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fileModifiedAt"\r\n\r\n2024-01-01T00:00:00.000Z\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="assetData"; filename="Überfahrt.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+      photo,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const created = await request('POST', `${origin}/api/assets`, { headers: { 'x-api-key': user.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` }, body: form });
+    expect(created.status).toBe(201);
+    const id = json(created.body).id;
+    await waitFor(async () => (json((await request('GET', `${origin}/api/assets/${id}`, { headers: { 'x-api-key': user.apiKey } })).body).status === 'ready' ? true : undefined), 'processing');
+    expect(json((await request('GET', `${origin}/api/assets/${id}`, { headers: { 'x-api-key': user.apiKey } })).body).originalFileName).toBe('Überfahrt.jpg');
+    const thumbnail = await request('GET', `${origin}/api/assets/${id}/thumbnail`, { headers: { 'x-api-key': user.apiKey } });
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.headers['content-type']).toBe('image/webp');
+    const original = await request('GET', `${origin}/api/assets/${id}/original`, { headers: { 'x-api-key': user.apiKey } });
+    expect(original.body.equals(photo)).toBe(true);
+  });
+});
