@@ -84,6 +84,20 @@ describe('hostile request bodies never end the process', () => {
     expect(fiveHundreds).toEqual([]);
   });
 
+  it('refuses an Immich upload whose dates are not dates, keeping nothing', async () => {
+    for (const value of ['not a date', '275760-09-13T00:00:00.000Z', '2024-13-45']) {
+      const form = new FormData();
+      form.append('fileCreatedAt', value);
+      form.append('fileModifiedAt', '2024-01-01T00:00:00.000Z');
+      form.append('assetData', new Blob([new Uint8Array(await import('node:fs/promises').then((fs) => fs.readFile('test/fixtures/media/exifr__noexif.jpg')))]), `${value}.jpg`);
+      const response = await fetch(`${server.url}/api/assets`, { method: 'POST', headers: { 'x-api-key': admin.apiKey }, body: form });
+      expect(response.status, value).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toMatch(/fileCreatedAt must be an ISO 8601 date/);
+    }
+    const search = await apiClient(server.url).call<{ assets: { total: number } }>('POST', '/search/metadata', { key: admin.apiKey, body: { originalFileName: 'not a date' } });
+    expect(search.body.assets.total).toBe(0);
+  });
+
   it('survives connections cut mid-body: short Content-Length, chunked cut mid-way, headers only', { timeout: 120_000 }, async () => {
     const ticket = await apiClient(server.url).call<{ upload: { url: string } }>('POST', '/uploads', {
       key: admin.apiKey,
