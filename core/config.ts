@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,7 +19,10 @@ export const ConfigSchema = z.object({
    * Reverse proxies whose X-Forwarded-Proto/-Host/-Prefix are believed: comma-separated
    * addresses or CIDR ranges, `loopback` (the default: a proxy on this machine) or `none`.
    */
-  SHOEBOX_TRUSTED_PROXIES: z.string().default('loopback'),
+  SHOEBOX_TRUSTED_PROXIES: z
+    .string()
+    .default('loopback')
+    .refine((value) => value.split(',').map((e) => e.trim()).filter(Boolean).every(isProxyEntry), 'addresses or CIDR ranges (a.b.c.d/n), `loopback` or `none`, comma-separated'),
   /**
    * Whether media answers redirect to the object store's own presigned URL instead of sending
    * the bytes: by default only on real S3 (no S3_ENDPOINT), which every client can reach.
@@ -90,6 +94,15 @@ export const ConfigSchema = z.object({
   SHOEBOX_MAP_TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}/, 'a tile URL with {z}, {x} and {y}').optional(),
   SHOEBOX_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
+
+/** One SHOEBOX_TRUSTED_PROXIES entry: `loopback`, `none`, an address, or an address/prefix-length. */
+function isProxyEntry(entry: string): boolean {
+  if (entry === 'loopback' || entry === 'none') return true;
+  const [ip, bits, extra] = entry.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+}
 
 export interface Config {
   port: number;

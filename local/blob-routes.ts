@@ -3,7 +3,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Hono } from 'hono';
 import type { FsObjectStore } from '../adapters/local/fs-object-store.js';
 import { isShoeboxError } from '../core/errors.js';
-import { isStorageFull } from '../core/http/errors.js';
+import { isStorageFull, STORAGE_FULL_MESSAGE } from '../core/http/errors.js';
 import { mediaResponse } from '../core/http/media-response.js';
 import { ObjectNotFound, type ByteRange } from '../core/ports/object-store.js';
 
@@ -30,7 +30,7 @@ export function blobRoutes(store: FsObjectStore): Hono {
     } catch (error) {
       if (error instanceof ObjectNotFound) return failure(404, 'No such object');
       if (isShoeboxError(error)) return failure(400, error.message);
-      if (isStorageFull(error)) return failure(507, "The server's storage is full: free some space and try again; nothing was kept");
+      if (isStorageFull(error)) return failure(507, STORAGE_FULL_MESSAGE);
       // The client went away mid-body (Ctrl-C, a dropped connection): nothing was stored.
       if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as Error).message === 'aborted') {
         return failure(400, 'The upload was interrupted before all bytes arrived');

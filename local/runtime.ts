@@ -76,10 +76,10 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
   if (applied.length) logger.info('migrations applied', { applied });
 
   const root = new Hono();
-  root.use(securityHeaders(pageOrigins(config)));
+  root.use(securityHeaders());
   root.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
   const site = path.resolve(import.meta.dirname, '../site/dist');
-  if (existsSync(path.join(site, 'index.html'))) root.route('/', siteRoutes(site));
+  if (existsSync(path.join(site, 'index.html'))) root.route('/', siteRoutes(site, pageOrigins(config)));
   else root.get('/', (c) => c.html(LANDING_PAGE));
   if (ports.store instanceof FsObjectStore) {
     // What an S3 bucket notification does: every new original becomes a metadata message.

@@ -13,9 +13,9 @@ process.on('unhandledRejection', (reason) => {
 });
 // A thrown exception nobody caught leaves the process in an unknown state: say why and exit,
 // and the supervisor starts a fresh one (the queues are in the database; unfinished jobs resume).
+// Said on stderr, whatever the log level: a crash's cause must never be silenced.
 process.on('uncaughtException', (error) => {
-  logger.error('the server crashed; the supervisor restarts it', { error: error.stack ?? String(error) });
-  console.error(`Shoebox crashed: ${error.stack ?? error}`);
+  console.error(`Shoebox crashed (the supervisor restarts it): ${error.stack ?? error}`);
   process.exit(70);
 });
 

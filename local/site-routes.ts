@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Hono } from 'hono';
+import { pagePolicy } from './security-headers.js';
 
 /**
  * The web app's static build (`npm run build:site` → site/dist, done by `npm install`),
@@ -19,7 +20,9 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function siteRoutes(dist: string) {
+export function siteRoutes(dist: string, pageOrigins: string[]) {
+  // A page's policy hashes its inline scripts: worked out once per file version, not per request.
+  const policies = new Map<string, { mtimeMs: number; policy: string }>();
   return new Hono().get('/*', async (c, next) => {
     const wanted = decodeURIComponent(new URL(c.req.url).pathname);
     let file = path.join(dist, path.normalize(wanted));
@@ -29,9 +32,16 @@ export function siteRoutes(dist: string) {
     if (info?.isDirectory()) return c.redirect(`${wanted}/`, 301);
     if (!info?.isFile()) return next();
     const immutable = wanted.startsWith('/_astro/');
-    return c.body(new Uint8Array(await readFile(file)), 200, {
+    const bytes = await readFile(file);
+    const headers: Record<string, string> = {
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    });
+    };
+    if (file.endsWith('.html')) {
+      let cached = policies.get(file);
+      if (cached?.mtimeMs !== info.mtimeMs) policies.set(file, (cached = { mtimeMs: info.mtimeMs, policy: pagePolicy(bytes.toString('utf8'), pageOrigins) }));
+      headers['content-security-policy'] = cached.policy;
+    }
+    return c.body(new Uint8Array(bytes), 200, headers);
   });
 }

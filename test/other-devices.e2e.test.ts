@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import http from 'node:http';
 import { init, downloadAsset, getAssetInfo, playAssetVideo, uploadAsset, viewAsset, AssetMediaSize } from '@immich/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMedia } from './media-samples.js';
+import { rawRequest } from './raw-request.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 const sha1 = (bytes: Buffer | Uint8Array) => createHash('sha1').update(bytes).digest('hex');
@@ -103,16 +103,9 @@ describe('reached from other devices, by any host name', () => {
   });
 });
 
-/** A request with headers fetch will not set (Host), answered as JSON. */
-function rawJson(port: number, address: string, method: string, path: string, headers: Record<string, string>, body: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const request = http.request({ host: address, port, method, path, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => (response.statusCode! < 300 ? resolve(JSON.parse(text)) : reject(new Error(`${response.statusCode} ${text}`))));
-    });
-    request.on('error', reject);
-    request.end(data);
-  });
+/** A JSON request with headers fetch will not set (Host), answered as JSON; a refusal rejects with its status. */
+async function rawJson(port: number, address: string, method: string, path: string, headers: Record<string, string>, body: unknown): Promise<any> {
+  const response = await rawRequest(`http://${address}:${port}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  if (response.status >= 300) throw new Error(`${response.status} ${response.body.toString()}`);
+  return JSON.parse(response.body.toString());
 }

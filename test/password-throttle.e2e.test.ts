@@ -1,32 +1,13 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from './raw-request.js';
 import { apiClient, startTestRuntime, type TestRuntime } from './test-runtime.js';
 
 /** POST JSON from a chosen source address: each 127.x address is another device. */
-function postFrom(source: string, port: number, path: string, body: unknown): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const request = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path, localAddress: source, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
-      (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, body: text ? JSON.parse(text) : undefined }));
-      },
-    );
-    request.on('error', reject);
-    request.end(data);
-  });
+async function postFrom(source: string, port: number, path: string, body: unknown): Promise<{ status: number; body: any }> {
+  const response = await rawRequest(`http://127.0.0.1:${port}${path}`, { method: 'POST', localAddress: source, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: response.body.length ? JSON.parse(response.body.toString()) : undefined };
 }
-const getFrom = (source: string, port: number, path: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, path, localAddress: source }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode!));
-    });
-    request.on('error', reject);
-    request.end();
-  });
+const getFrom = async (source: string, port: number, path: string): Promise<number> => (await rawRequest(`http://127.0.0.1:${port}${path}`, { localAddress: source })).status;
 
 describe('password guessing is throttled per device, and never locks the owner out', () => {
   let runtime: TestRuntime;

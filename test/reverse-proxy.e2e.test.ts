@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMedia } from './media-samples.js';
+import { rawRequest } from './raw-request.js';
 import { freePort } from './server-process.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 import { findTestTool, testToolMissing } from './tools/test-tools.js';
@@ -23,17 +23,7 @@ describe.skipIf(missing)(`behind Caddy over HTTPS${missing ? ` — skipped: ${mi
   let ca: Buffer;
   let user: TestUser;
 
-  function request(method: string, url: string, opts: { headers?: Record<string, string>; body?: Buffer | string } = {}) {
-    return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-      const sent = https.request(url, { method, ca, headers: { ...(opts.body ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}), ...opts.headers } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
-      });
-      sent.on('error', reject);
-      sent.end(opts.body);
-    });
-  }
+  const request = (method: string, url: string, opts: { headers?: Record<string, string>; body?: Buffer | string } = {}) => rawRequest(url, { method, ca, ...opts });
   const json = (body: Buffer) => JSON.parse(body.toString()) as any;
 
   beforeAll(async () => {

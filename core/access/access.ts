@@ -27,6 +27,8 @@ export const REACHABLE_BY_OTHERS = `(a.deleted_at IS NULL AND a.visibility <> 'l
 
 /** SQL over asset row `a`: what albums, shared links and partners list — also never hidden parts. */
 export const LISTED_TO_OTHERS = `(a.deleted_at IS NULL AND a.visibility IN ('timeline', 'archive'))`;
+/** The same rule over `asset_month_counts c`, the trigger-kept month counts. */
+export const COUNTED_FOR_OTHERS = `(NOT c.is_trashed AND c.visibility IN ('timeline', 'archive'))`;
 
 /** SQL: asset row `a` is readable by the user in parameter `$u` (a uuid). */
 function readableByUser(u: string): string {

@@ -167,6 +167,11 @@ export const ROUTE_PERMISSIONS: Record<string, Permission | 'public' | 'any'> = 
   'PUT /system-config': 'systemConfig.update',
 };
 
+/** A Hono route (`GET`, `/api/albums/:id`) as the tables key it: `GET /albums/{id}`, Immich's spelling. */
+export function routeKey(method: string, honoPath: string): string {
+  return `${method} ${honoPath.replace(/^\/api(?=\/)/, '').replace(/:(\w+)/g, '{$1}')}`;
+}
+
 /** Immich's rule: `all` grants everything, otherwise every requested permission must be held. */
 export function isGranted(held: readonly string[], requested: readonly string[]): boolean {
   return held.includes('all') || requested.every((permission) => held.includes(permission));

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { matchedRoutes } from 'hono/route';
-import { requireRoutePermission } from '../access/permissions.js';
+import { requireRoutePermission, routeKey } from '../access/permissions.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { hashSecret } from '../auth/tokens.js';
 import { sharedLinkByKey, type SharedLink } from '../sharing/shared-link.js';
@@ -32,7 +32,7 @@ export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
 export function answeringRoute(c: Context): string | undefined {
   const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
   const route = matchedRoutes(c).find((r) => r.method === method && r.path.startsWith('/api/') && !r.path.endsWith('*'));
-  return route && `${method} ${route.path.slice('/api'.length).replace(/:(\w+)/g, '{$1}')}`;
+  return route && routeKey(method, route.path);
 }
 
 export const requireAdmin: MiddlewareHandler<ApiEnv> = async (c, next) => {

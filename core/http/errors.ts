@@ -19,7 +19,7 @@ export function errorResponse(error: unknown, c: Context<ApiEnv>): Response {
   }
   if (isStorageFull(error)) {
     c.var.ports?.logger.error('storage is full', { correlationId, error: (error as Error).message });
-    return c.json({ message: "The server's storage is full: free some space (or raise the disk) and try again; nothing was kept", error: 'Insufficient Storage', statusCode: 507, correlationId }, 507);
+    return c.json({ message: STORAGE_FULL_MESSAGE, error: 'Insufficient Storage', statusCode: 507, correlationId }, 507);
   }
   if (error instanceof SyntaxError) {
     return c.json({ message: 'The request body is not valid JSON', error: 'Bad Request', statusCode: 400, correlationId }, 400);
@@ -27,6 +27,8 @@ export function errorResponse(error: unknown, c: Context<ApiEnv>): Response {
   c.var.ports?.logger.error('unhandled error', { correlationId, error: (error as Error)?.message, stack: (error as Error)?.stack });
   return c.json({ message: 'Internal server error', error: 'Internal Server Error', statusCode: 500, correlationId }, 500);
 }
+
+export const STORAGE_FULL_MESSAGE = "The server's storage is full: free some space (or raise the disk) and try again; nothing was kept";
 
 /** A full disk, as the file system (ENOSPC, EDQUOT) or Postgres (SQLSTATE 53100) reports it. */
 export function isStorageFull(error: unknown): boolean {

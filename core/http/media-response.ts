@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import { Readable as NodeReadable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ByteRange } from '../ports/object-store.js';
 
 /** Where a media answer's bytes come from: an object in the store, or a library file. */
@@ -38,7 +37,7 @@ export async function mediaResponse(request: Request, source: MediaSource, opts:
   const range = parseRange(request.headers.get('range'), info.size);
   if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${info.size}` } });
   if (request.method === 'HEAD') return new Response(null, { status: 200, headers: { ...headers, 'content-length': String(info.size) } });
-  const body = NodeReadable.toWeb(await source.read(range)) as unknown as ReadableStream;
+  const body = Readable.toWeb(await source.read(range)) as unknown as ReadableStream;
   if (!range) return new Response(body, { status: 200, headers: { ...headers, 'content-length': String(info.size) } });
   return new Response(body, {
     status: 206,

@@ -23,14 +23,9 @@ export function requestOrigin(c: Context, config: Pick<Config, 'publicUrl' | 'tr
 
 /** Who is asking, for throttling: the peer address, or behind a trusted proxy the first X-Forwarded-For. */
 export function clientAddress(c: Context, config: Pick<Config, 'trustedProxies'>): string {
-  let peer = 'unknown';
-  try {
-    peer = getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // Lambda: API Gateway puts the caller in the event.
-    peer = (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp ?? 'unknown';
-  }
-  if (!fromTrustedProxy(c, config.trustedProxies)) return peer;
+  // On Lambda there is no socket: API Gateway puts the caller in the event.
+  const peer = peerAddress(c) ?? (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp ?? 'unknown';
+  if (!isTrustedProxy(peer, config.trustedProxies)) return peer;
   const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
   return forwarded && isIP(forwarded) ? forwarded : peer;
 }
@@ -52,16 +47,24 @@ function localAddress(c: Context): string | undefined {
   return `${isIP(address) === 6 ? `[${address}]` : address}:${socket.localPort}`;
 }
 
-const proxyLists = new Map<string, BlockList>();
+/** The peer's address on the Node server; undefined where there is no socket (Lambda). */
+function peerAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
 
 function fromTrustedProxy(c: Context, trusted: string[]): boolean {
-  let address: string | undefined;
-  try {
-    address = getConnInfo(c).remote.address;
-  } catch {
-    return false; // not a Node HTTP server (Lambda): there is no proxy in front but API Gateway
-  }
-  if (!address) return false;
+  const peer = peerAddress(c);
+  return peer !== undefined && isTrustedProxy(peer, trusted);
+}
+
+/** Trusted-proxy lists, built once per setting (entries were checked when the config was read). */
+const proxyLists = new Map<string, BlockList>();
+
+function isTrustedProxy(address: string, trusted: string[]): boolean {
   const key = trusted.join(',');
   let list = proxyLists.get(key);
   if (!list) {
@@ -73,14 +76,14 @@ function fromTrustedProxy(c: Context, trusted: string[]): boolean {
         list.addAddress('::1', 'ipv6');
         continue;
       }
-      const [ip, bits] = entry.split('/');
-      const family = isIP(ip ?? '') === 6 ? 'ipv6' : 'ipv4';
-      if (!isIP(ip ?? '')) throw new Error(`SHOEBOX_TRUSTED_PROXIES: "${entry}" is not an address or CIDR range`);
-      if (bits === undefined) list.addAddress(ip!, family);
-      else list.addSubnet(ip!, Number(bits), family);
+      const [ip, bits] = entry.split('/') as [string, string | undefined];
+      const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+      if (bits === undefined) list.addAddress(ip, family);
+      else list.addSubnet(ip, Number(bits), family);
     }
     proxyLists.set(key, list);
   }
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address)?.[1];
-  return mapped ? list.check(mapped, 'ipv4') : list.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  if (mapped) return list.check(mapped, 'ipv4');
+  return isIP(address) !== 0 && list.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 }

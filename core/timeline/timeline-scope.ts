@@ -1,4 +1,4 @@
-import { albumRole, LISTED_TO_OTHERS, partnerIds, type Requester } from '../access/access.js';
+import { albumRole, COUNTED_FOR_OTHERS, LISTED_TO_OTHERS, partnerIds, type Requester } from '../access/access.js';
 import { BadRequest } from '../errors.js';
 import type { Queryable } from '../ports/database.js';
 import type { AssetVisibility } from '../assets/asset.js';
@@ -88,7 +88,7 @@ export async function timelineScope(db: Queryable, who: Requester, f: TimelineFi
     if (!owners || owners.length > 1 || owners[0] !== me) {
       clauses.push([
         `(a.owner_id = ? OR ${LISTED_TO_OTHERS})`,
-        `(c.owner_id = ? OR (NOT c.is_trashed AND c.visibility IN ('timeline', 'archive')))`,
+        `(c.owner_id = ? OR ${COUNTED_FOR_OTHERS})`,
         me,
       ]);
     }

@@ -11,7 +11,7 @@ import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
 import { DateInput, jsonBody } from '../../core/http/validate.js';
-import { mediaResponse, type MediaOptions } from '../../core/http/media-response.js';
+import { mediaResponse, type MediaOptions, type MediaSource } from '../../core/http/media-response.js';
 import type { ByteRange } from '../../core/ports/object-store.js';
 import { facesOfAsset, getPeople } from '../../core/people/people-queries.js';
 import type { Ports } from '../../core/runtime/ports.js';
@@ -98,43 +98,55 @@ function assetEdit(body: Omit<z.infer<typeof AssetUpdate>, 'livePhotoVideoId'>) 
   return { ...edit, visibility: edit.visibility ?? (isArchived === undefined ? undefined : isArchived ? 'archive' : 'timeline') } as const;
 }
 
+/** Where an asset's media lies, and how the client may fetch it itself when the store lets it (S3). */
+interface AssetMediaSource extends MediaSource {
+  presign(opts: MediaOptions): Promise<string | undefined>;
+  /** How long a client may reuse the redirect. */
+  redirectCacheControl: string;
+}
+
 /**
  * Media answered in place (200/206 with the bytes, ETag, ranges), as Immich answers it. Only on
  * real S3, where the bucket is reachable from anywhere and the bytes need not pass through the
  * API, the answer is a redirect to S3's own short-lived presigned URL.
  */
-async function storedMedia(c: Context<ApiEnv>, key: string, opts: MediaOptions): Promise<Response> {
-  const { store, config } = c.var.ports;
-  if (config.mediaRedirects) {
-    const downloadName = opts.disposition === 'attachment' ? opts.fileName : undefined;
-    const url = await store.presignGet(key, { expiresIn: config.downloadUrlTtlSeconds, downloadName, contentType: opts.contentType });
-    const maxAge = Math.min(600, Math.floor(config.downloadUrlTtlSeconds / 2));
-    return new Response(null, { status: 302, headers: { location: url, 'cache-control': `private, max-age=${maxAge}` } });
-  }
-  const response = await mediaResponse(c.req.raw, { head: () => store.head(key), read: (range) => store.read(key, range) }, opts);
-  if (!response) throw new NotFound('The file is missing from storage; rerun the job that makes it');
+async function answerMedia(c: Context<ApiEnv>, source: AssetMediaSource, opts: MediaOptions, missing: NotFound): Promise<Response> {
+  const url = c.var.ports.config.mediaRedirects ? await source.presign(opts) : undefined;
+  if (url) return new Response(null, { status: 302, headers: { location: url, 'cache-control': source.redirectCacheControl } });
+  const response = await mediaResponse(c.req.raw, source, opts);
+  if (!response) throw missing;
   return response;
 }
 
-/** A library file: read where it lies (a redirect only where its storage is real S3). */
+/** A file in the object store: an original, a thumbnail, an encoding. */
+function storedMedia(c: Context<ApiEnv>, key: string, opts: MediaOptions): Promise<Response> {
+  const { store, config } = c.var.ports;
+  const source: AssetMediaSource = {
+    head: () => store.head(key),
+    read: (range) => store.read(key, range),
+    presign: (o) =>
+      store.presignGet(key, { expiresIn: config.downloadUrlTtlSeconds, downloadName: o.disposition === 'attachment' ? o.fileName : undefined, contentType: o.contentType }),
+    // The browser may reuse the redirect while the URL is comfortably valid.
+    redirectCacheControl: `private, max-age=${Math.min(600, Math.floor(config.downloadUrlTtlSeconds / 2))}`,
+  };
+  return answerMedia(c, source, opts, new NotFound('The file is missing from storage; rerun the job that makes it'));
+}
+
+/** A library file, read where it lies. */
 async function libraryMedia(c: Context<ApiEnv>, asset: Asset, opts: MediaOptions): Promise<Response> {
   const { libraryFiles, config } = c.var.ports;
   const offline = new NotFound('The file is offline: it is no longer where the library scan found it');
   if (asset.isOffline) throw offline;
-  if (config.mediaRedirects) {
-    const url = await libraryFiles.presignGet(asset.originalPath, { expiresIn: config.downloadUrlTtlSeconds, downloadName: opts.fileName, contentType: opts.contentType });
-    if (url) return new Response(null, { status: 302, headers: { location: url, 'cache-control': 'private, no-store' } });
-  }
-  const source = {
+  const source: AssetMediaSource = {
     head: async () => {
       const file = await libraryFiles.stat(asset.originalPath);
       return file && { size: file.size, etag: `${file.size.toString(16)}-${file.modifiedAt.getTime().toString(16)}`, lastModified: file.modifiedAt };
     },
     read: (range?: ByteRange) => libraryFiles.read(asset.originalPath, range),
+    presign: (o) => libraryFiles.presignGet(asset.originalPath, { expiresIn: config.downloadUrlTtlSeconds, downloadName: o.fileName, contentType: o.contentType }),
+    redirectCacheControl: 'private, no-store',
   };
-  const response = await mediaResponse(c.req.raw, source, opts);
-  if (!response) throw offline;
-  return response;
+  return answerMedia(c, source, opts, offline);
 }
 
 export const assetRoutes = new Hono<ApiEnv>()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROUTE_PERMISSIONS } from '../../core/access/permissions.js';
+import { ROUTE_PERMISSIONS, routeKey } from '../../core/access/permissions.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
 import { ActivityCreate } from './activity-routes.js';
 import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, AlbumUsersAdd } from './album-routes.js';
@@ -123,9 +123,9 @@ const DOCS: Record<string, RouteDoc> = {
   'POST /api/partners/{id}': { summary: 'Share your library with user {id} (Immich’s older path)' },
   'PUT /api/partners/{id}': { summary: 'Show or hide a partner’s photos in your timeline', body: PartnerUpdate },
   'DELETE /api/partners/{id}': { summary: 'Stop sharing your library with user {id}' },
-  'GET /api/assets/{id}/thumbnail': { summary: 'Redirect to the thumbnail (size=thumbnail) or preview (size=preview)' },
-  'GET /api/assets/{id}/original': { summary: 'Redirect to the original file' },
-  'GET /api/assets/{id}/video/playback': { summary: 'Redirect to a browser-playable video (the H.264 encoding, or the original when it already plays); ranges supported' },
+  'GET /api/assets/{id}/thumbnail': { summary: 'The thumbnail (size=thumbnail, WebP) or preview (size=preview, JPEG); ranges and ETags' },
+  'GET /api/assets/{id}/original': { summary: 'The original file, byte for byte, as a download with its UTF-8 name; ranges and ETags' },
+  'GET /api/assets/{id}/video/playback': { summary: 'A browser-playable video (the H.264 encoding, or the original when it already plays); ranges supported' },
   'DELETE /api/assets': { summary: 'Trash assets, or delete them for good with force', body: AssetDelete },
   'POST /api/search/metadata': { summary: 'Search your assets by metadata', body: MetadataSearch },
   'GET /api/jobs': { summary: 'Queue counts per pipeline stage (admin)' },
@@ -140,7 +140,7 @@ export function openApiDocument(routes: ReadonlyArray<{ method: string; path: st
     if (route.method === 'ALL' || route.path.endsWith('*')) continue;
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const doc = DOCS[`${route.method} ${path}`];
-    const permission = ROUTE_PERMISSIONS[`${route.method} ${path.slice('/api'.length)}`];
+    const permission = ROUTE_PERMISSIONS[routeKey(route.method, route.path)];
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       summary: doc?.summary ?? '',
