@@ -28,7 +28,9 @@ describe('npm start restarts the server when it dies', () => {
     const answering = () => fetch(`${url}/api/server/ping`).then((r) => (r.ok ? true : undefined), () => undefined);
     await waitFor(answering, 'the server to start', 60_000);
     const admin = await apiClient(url).signUpAdmin();
-    const serverPid = () => Number(spawnSync('pgrep', ['-P', String(supervisor.pid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
+    // The supervisor has other children too (tsx's esbuild service): pick the server by its script.
+    const serverPid = () =>
+      Number(spawnSync('pgrep', ['-P', String(supervisor.pid), '-f', 'local/server\\.ts'], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
     const first = serverPid();
     expect(first).toBeGreaterThan(0);
 
