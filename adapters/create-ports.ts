@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Database } from '../core/ports/database.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Ports } from '../core/runtime/ports.js';
+import { FsBackupFiles } from './local/fs-backup-files.js';
 import { FsLibraryFiles } from './local/fs-library-files.js';
 import { FsObjectStore } from './local/fs-object-store.js';
 import { PostgresKeyValueStore } from './local/postgres-key-value-store.js';
@@ -66,7 +67,8 @@ export async function createPorts(
   const queue = config.queue === 'sqs' ? new aws!.SqsQueue(clients!.sqs, config.queuePrefix, kv) : new PostgresQueue(db, config.maxReceives);
   // External libraries live where the originals do: folders beside a local store, S3 prefixes beside S3.
   const libraryFiles = config.store === 's3' ? new aws!.S3LibraryFiles(clients!.s3) : new FsLibraryFiles();
-  return { config, db, store, queue, kv, libraryFiles, clock, logger: opts.logger, close: closeDb };
+  const backups = config.store === 'local' ? new FsBackupFiles(path.join(config.dataDir, 'backups')) : undefined;
+  return { config, db, store, queue, kv, libraryFiles, clock, logger: opts.logger, backups, close: closeDb };
 }
 
 /** A signing key made once per data folder, so URLs stay valid across restarts. */

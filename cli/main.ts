@@ -22,6 +22,8 @@ const USAGE = `shoebox — move photos and videos into a Shoebox server
       (.zip/.tgz read as streams, or the extracted folder): dates, places, descriptions,
       favourites, archive, albums and live photos; trashed items are skipped
       --concurrency <n>, --dry-run, --no-progress   as for upload
+  shoebox restore <backup.sql.gz>              replace this machine's database (SHOEBOX_DATA, or
+                                               DATABASE_URL) with a backup; stop the server first
   shoebox status                               who and where you are logged in
   shoebox jobs [--redrive <queue>]             admin: queue counts and dead letters per stage;
                                                --redrive sends a stage's dead letters back
@@ -59,6 +61,16 @@ async function main(argv: string[]): Promise<number> {
     const me = await new ServerClient(url, values.key).me();
     const file = await saveCredentials({ server: url, apiKey: values.key });
     console.log(`Logged in to ${url} as ${me.email} (saved in ${file})`);
+    return 0;
+  }
+  if (command === 'restore') {
+    const [file] = args;
+    if (!file || args.length > 1) throw new UsageError('restore needs one backup file (data/backups/shoebox-db-backup-….sql.gz)');
+    // The server's own code, loaded only for this command: the rest of the CLI is an HTTP client.
+    const { restoreFromFile } = await import('../local/restore-command.js');
+    const summary = await restoreFromFile(file);
+    const migrated = summary.migrated.length ? `, then migrated (${summary.migrated.join(', ')})` : '';
+    console.log(`Restored ${summary.rows} rows in ${summary.tables} tables from ${file} (made ${summary.header.createdAt} by Shoebox ${summary.header.shoebox})${migrated}`);
     return 0;
   }
   const credentials = await loadCredentials();

@@ -51,6 +51,10 @@ export const ConfigSchema = z.object({
   SHOEBOX_TRASH_DAYS: z.coerce.number().int().min(0).default(30),
   /** Days a deleted user can be restored before their files are removed. */
   SHOEBOX_USER_DELETE_DAYS: z.coerce.number().int().min(0).default(7),
+  /** A nightly dump of the database into <data>/backups (Immich's database backup); 'false' turns it off. */
+  SHOEBOX_BACKUPS: z.enum(['true', 'false']).default('true'),
+  /** How many nightly dumps are kept (Immich's keepLastAmount). */
+  SHOEBOX_BACKUP_KEEP: z.coerce.number().int().min(1).default(14),
   /** 'false' serves the API only (workers run elsewhere, or are started later). */
   SHOEBOX_WORKERS: z.enum(['true', 'false']).default('true'),
   SHOEBOX_METADATA_WORKERS: z.coerce.number().int().positive().default(2),
@@ -128,6 +132,7 @@ export interface Config {
   transcodeHeight: number;
   trashDays: number;
   userDeleteDays: number;
+  backups: { nightly: boolean; keep: number };
   workers: { enabled: boolean; metadata: number; thumbnail: number; transcode: number };
   bucket: string;
   derivedBucket: string;
@@ -177,6 +182,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     transcodeHeight: e.SHOEBOX_TRANSCODE_HEIGHT,
     trashDays: e.SHOEBOX_TRASH_DAYS,
     userDeleteDays: e.SHOEBOX_USER_DELETE_DAYS,
+    backups: { nightly: e.SHOEBOX_BACKUPS === 'true', keep: e.SHOEBOX_BACKUP_KEEP },
     mapTileUrl: e.SHOEBOX_MAP_TILE_URL,
     ml: {
       modelsDir: path.resolve(e.SHOEBOX_MODELS ?? path.join(e.SHOEBOX_DATA, 'models')),

@@ -31,6 +31,7 @@ import { PostgresKeyValueStore } from '../adapters/local/postgres-key-value-stor
 import { PostgresQueue } from '../adapters/local/postgres-queue.js';
 import type { QueueName } from '../core/ports/queue.js';
 import { blobRoutes } from './blob-routes.js';
+import { lockDataFolder } from './data-folder-lock.js';
 import { securityHeaders } from './security-headers.js';
 import { startQueueWorker, type QueueWorker } from './queue-worker.js';
 
@@ -53,6 +54,7 @@ export interface LocalRuntime {
  */
 export async function startLocalRuntime(config: Config, logger: Logger, clients: { rdsData?: RDSDataClient } = {}): Promise<LocalRuntime> {
   await mkdir(config.dataDir, { recursive: true });
+  const lock = await lockDataFolder(config.dataDir, 'The Shoebox server');
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl && !config.dataApi) {
@@ -134,6 +136,7 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
       await Promise.all(workers.map((w) => w.stop()));
       await ports.close();
       await embedded?.stop();
+      await lock.release();
     },
   };
 }

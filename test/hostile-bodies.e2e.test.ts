@@ -20,6 +20,8 @@ interface Shape {
 }
 const SHAPES: Shape[] = [
   { name: 'multipart cut before its closing boundary', contentType: 'multipart/form-data; boundary=xyz', body: `${multipartHead}xxxx` },
+  { name: 'multipart cut inside a part the route does not read', contentType: 'multipart/form-data; boundary=xyz', body: '--xyz\r\nContent-Disposition: form-data; name="other"; filename="o.bin"\r\n\r\nxxxx' },
+  { name: 'multipart cut inside a sidecar', contentType: 'multipart/form-data; boundary=xyz', body: '--xyz\r\nContent-Disposition: form-data; name="sidecarData"; filename="a.xmp"\r\n\r\n<x:xmpmeta' },
   { name: 'multipart cut inside its part headers', contentType: 'multipart/form-data; boundary=xyz', body: '--xyz\r\nContent-Dispo' },
   { name: 'multipart without a boundary', contentType: 'multipart/form-data', body: `${multipartHead}xx\r\n--xyz--\r\n` },
   { name: 'multipart with a 300 KB file and no end', contentType: 'multipart/form-data; boundary=xyz', body: multipartHead + 'x'.repeat(300_000) },

@@ -30,7 +30,7 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
   const listenPort = port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/server.ts'], {
     cwd: root,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', process.env.TEST_SERVER_STDERR ? 'inherit' : 'ignore'],
     env: {
       ...process.env,
       SHOEBOX_DATA: dataDir,

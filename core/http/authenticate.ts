@@ -55,6 +55,11 @@ export function forgetUserCredentials(userId: string): void {
   for (const [key, entry] of authCache) if (entry.auth.user.id === userId) authCache.delete(key);
 }
 
+/** Forgets every cached credential (the database was restored from a backup). */
+export function forgetAllCredentials(): void {
+  authCache.clear();
+}
+
 async function cached(key: string, now: number, lookup: () => Promise<AuthContext | undefined>): Promise<AuthContext | undefined> {
   const hit = authCache.get(key);
   if (hit && hit.until > now) return hit.auth;

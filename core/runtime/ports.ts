@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { BackupFiles } from '../ports/backup-files.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
 import type { KeyValueStore } from '../ports/key-value-store.js';
@@ -18,4 +19,6 @@ export interface Ports {
   libraryFiles: LibraryFiles;
   clock: Clock;
   logger: Logger;
+  /** Database backups, where this runtime keeps them (a data folder); absent on AWS, where RDS snapshots are the backup. */
+  backups?: BackupFiles;
 }

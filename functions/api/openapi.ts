@@ -12,6 +12,7 @@ import { SmartSearchBody } from './search-routes.js';
 import { FaceReassign, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
 import { JobCommand } from './job-routes.js';
+import { DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
 import { ApiKeyCreate, ChangePassword, Login, SignUp } from './auth-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate } from './user-routes.js';
 import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.js';
@@ -29,6 +30,14 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/server/features': { summary: 'Features enabled on this server (smart search and faces follow the ML settings)' },
   'GET /api/server/config': { summary: 'What a login page needs: whether the first account exists, trash days' },
   'GET /api/server/about': { summary: 'Versions of the server and its media libraries' },
+  'GET /api/admin/database-backups': { summary: 'The database backups in <data>/backups, newest first (admin, or the maintenance token)' },
+  'GET /api/admin/database-backups/{filename}': { summary: 'Download a database backup (admin)' },
+  'DELETE /api/admin/database-backups': { summary: 'Delete database backups by name; all must exist or none is deleted (admin)', body: DatabaseBackupDelete },
+  'POST /api/admin/database-backups/upload': { summary: 'Upload a Shoebox dump (multipart `file`) to restore from; kept as uploaded-<name> (admin)' },
+  'POST /api/admin/database-backups/start-restore': { summary: 'On a server with no account yet: enter maintenance to restore a backup (sets the maintenance cookie)' },
+  'GET /api/admin/maintenance/status': { summary: 'Whether maintenance (a restore) is on, and how it went' },
+  'POST /api/admin/maintenance': { summary: 'Start or end maintenance, or restore a backup (restore_database + restoreBackupFilename): one transaction, all or nothing', body: SetMaintenanceMode },
+  'POST /api/jobs': { summary: 'Run a job now: backup-database (the others run daily by themselves)', body: JobCreate },
   'POST /api/auth/admin-sign-up': { summary: 'Create the first (admin) account', body: SignUp },
   'POST /api/auth/login': { summary: 'Log in with email and password; sets the session cookie', body: Login },
   'POST /api/auth/logout': { summary: 'End the current session' },

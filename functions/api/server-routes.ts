@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
 import { supportedExtensions } from '../../core/media/media-types.js';
+import { maintenanceOf } from '../../core/backups/maintenance.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
 
@@ -45,7 +46,7 @@ export const serverRoutes = new Hono<ApiEnv>()
       userDeleteDelay: c.var.ports.config.userDeleteDays,
       externalDomain: c.var.ports.config.publicUrl ?? '',
       publicUsers: true,
-      maintenanceMode: false,
+      maintenanceMode: maintenanceOf(c.var.ports).status.active,
       /** Shoebox's addition: the web map's raster tiles, or null for its offline world outline. */
       mapTileUrl: c.var.ports.config.mapTileUrl ?? null,
     });

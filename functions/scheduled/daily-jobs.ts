@@ -1,3 +1,4 @@
+import { createDatabaseBackup } from '../../core/backups/database-backups.js';
 import { removeAssets, trashedAssetIds } from '../../core/assets/trash.js';
 import { generateOnThisDay } from '../../core/memories/on-this-day.js';
 import type { Queryable } from '../../core/ports/database.js';
@@ -31,6 +32,12 @@ export const DAILY_JOBS: Record<string, (ports: Ports, now: Date) => Promise<num
       await db.query('DELETE FROM users WHERE id = $1', [id]);
     }
     return ids.length;
+  },
+  /** The nightly database backup, where this runtime keeps backups (a data folder). */
+  backup: async ({ db, backups, config }, now) => {
+    if (!backups || !config.backups.nightly) return 0;
+    await createDatabaseBackup(db, backups, { now, keep: config.backups.keep });
+    return 1;
   },
   /** External libraries are rescanned for new, changed and removed files (queued: a scan may be long). */
   libraries: (ports) => requestScans(ports),

@@ -155,10 +155,14 @@ function stageMultipart(
     parser.on('file', (name, stream, info) => {
       if (name === 'sidecarData') {
         sidecar = readSidecar(stream);
+        // A cut-off body fails the request through the parser; this copy of the error is expected.
+        sidecar.catch(() => undefined);
         return;
       }
       if (name !== 'assetData' || staging) {
-        stream.resume();
+        // Skipped, but still heard: busboy errors a cut-off part's stream too, and an 'error'
+        // no one listens to ends the process.
+        stream.on('error', () => undefined).resume();
         return;
       }
       staging = stageStream(ports, stream, info.filename ?? 'unnamed');
