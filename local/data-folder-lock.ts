@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface DataFolderLock {
@@ -11,6 +11,7 @@ export interface DataFolderLock {
  * the holder; a file left by a process that is gone (a kill, a power cut) is taken over.
  */
 export async function lockDataFolder(dataDir: string, holder: string): Promise<DataFolderLock> {
+  await mkdir(dataDir, { recursive: true });
   const file = path.join(dataDir, 'shoebox.pid');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

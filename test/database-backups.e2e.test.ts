@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from '../adapters/local/embedded-postgres.js';
+import { connectDatabase } from '../core/db/connect.js';
 import { facePhoto } from './media-samples.js';
+import { silentLogger } from './test-database.js';
 import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
@@ -14,10 +17,10 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const BACKUP_NAME = /^shoebox-db-backup-\d{8}T\d{6}-v[\d.]+-pg[\d.]+\.sql\.gz$/;
 
 /** `shoebox restore <file>` as a person runs it, against a data folder. */
-function shoeboxRestore(dataDir: string, file: string) {
+function shoeboxRestore(dataDir: string, file: string, env: Record<string, string> = {}) {
   const run = spawnSync(process.execPath, ['cli/shoebox.mjs', 'restore', file], {
     cwd: ROOT,
-    env: { ...process.env, SHOEBOX_DATA: dataDir, SHOEBOX_LOG_LEVEL: 'SILENT' },
+    env: { ...process.env, SHOEBOX_DATA: dataDir, SHOEBOX_LOG_LEVEL: 'SILENT', ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -199,6 +202,24 @@ describe('database backups: made nightly and by hand, listed, restored into a fr
       await api.upload(bob, await facePhoto([10, 230, 10], 20), 'after-restore.jpg');
     } finally {
       await restored.stop();
+    }
+  });
+
+  it('restores into a DATABASE_URL Postgres as well (the same dump, through the pg driver)', { timeout: 120_000 }, async () => {
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'shoebox-external-db-'));
+    work.push(elsewhere);
+    const postgres = await startEmbeddedPostgres({ dataDir: path.join(elsewhere, 'db'), sharedBuffers: '16MB' });
+    try {
+      const restore = shoeboxRestore(path.join(elsewhere, 'data'), backupFile, { DATABASE_URL: postgres.url });
+      expect(restore.code, restore.out).toBe(0);
+      const db = connectDatabase(postgres.url, { max: 1, logger: silentLogger });
+      const { rows } = await db.query<{ email: string }>('SELECT email FROM users ORDER BY email');
+      expect(rows.map((r) => r.email)).toEqual(before.users.map((u) => u.email).sort());
+      const { rows: people } = await db.query<{ name: string }>('SELECT name FROM people');
+      expect(people.map((p) => p.name)).toEqual(['Oma Käthe']);
+      await db.end();
+    } finally {
+      await postgres.stop();
     }
   });
 

@@ -58,6 +58,21 @@ describe('reached from other devices, by any host name', () => {
     expect(notModified.status).toBe(304);
   });
 
+  it('keeps a macOS (NFD) name as sent, and finds it by its composed (NFC) spelling and its own', async () => {
+    const photo = await readMedia('exif-samples__DSCN0010.jpg');
+    const decomposed = 'Cafe\u0301 Mu\u0308nchen.jpg';
+    expect(decomposed).not.toBe(decomposed.normalize('NFC'));
+    const id = await uploadWithSdk(Buffer.concat([photo, Buffer.from('nfd')]), decomposed);
+    expect((await getAssetInfo({ id })).originalFileName).toBe(decomposed);
+    for (const query of ['Café München', decomposed, 'münchen']) {
+      const found = await apiClient(base).call<any>('POST', '/search/metadata', { key: user.apiKey, body: { originalFileName: query } });
+      expect(found.body.assets.items.map((a: { id: string }) => a.id), query).toEqual([id]);
+    }
+    const response = await fetch(`${base}/api/assets/${id}/original`, { headers: { 'x-api-key': user.apiKey } });
+    expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(decomposed)}`);
+    await response.arrayBuffer();
+  });
+
   it('plays a video by ranges, as a phone seeks', async () => {
     const video = await readMedia('photoprism__isom-avc1.mp4');
     const id = await uploadWithSdk(video, 'clip.mp4');

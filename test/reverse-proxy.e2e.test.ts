@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,14 +10,76 @@ import { freePort } from './server-process.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 import { findTestTool, testToolMissing } from './tools/test-tools.js';
 
-// Shoebox behind Caddy over HTTPS (Caddy's own internal CA, offline), at https://127.0.0.9:PORT:
-// the URLs it hands out are the proxy's, cookies are Secure, and uploads of tens of megabytes
-// stream through in parts.
-const missing = testToolMissing('caddy', 'apt-get install caddy');
+const ROOT = path.resolve(import.meta.dirname, '..');
 
-describe.skipIf(missing)(`behind Caddy over HTTPS${missing ? ` — skipped: ${missing}` : ''}`, () => {
+interface Proxy {
+  name: 'caddy' | 'nginx';
+  /** Starts the proxy from the repository's own configuration file; returns the CA a client trusts. */
+  start(work: string, host: string, port: number, upstream: number): Promise<{ process: ChildProcess; ca: () => Promise<Buffer | undefined> }>;
+}
+
+/** The deploy/ file the README shows, with only the address, certificate and upstream changed. */
+async function deployFile(name: string, replacements: [string | RegExp, string][]): Promise<string> {
+  let text = await readFile(path.join(ROOT, 'deploy', name), 'utf8');
+  for (const [from, to] of replacements) {
+    const before = text;
+    text = text.replace(from, to);
+    if (text === before) throw new Error(`deploy/${name} no longer has ${String(from)}: update the test with the file`);
+  }
+  return text;
+}
+
+const PROXIES: Proxy[] = [
+  {
+    name: 'caddy',
+    async start(work, host, port, upstream) {
+      const site = await deployFile('Caddyfile', [
+        ['photos.example.com {', `https://${host}:${port} {\n  tls internal`],
+        ['127.0.0.1:2283', `127.0.0.1:${upstream}`],
+      ]);
+      await writeFile(path.join(work, 'Caddyfile'), `{\n  admin off\n  skip_install_trust\n  auto_https disable_redirects\n  storage file_system ${work}/data\n}\n${site}`);
+      const process = spawn(findTestTool('caddy')!, ['run', '--config', path.join(work, 'Caddyfile'), '--adapter', 'caddyfile'], {
+        env: { ...globalThis.process.env, HOME: work, XDG_DATA_HOME: work, XDG_CONFIG_HOME: work },
+        stdio: 'ignore',
+      });
+      return { process, ca: () => readFile(path.join(work, 'data/pki/authorities/local/root.crt')).catch(() => undefined) };
+    },
+  },
+  {
+    name: 'nginx',
+    async start(work, host, port, upstream) {
+      const cert = path.join(work, 'cert.pem');
+      const key = path.join(work, 'key.pem');
+      const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${host}`, '-addext', `subjectAltName=IP:${host}`, '-keyout', key, '-out', cert]);
+      if (made.status !== 0) throw new Error(`openssl: ${made.stderr}`);
+      const site = await deployFile('nginx-shoebox.conf', [
+        ['listen 443 ssl;', `listen ${host}:${port} ssl;`],
+        ['server_name photos.example.com;', `server_name ${host};`],
+        ['/etc/ssl/photos.example.com/fullchain.pem', cert],
+        ['/etc/ssl/photos.example.com/privkey.pem', key],
+        ['127.0.0.1:2283', `127.0.0.1:${upstream}`],
+      ]);
+      const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${work}/${t};`).join(' ');
+      // As root, nginx's workers drop to nobody, who cannot read the key in this 0700 folder.
+      const user = globalThis.process.getuid?.() === 0 ? 'user root;' : '';
+      await writeFile(path.join(work, 'nginx.conf'), `${user}\nworker_processes 1;\npid ${work}/nginx.pid;\nerror_log ${work}/error.log;\nevents {}\nhttp {\n  access_log off;\n  ${temp}\n${site}\n}\n`);
+      const process = spawn(findTestTool('nginx')!, ['-p', work, '-c', path.join(work, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
+      return { process, ca: async () => readFile(cert) };
+    },
+  },
+];
+
+// Shoebox behind each proxy over HTTPS, started from the configuration files in deploy/ that
+// the README shows: the URLs it hands out are the proxy's, cookies are Secure, uploads of
+// hundreds of megabytes stream through, and downloads come back byte for byte.
+describe.each(PROXIES)('behind $name over HTTPS', (proxy) => {
+  const missing = testToolMissing(proxy.name, `apt-get install ${proxy.name}`);
+  if (missing) {
+    it.skip(`skipped: ${missing}`, () => undefined);
+    return;
+  }
   let runtime: TestRuntime;
-  let caddy: ChildProcess;
+  let server: ChildProcess;
   let work: string;
   let origin: string;
   let ca: Buffer;
@@ -27,24 +89,19 @@ describe.skipIf(missing)(`behind Caddy over HTTPS${missing ? ` — skipped: ${mi
   const json = (body: Buffer) => JSON.parse(body.toString()) as any;
 
   beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-caddy-'));
+    work = await mkdtemp(path.join(os.tmpdir(), `shoebox-${proxy.name}-`));
     runtime = await startTestRuntime({ SHOEBOX_PART_SIZE: String(8 * 1024 * 1024) });
     const port = await freePort();
-    origin = `https://127.0.0.9:${port}`;
-    await writeFile(
-      path.join(work, 'Caddyfile'),
-      `{\n  admin off\n  skip_install_trust\n  auto_https disable_redirects\n  storage file_system ${work}/data\n}\n${origin} {\n  tls internal\n  reverse_proxy 127.0.0.1:${runtime.port} {\n    flush_interval -1\n  }\n}\n`,
-    );
-    caddy = spawn(findTestTool('caddy')!, ['run', '--config', path.join(work, 'Caddyfile'), '--adapter', 'caddyfile'], {
-      env: { ...process.env, HOME: work, XDG_DATA_HOME: work, XDG_CONFIG_HOME: work },
-      stdio: 'ignore',
-    });
-    ca = await waitFor(() => readFile(path.join(work, 'data/pki/authorities/local/root.crt')).catch(() => undefined), 'Caddy’s CA', 20_000);
-    await waitFor(async () => ((await request('GET', `${origin}/api/server/ping`).catch(() => undefined))?.status === 200 ? true : undefined), 'Caddy to proxy', 20_000);
+    const host = proxy.name === 'caddy' ? '127.0.0.9' : '127.0.0.10';
+    origin = `https://${host}:${port}`;
+    const started = await proxy.start(work, host, port, runtime.port);
+    server = started.process;
+    ca = await waitFor(started.ca, `${proxy.name}’s CA`, 20_000);
+    await waitFor(async () => ((await request('GET', `${origin}/api/server/ping`).catch(() => undefined))?.status === 200 ? true : undefined), `${proxy.name} to proxy`, 20_000);
     user = await apiClient(runtime.url).signUpAdmin('me@example.com', 'a long password');
   }, 60_000);
   afterAll(async () => {
-    caddy?.kill('SIGTERM');
+    server?.kill('SIGTERM');
     await runtime?.close();
     await rm(work, { recursive: true, force: true });
   });
@@ -94,5 +151,27 @@ describe.skipIf(missing)(`behind Caddy over HTTPS${missing ? ` — skipped: ${mi
     expect(thumbnail.headers['content-type']).toBe('image/webp');
     const original = await request('GET', `${origin}/api/assets/${id}/original`, { headers: { 'x-api-key': user.apiKey } });
     expect(original.body.equals(photo)).toBe(true);
+  });
+
+  it('streams a 256 MB Immich upload through, and the original back byte for byte', { timeout: 180_000 }, async () => {
+    // A real JPEG with 256 MB after it: decodable, and as big as a long phone video.
+    const photo = await readMedia('exif-samples__DSCN0010.jpg');
+    const bytes = Buffer.concat([photo, randomBytes(256 * 1024 * 1024)]);
+    const boundary = 'shoeboxbig';
+    const form = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fileCreatedAt"\r\n\r\n2024-01-01T00:00:00.000Z\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fileModifiedAt"\r\n\r\n2024-01-01T00:00:00.000Z\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="assetData"; filename="groß.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+      bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const created = await request('POST', `${origin}/api/assets`, { headers: { 'x-api-key': user.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` }, body: form });
+    expect(created.status, created.body.toString().slice(0, 300)).toBe(201);
+    const id = json(created.body).id;
+    await waitFor(async () => (json((await request('GET', `${origin}/api/assets/${id}`, { headers: { 'x-api-key': user.apiKey } })).body).status === 'ready' ? true : undefined), 'processing', 120_000);
+    const original = await request('GET', `${origin}/api/assets/${id}/original`, { headers: { 'x-api-key': user.apiKey } });
+    expect(original.status).toBe(200);
+    expect(original.body.length).toBe(bytes.length);
+    expect(createHash('sha1').update(original.body).digest('hex')).toBe(createHash('sha1').update(bytes).digest('hex'));
   });
 });

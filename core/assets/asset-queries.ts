@@ -230,7 +230,9 @@ export async function searchAssets(db: Queryable, q: AssetSearch): Promise<{ ite
   for (const personId of q.personIds ?? []) add('EXISTS (SELECT 1 FROM asset_faces f WHERE f.asset_id = a.id AND f.person_id = ?)', personId);
   if (q.takenAfter) add('a.taken_at >= ?', q.takenAfter);
   if (q.takenBefore) add('a.taken_at <= ?', q.takenBefore);
-  if (q.originalFileName) add(`a.original_file_name ILIKE '%' || ? || '%'`, likePattern(q.originalFileName));
+  // Names are kept as the client sent them (a Mac sends NFD: "e" + combining accent); both sides
+  // are compared in NFC, so "Café" finds the file however its name was composed.
+  if (q.originalFileName) add(`normalize(a.original_file_name, NFC) ILIKE '%' || ? || '%'`, likePattern(q.originalFileName.normalize('NFC')));
   const filter = where.join(' AND ');
   const direction = q.order === 'asc' ? 'ASC' : 'DESC';
   const from = 'assets a LEFT JOIN asset_exif x ON x.asset_id = a.id';
