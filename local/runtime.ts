@@ -181,9 +181,19 @@ function worker(ports: RuntimePorts, name: QueueName, handler: ReturnType<typeof
   });
 }
 
+const KEEP_ALIVE_MS = 150_000;
+
 function listen(config: Config, fetch: (request: Request, env: unknown) => Response | Promise<Response>): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
+    // A reverse proxy keeps idle connections to us open and reuses them (Caddy for 2 minutes).
+    // Closing one first (Node's default is 5 s) races with the proxy sending the next request on
+    // it, and an upload the proxy has started to stream cannot be retried: the client gets a 502.
+    // So the proxy, not us, is the one to close idle connections.
+    if ('keepAliveTimeout' in server) {
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      server.headersTimeout = KEEP_ALIVE_MS + 1000;
+    }
     server.once('error', reject);
   });
 }
