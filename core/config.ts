@@ -55,6 +55,8 @@ export const ConfigSchema = z.object({
   SHOEBOX_BACKUPS: z.enum(['true', 'false']).default('true'),
   /** How many nightly dumps are kept (Immich's keepLastAmount). */
   SHOEBOX_BACKUP_KEEP: z.coerce.number().int().min(1).default(14),
+  /** From which hour (the server's local time) the nightly dump runs, once a day. */
+  SHOEBOX_BACKUP_HOUR: z.coerce.number().int().min(0).max(23).default(2),
   /** 'false' serves the API only (workers run elsewhere, or are started later). */
   SHOEBOX_WORKERS: z.enum(['true', 'false']).default('true'),
   SHOEBOX_METADATA_WORKERS: z.coerce.number().int().positive().default(2),
@@ -96,6 +98,9 @@ export const ConfigSchema = z.object({
   SHOEBOX_ML_WORKERS: z.coerce.number().int().positive().default(1),
   /** Raster tiles for the web app's map ({z}/{x}/{y}); unset, it draws a bundled world outline and needs no network. */
   SHOEBOX_MAP_TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}/, 'a tile URL with {z}, {x} and {y}').optional(),
+  /** The Immich phone app's map styles (MapLibre style JSON, fetched by the phone); Immich's own by default, '' for none. */
+  SHOEBOX_MAP_LIGHT_STYLE_URL: z.union([z.url(), z.literal('')]).default('https://tiles.immich.cloud/v1/style/light.json'),
+  SHOEBOX_MAP_DARK_STYLE_URL: z.union([z.url(), z.literal('')]).default('https://tiles.immich.cloud/v1/style/dark.json'),
   SHOEBOX_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 
@@ -132,7 +137,7 @@ export interface Config {
   transcodeHeight: number;
   trashDays: number;
   userDeleteDays: number;
-  backups: { nightly: boolean; keep: number };
+  backups: { nightly: boolean; keep: number; hour: number };
   workers: { enabled: boolean; metadata: number; thumbnail: number; transcode: number };
   bucket: string;
   derivedBucket: string;
@@ -146,6 +151,7 @@ export interface Config {
   aws: { region: string | undefined; s3Endpoint: string | undefined; sqsEndpoint: string | undefined; dynamoDbEndpoint: string | undefined };
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   mapTileUrl: string | undefined;
+  mapStyleUrls: { light: string; dark: string };
   ml: { modelsDir: string; clipModel: string; faceModel: string; source: string; downloadAtStart: boolean; threads: number | undefined; workers: number };
 }
 
@@ -182,8 +188,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     transcodeHeight: e.SHOEBOX_TRANSCODE_HEIGHT,
     trashDays: e.SHOEBOX_TRASH_DAYS,
     userDeleteDays: e.SHOEBOX_USER_DELETE_DAYS,
-    backups: { nightly: e.SHOEBOX_BACKUPS === 'true', keep: e.SHOEBOX_BACKUP_KEEP },
+    backups: { nightly: e.SHOEBOX_BACKUPS === 'true', keep: e.SHOEBOX_BACKUP_KEEP, hour: e.SHOEBOX_BACKUP_HOUR },
     mapTileUrl: e.SHOEBOX_MAP_TILE_URL,
+    mapStyleUrls: { light: e.SHOEBOX_MAP_LIGHT_STYLE_URL, dark: e.SHOEBOX_MAP_DARK_STYLE_URL },
     ml: {
       modelsDir: path.resolve(e.SHOEBOX_MODELS ?? path.join(e.SHOEBOX_DATA, 'models')),
       clipModel: e.SHOEBOX_CLIP_MODEL,

@@ -14,6 +14,8 @@ export const SESSION_COOKIE = 'immich_access_token';
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const auth = await resolveAuth(c.var.ports, {
     apiKey: c.req.header('x-api-key'),
+    // Immich's other spellings of the session token: older phone-app code paths send these.
+    sessionHeader: c.req.header('x-immich-user-token') ?? c.req.header('x-immich-session-token'),
     authorization: c.req.header('authorization'),
     cookie: getCookie(c, SESSION_COOKIE),
   });
@@ -75,7 +77,7 @@ async function cached(key: string, now: number, lookup: () => Promise<AuthContex
 
 async function resolveAuth(
   ports: ApiEnv['Variables']['ports'],
-  credentials: { apiKey?: string; authorization?: string; cookie?: string },
+  credentials: { apiKey?: string; sessionHeader?: string; authorization?: string; cookie?: string },
 ): Promise<AuthContext | undefined> {
   const now = ports.clock.now();
   if (credentials.apiKey) {
@@ -86,7 +88,7 @@ async function resolveAuth(
     });
   }
   const bearer = /^Bearer\s+(\S+)$/i.exec(credentials.authorization ?? '')?.[1];
-  const token = bearer ?? credentials.cookie;
+  const token = credentials.sessionHeader || bearer || credentials.cookie;
   if (!token) return undefined;
   const hash = hashSecret(token);
   return cached(`session:${hash.toString('base64')}`, now.getTime(), async () => {

@@ -82,6 +82,11 @@ export async function userBySessionToken(db: Queryable, tokenHash: Buffer, now: 
   return { user, sessionId };
 }
 
+export async function sessionExpiry(db: Queryable, sessionId: string): Promise<Date | undefined> {
+  const { rows } = await db.query<{ expiresAt: Date }>('SELECT expires_at AS "expiresAt" FROM sessions WHERE id = $1', [sessionId]);
+  return rows[0]?.expiresAt;
+}
+
 export async function deleteSession(db: Queryable, sessionId: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
 }

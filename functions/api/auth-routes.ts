@@ -14,7 +14,7 @@ import { transaction } from '../../core/ports/database.js';
 import {
   countUsers,
   deleteApiKey,
-  deleteSession,
+  deleteSession, sessionExpiry,
   findUserForLogin,
   getApiKey,
   insertApiKey,
@@ -100,6 +100,13 @@ export const authRoutes = new Hono<ApiEnv>()
     forgetUserCredentials(c.var.auth.user.id);
     for (const name of [SESSION_COOKIE, 'immich_auth_type', 'immich_is_authenticated']) deleteCookie(c, name, { path: '/' });
     return c.json({ successful: true, redirectUri: '/auth/login?autoLaunch=0' });
+  })
+  // What the phone app asks after login and on every start: is this token still good, and how.
+  .post('/auth/validateToken', authenticate, (c) => c.json({ authStatus: true }))
+  .get('/auth/status', authenticate, async (c) => {
+    const { sessionId } = c.var.auth;
+    const expiresAt = sessionId ? await sessionExpiry(c.var.ports.db, sessionId) : undefined;
+    return c.json({ password: true, pinCode: false, isElevated: false, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) });
   })
   /** Immich's path: the current password proves it is the user; other sessions may be ended too. */
   .post('/auth/change-password', authenticate, async (c) => {

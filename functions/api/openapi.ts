@@ -14,7 +14,8 @@ import { SystemConfigUpdate } from './system-config-routes.js';
 import { JobCommand } from './job-routes.js';
 import { DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
 import { ApiKeyCreate, ChangePassword, Login, SignUp } from './auth-routes.js';
-import { UserAdminCreate, UserAdminDelete, UserAdminUpdate } from './user-routes.js';
+import { UserAdminCreate, UserAdminDelete, UserAdminUpdate, UserUpdateMe } from './user-routes.js';
+import { UserPreferencesUpdate } from '../../core/users/user-preferences.js';
 import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.js';
 
 interface RouteDoc {
@@ -30,6 +31,12 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/server/features': { summary: 'Features enabled on this server (smart search and faces follow the ML settings)' },
   'GET /api/server/config': { summary: 'What a login page needs: whether the first account exists, trash days' },
   'GET /api/server/about': { summary: 'Versions of the server and its media libraries' },
+  'PUT /api/users/me': { summary: 'Change your name, e-mail or avatar colour (the password: POST /auth/change-password)', body: UserUpdateMe },
+  'GET /api/users/me/preferences': { summary: 'Your preferences (Immich’s UserPreferences: defaults with your changes over them)' },
+  'PUT /api/users/me/preferences': { summary: 'Change some preferences; sections and fields not sent stay as they were', body: UserPreferencesUpdate },
+  'GET /api/auth/status': { summary: 'How you are signed in: password, PIN code, session expiry' },
+  'POST /api/auth/validateToken': { summary: 'Whether the credential sent is still good ({authStatus: true}, else 401)' },
+  'GET /api/server/storage': { summary: 'Size, use and free space of the disk the library is on (on S3: the bytes stored)' },
   'GET /api/admin/database-backups': { summary: 'The database backups in <data>/backups, newest first (admin, or the maintenance token)' },
   'GET /api/admin/database-backups/{filename}': { summary: 'Download a database backup (admin)' },
   'DELETE /api/admin/database-backups': { summary: 'Delete database backups by name; all must exist or none is deleted (admin)', body: DatabaseBackupDelete },

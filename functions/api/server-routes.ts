@@ -5,6 +5,7 @@ import { supportedExtensions } from '../../core/media/media-types.js';
 import { maintenanceOf } from '../../core/backups/maintenance.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
+import { serverStorage } from '../../core/runtime/server-storage.js';
 
 /**
  * Immich's server endpoints. `version` answers with the Immich API version Shoebox speaks,
@@ -32,12 +33,20 @@ export const serverRoutes = new Hono<ApiEnv>()
       passwordLogin: true,
       configFile: false,
       email: false,
+      // Videos are converted once, after upload; there is no on-the-fly (HLS) transcoding.
+      realtimeTranscoding: false,
     });
   })
   // Public: what a login page needs to know, first of all whether the first account exists yet.
   .get('/server/config', async (c) => {
-    const { rows } = await c.var.ports.db.query<{ initialized: boolean }>('SELECT EXISTS (SELECT 1 FROM users) AS initialized');
+    const { config, db } = c.var.ports;
+    const { rows } = await db.query<{ initialized: boolean }>('SELECT EXISTS (SELECT 1 FROM users) AS initialized');
+    const ml = await readMlSettings(db, config);
     return c.json({
+      // The phone app's map styles (MapLibre): fetched by the phone, not by this server.
+      mapLightStyleUrl: config.mapStyleUrls.light,
+      mapDarkStyleUrl: config.mapStyleUrls.dark,
+      minFaces: ml.facialRecognition.minFaces,
       isInitialized: rows[0]!.initialized,
       isOnboarded: rows[0]!.initialized,
       loginPageMessage: '',
@@ -51,6 +60,7 @@ export const serverRoutes = new Hono<ApiEnv>()
       mapTileUrl: c.var.ports.config.mapTileUrl ?? null,
     });
   })
+  .get('/server/storage', authenticate, async (c) => c.json(await serverStorage(c.var.ports)))
   .get('/server/about', authenticate, (c) =>
     c.json({
       version: `v${SHOEBOX_VERSION.immichApi.major}.${SHOEBOX_VERSION.immichApi.minor}.${SHOEBOX_VERSION.immichApi.patch}`,

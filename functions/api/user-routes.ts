@@ -19,6 +19,7 @@ import {
   type User,
 } from '../../core/users/user-queries.js';
 import type { Queryable } from '../../core/ports/database.js';
+import { AVATAR_COLORS, readPreferences, updatePreferences, UserPreferencesUpdate } from '../../core/users/user-preferences.js';
 import { userAdminDto, userDto } from './dto.js';
 
 const Quota = z.number().int().nonnegative().nullable();
@@ -40,6 +41,14 @@ export const UserAdminUpdate = z.strictObject({
   storageLabel: z.string().trim().max(100).nullable().optional(),
   avatarColor: z.string().max(20).nullable().optional(),
 });
+/** Immich's `UserUpdateMeDto`. */
+export const UserUpdateMe = z.strictObject({
+  email: z.email().max(254).optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  /** Refused: a session alone must not be able to change the password (POST /auth/change-password asks for the current one). */
+  password: z.string().max(1024).optional(),
+  avatarColor: z.enum(AVATAR_COLORS).optional(),
+});
 export const UserAdminDelete = z.object({ force: z.boolean().default(false) });
 
 async function existingUser(db: Queryable, id: string): Promise<User> {
@@ -59,6 +68,25 @@ export const userRoutes = new Hono<ApiEnv>()
   .get('/users/me', authenticate, async (c) => {
     const { user } = c.var.auth;
     return c.json(userAdminDto(user, await storageUsage(c.var.ports.db, user.id)));
+  })
+  .put('/users/me', authenticate, async (c) => {
+    const body = await jsonBody(c, UserUpdateMe);
+    if (body.password !== undefined) throw new BadRequest('Change your password with POST /api/auth/change-password, which asks for the current one');
+    const { db } = c.var.ports;
+    const { user } = c.var.auth;
+    const updated = await updateUser(db, user.id, { email: body.email, name: body.name, avatarColor: body.avatarColor }).catch((error: { code?: string }) => {
+      if (error.code === '23505') throw new BadRequest('That email address is already in use');
+      throw error;
+    });
+    forgetUserCredentials(user.id);
+    return c.json(userAdminDto(updated!, await storageUsage(db, user.id)));
+  })
+  .get('/users/me/preferences', authenticate, async (c) => c.json(await readPreferences(c.var.ports.db, c.var.auth.user.id)))
+  .put('/users/me/preferences', authenticate, async (c) => {
+    const body = await jsonBody(c, UserPreferencesUpdate);
+    const preferences = await updatePreferences(c.var.ports.db, c.var.auth.user.id, body);
+    if (body.avatar?.color) forgetUserCredentials(c.var.auth.user.id);
+    return c.json(preferences);
   })
   .get('/users', authenticate, async (c) => c.json((await listUsers(c.var.ports.db, false)).map(userDto)))
   .use('/admin/users', authenticate, requireAdmin)

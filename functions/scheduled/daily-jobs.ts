@@ -60,6 +60,9 @@ export async function runDueDailyJobs(ports: Ports, only?: string[]): Promise<Re
   const done: Record<string, number> = {};
   for (const [job, run] of Object.entries(DAILY_JOBS)) {
     if (only && !only.includes(job)) continue;
+    // The backup waits for its hour (the server's local time, like Immich's 02:00): a dump holds
+    // the embedded database while it reads, which nobody should feel.
+    if (job === 'backup' && now.getHours() < ports.config.backups.hour && !only) continue;
     if (!(await claim(ports.db, job, now))) continue;
     try {
       done[job] = await run(ports, now);

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { immichShapeProblems } from './immich-shapes.js';
+import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
+
+type Json = Record<string, any>;
+
+/**
+ * The Immich phone app's first minutes, call by call as its source makes them (mobile/lib:
+ * the server-URL check, login, then users/me and users/me/preferences together — no current
+ * user is stored unless both succeed — auth status, storage, features, config), at an address
+ * that is not localhost, with every answer checked against @immich/sdk 3.2.2's required fields.
+ */
+describe('the Immich phone app after login', () => {
+  let runtime: TestRuntime;
+  let base: string;
+  let api: ReturnType<typeof apiClient>;
+  let admin: TestUser;
+  let bea: TestUser;
+  let token: string;
+
+  const asApp = (method: string, route: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${token}` }) =>
+    api.call<Json>(method, route, { body, headers });
+  const expectShape = (value: unknown, type: string) => expect(immichShapeProblems(value, type)).toEqual([]);
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ SHOEBOX_HOST: '127.0.0.3' });
+    base = `http://127.0.0.3:${runtime.port}`;
+    api = apiClient(base);
+    admin = await api.signUpAdmin('ada@example.com', 'a long enough password');
+    bea = await api.createUser(admin, 'bea@example.com');
+  });
+  afterAll(() => runtime?.close());
+
+  it('finds the server, logs in, and loads the user and preferences together', async () => {
+    expect((await fetch(`${base}/.well-known/immich`).then((r) => r.json())) as Json).toEqual({ api: { endpoint: '/api' } });
+    expectShape((await api.call('GET', '/server/ping')).body, 'ServerPingResponse');
+    expectShape((await api.call('GET', '/server/version')).body, 'ServerVersionResponseDto');
+    const login = await api.call<Json>('POST', '/auth/login', { body: { email: 'ada@example.com', password: 'a long enough password' } });
+    expect(login.status).toBe(201);
+    expectShape(login.body, 'LoginResponseDto');
+    token = login.body.accessToken;
+    const [me, preferences] = await Promise.all([asApp('GET', '/users/me'), asApp('GET', '/users/me/preferences')]);
+    expect(me.status).toBe(200);
+    expectShape(me.body, 'UserAdminResponseDto');
+    expect(preferences.status).toBe(200);
+    expectShape(preferences.body, 'UserPreferencesResponseDto');
+    expect(preferences.body).toMatchObject({ memories: { enabled: true, duration: 5 }, download: { archiveSize: 4 * 1024 ** 3 }, people: { enabled: true }, albums: { defaultAssetOrder: 'desc' } });
+  });
+
+  it('answers auth status, token validation, storage, features and config in the SDK’s shapes', async () => {
+    const status = await asApp('GET', '/auth/status');
+    expectShape(status.body, 'AuthStatusResponseDto');
+    expect(status.body).toMatchObject({ password: true, pinCode: false, isElevated: false });
+    expect(new Date(status.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    expect((await asApp('POST', '/auth/validateToken')).body).toEqual({ authStatus: true });
+    expect((await api.call('POST', '/auth/validateToken', { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
+    const storage = await asApp('GET', '/server/storage');
+    expectShape(storage.body, 'ServerStorageResponseDto');
+    expect(storage.body.diskSizeRaw).toBeGreaterThan(storage.body.diskAvailableRaw);
+    expect(storage.body.diskUseRaw + storage.body.diskAvailableRaw).toBe(storage.body.diskSizeRaw);
+    expect(storage.body.diskSize).toMatch(/^\d+(\.\d)? (B|KiB|MiB|GiB|TiB|PiB)$/);
+    expectShape((await api.call('GET', '/server/features')).body, 'ServerFeaturesDto');
+    const config = (await api.call<Json>('GET', '/server/config')).body;
+    expectShape(config, 'ServerConfigDto');
+    expect(config.minFaces).toBe(3);
+  });
+
+  it('takes the session token in every header Immich accepts, and nothing that is not one', async () => {
+    const good: Record<string, string>[] = [{ 'x-immich-user-token': token }, { 'x-immich-session-token': token }, { cookie: `immich_access_token=${token}` }, { authorization: `Bearer ${token}` }];
+    for (const headers of good) {
+      const me = await api.call<Json>('GET', '/users/me', { headers });
+      expect(me.status, Object.keys(headers)[0]).toBe(200);
+      expect(me.body.email).toBe('ada@example.com');
+    }
+    const bad: Record<string, string>[] = [{ 'x-immich-user-token': 'forged' }, { 'x-immich-user-token': '' }, { 'x-immich-session-token': bea.apiKey }];
+    for (const headers of bad) {
+      expect((await api.call('GET', '/users/me', { headers })).status).toBe(401);
+    }
+  });
+
+  it('changes preferences section by section, keeps the rest, and refuses what Immich would', async () => {
+    const changed = await asApp('PUT', '/users/me/preferences', { memories: { duration: 9 }, download: { includeEmbeddedVideos: true }, avatar: { color: 'amber' } });
+    expect(changed.status).toBe(200);
+    expectShape(changed.body, 'UserPreferencesResponseDto');
+    expect(changed.body.memories).toEqual({ enabled: true, duration: 9, sidebarWeb: false });
+    expect(changed.body.download).toEqual({ archiveSize: 4 * 1024 ** 3, includeEmbeddedVideos: true });
+    const again = await asApp('PUT', '/users/me/preferences', { memories: { enabled: false } });
+    // A later change to the same section keeps the earlier one.
+    expect(again.body.memories).toEqual({ enabled: false, duration: 9, sidebarWeb: false });
+    expect((await asApp('GET', '/users/me')).body.avatarColor).toBe('amber');
+    // Bea's are her own.
+    expect((await api.call<Json>('GET', '/users/me/preferences', { key: bea.apiKey })).body.memories).toEqual({ enabled: true, duration: 5, sidebarWeb: false });
+    for (const bad of [{ memories: { duration: 'long' } }, { memories: { duration: -1 } }, { nonsense: {} }, { memories: { enabled: true, extra: 1 } }, { avatar: { color: 'chartreuse' } }, { download: { archiveSize: 1e300 } }, [], null]) {
+      expect((await asApp('PUT', '/users/me/preferences', bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await asApp('GET', '/users/me/preferences')).body.memories).toEqual({ enabled: false, duration: 9, sidebarWeb: false });
+    expect((await api.call('GET', '/users/me/preferences')).status).toBe(401);
+    const limited = await api.call<Json>('POST', '/api-keys', { key: admin.apiKey, body: { name: 'frame', permissions: ['asset.read'] } });
+    expect((await api.call('GET', '/users/me/preferences', { key: limited.body.secret })).status).toBe(403);
+    expect((await api.call('PUT', '/users/me/preferences', { key: limited.body.secret, body: { memories: { enabled: true } } })).status).toBe(403);
+  });
+
+  it('PUT /users/me changes name and avatar colour, never the password, never to a taken e-mail', async () => {
+    const renamed = await asApp('PUT', '/users/me', { name: 'Ada Lovelace', avatarColor: 'green' });
+    expect(renamed.status).toBe(200);
+    expectShape(renamed.body, 'UserAdminResponseDto');
+    expect(renamed.body).toMatchObject({ name: 'Ada Lovelace', avatarColor: 'green', email: 'ada@example.com' });
+    expect((await asApp('PUT', '/users/me', { email: 'bea@example.com' })).status).toBe(400);
+    expect((await asApp('PUT', '/users/me', { password: 'taken over by a stolen session' })).status).toBe(400);
+    expect((await asApp('PUT', '/users/me', { avatarColor: 'chartreuse' })).status).toBe(400);
+    expect((await api.call('POST', '/auth/login', { body: { email: 'ada@example.com', password: 'a long enough password' } })).status).toBe(201);
+  });
+});
