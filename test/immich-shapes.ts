@@ -19,6 +19,8 @@ for (const block of declarations.matchAll(/^export type (\w+) = \{\n([\s\S]*?)\n
   const fields = [...block[2]!.matchAll(/^ {4}"?([\w$]+)"?(\??): (.+);$/gm)].map((m) => ({ name: m[1]!, optional: m[2] === '?', type: m[3]! }));
   SHAPES.set(block[1]!, fields);
 }
+// Shapes with no fields (SyncAckV1, SyncCompleteV1, …) are declared as `object`.
+for (const empty of declarations.matchAll(/^export type (\w+) = (?:object|\{\});$/gm)) SHAPES.set(empty[1]!, []);
 const ENUMS = new Map<string, string[]>();
 for (const block of declarations.matchAll(/^export declare enum (\w+) \{\n([\s\S]*?)\n\}$/gm)) {
   ENUMS.set(block[1]!, [...block[2]!.matchAll(/= "([^"]*)"/g)].map((m) => m[1]!));

@@ -10,6 +10,7 @@ import { assetRoutes } from './asset-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { databaseBackupRoutes, maintenanceGate } from './database-backup-routes.js';
 import { jobRoutes } from './job-routes.js';
+import { syncRoutes } from './sync-routes.js';
 import { libraryRoutes } from './library-routes.js';
 import { openApiDocument } from './openapi.js';
 import { partnerRoutes } from './partner-routes.js';
@@ -35,6 +36,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.notFound((c) => c.json({ message: `No route ${c.req.method} ${c.req.path}`, error: 'Not Found', statusCode: 404 }, 404));
   api.route('/', serverRoutes);
   api.route('/', databaseBackupRoutes);
+  api.route('/', syncRoutes);
   api.route('/', authRoutes);
   api.route('/', userRoutes);
   api.route('/', uploadRoutes);

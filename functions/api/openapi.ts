@@ -12,6 +12,7 @@ import { SmartSearchBody } from './search-routes.js';
 import { FaceReassign, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
 import { JobCommand } from './job-routes.js';
+import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
 import { DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
 import { ApiKeyCreate, ChangePassword, Login, SignUp } from './auth-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate, UserUpdateMe } from './user-routes.js';
@@ -37,6 +38,10 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/auth/status': { summary: 'How you are signed in: password, PIN code, session expiry' },
   'POST /api/auth/validateToken': { summary: 'Whether the credential sent is still good ({authStatus: true}, else 401)' },
   'GET /api/server/storage': { summary: 'Size, use and free space of the disk the library is on (on S3: the bytes stored)' },
+  'POST /api/sync/stream': { summary: 'The phone app’s sync: JSON lines {type, data, ack} of what changed since this session’s checkpoints, then SyncCompleteV1 (sessions only)', body: SyncStreamRequest },
+  'GET /api/sync/ack': { summary: 'This session’s sync checkpoints, one per entity type' },
+  'POST /api/sync/ack': { summary: 'Acknowledge sync lines (the last ack of each type wins; SyncResetV1 starts over)', body: SyncAckSet },
+  'DELETE /api/sync/ack': { summary: 'Forget this session’s checkpoints (all, or these types): the next stream sends them again', body: SyncAckDelete },
   'GET /api/admin/database-backups': { summary: 'The database backups in <data>/backups, newest first (admin, or the maintenance token)' },
   'GET /api/admin/database-backups/{filename}': { summary: 'Download a database backup (admin)' },
   'DELETE /api/admin/database-backups': { summary: 'Delete database backups by name; all must exist or none is deleted (admin)', body: DatabaseBackupDelete },
