@@ -132,7 +132,15 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
     },
     async stop() {
       clearInterval(sweeper);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections are held open for the proxies (see listen); a stop should
+        // not wait out their timeout. Requests in flight get a moment to finish.
+        if ('closeIdleConnections' in server) {
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 3000).unref();
+        }
+      });
       await Promise.all(workers.map((w) => w.stop()));
       await ports.close();
       await embedded?.stop();
