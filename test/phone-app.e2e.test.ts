@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { immichShapeProblems } from './immich-shapes.js';
+import { readMedia } from './media-samples.js';
 import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
@@ -109,5 +110,55 @@ describe('the Immich phone app after login', () => {
     expect((await asApp('PUT', '/users/me', { password: 'taken over by a stolen session' })).status).toBe(400);
     expect((await asApp('PUT', '/users/me', { avatarColor: 'chartreuse' })).status).toBe(400);
     expect((await api.call('POST', '/auth/login', { body: { email: 'ada@example.com', password: 'a long enough password' } })).status).toBe(201);
+  });
+
+  it('backs up a live photo as the iPhone app does: the video first, then the still naming it, with the iOS metadata', async () => {
+    const upload = async (bytes: Buffer, name: string, fields: Record<string, string> = {}, key = admin.apiKey) => {
+      const form = new FormData();
+      form.append('deviceAssetId', `${name}-device`);
+      form.append('deviceId', 'iPhone');
+      form.append('fileCreatedAt', '2024-06-01T08:00:00.000Z');
+      form.append('fileModifiedAt', '2024-06-01T08:00:00.000Z');
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      form.append('assetData', new Blob([new Uint8Array(bytes)]), name);
+      const response = await fetch(`${base}/api/assets`, { method: 'POST', headers: { 'x-api-key': key }, body: form });
+      return { status: response.status, body: (await response.json()) as Json };
+    };
+    const count = async () => (await runtime.ports.db.query('SELECT id FROM assets WHERE owner_id = $1', [admin.id])).rows.length;
+    const video = await upload(await readMedia('photoprism__isom-avc1.mp4'), 'IMG_0001.MOV');
+    expect(video.status).toBe(201);
+    const stillBytes = await readMedia('exif-samples__DSCN0010.jpg');
+    const mobileApp = { iCloudId: 'AB12-CD34', createdAt: '2024-06-01T08:00:00.000Z', adjustmentTime: '', latitude: 48.1, longitude: 11.5 };
+    const metadata = JSON.stringify([{ key: 'mobile-app', value: mobileApp }]);
+    const before = await count();
+    // Refused before anything is stored: someone else's video, a video that is not one, metadata that is not metadata.
+    const beas = await upload(await readMedia('photoprism__isom-avc1.mp4'), 'bea.MOV', {}, bea.apiKey);
+    for (const fields of [
+      { livePhotoVideoId: beas.body.id },
+      { livePhotoVideoId: 'not-a-uuid' },
+      { metadata: 'not json' },
+      { metadata: JSON.stringify([{ key: 'x', value: 'not an object' }]) },
+      { metadata: JSON.stringify(Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: {} }))) },
+    ]) {
+      expect((await upload(stillBytes, 'IMG_0001.HEIC.jpg', fields)).status, JSON.stringify(fields).slice(0, 80)).toBe(400);
+    }
+    expect(await count()).toBe(before);
+
+    const still = await upload(stillBytes, 'IMG_0001.jpg', { livePhotoVideoId: video.body.id, metadata });
+    expect(still.status).toBe(201);
+    expectShape(still.body, 'AssetMediaResponseDto');
+    const info = (await api.call<Json>('GET', `/assets/${still.body.id}`, { key: admin.apiKey })).body;
+    expect(info.livePhotoVideoId).toBe(video.body.id);
+    expect((await api.call<Json>('GET', `/assets/${video.body.id}`, { key: admin.apiKey })).body.visibility).toBe('hidden');
+    const stored = await api.call<Json[]>('GET', `/assets/${still.body.id}/metadata`, { key: admin.apiKey });
+    expect(stored.body).toEqual([{ key: 'mobile-app', value: mobileApp, updatedAt: expect.any(String) }]);
+    for (const item of stored.body) expectShape(item, 'AssetMetadataResponseDto');
+    // The app retries whole files after being killed: the same bytes again are a cheap duplicate.
+    expect(await upload(stillBytes, 'IMG_0001.jpg', { livePhotoVideoId: video.body.id, metadata })).toEqual({ status: 200, body: { id: still.body.id, status: 'duplicate' } });
+    // Metadata is the owner's.
+    expect((await api.call('GET', `/assets/${still.body.id}/metadata`, { key: bea.apiKey })).status).toBeGreaterThanOrEqual(400);
+    expect((await api.call('PUT', `/assets/${still.body.id}/metadata`, { key: bea.apiKey, body: { items: [{ key: 'x', value: {} }] } })).status).toBeGreaterThanOrEqual(400);
+    const updated = await api.call<Json[]>('PUT', `/assets/${still.body.id}/metadata`, { key: admin.apiKey, body: { items: [{ key: 'note', value: { text: 'Grüße' } }] } });
+    expect(updated.body.map((m) => m.key)).toEqual(['mobile-app', 'note']);
   });
 });

@@ -27,6 +27,18 @@ describe.each(PROXIES)('behind $name over HTTPS', (proxy) => {
 
   const request = (method: string, url: string, opts: { headers?: Record<string, string>; body?: Buffer | string } = {}) => rawRequest(url, { method, ca, ...opts });
   const json = (body: Buffer) => JSON.parse(body.toString()) as any;
+  /** Immich's multipart upload, as its clients send it (raw UTF-8 file name), through the proxy. */
+  const immichUpload = (bytes: Buffer, fileName: string) => {
+    const boundary = 'shoeboxboundary';
+    const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const form = Buffer.concat([
+      Buffer.from(field('fileCreatedAt', '2024-01-01T00:00:00.000Z') + field('fileModifiedAt', '2024-01-01T00:00:00.000Z')),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="assetData"; filename="${fileName}"\r\nContent-Type: image/jpeg\r\n\r\n`),
+      bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return request('POST', `${origin}/api/assets`, { headers: { 'x-api-key': user.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` }, body: form });
+  };
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), `shoebox-${proxy.name}-`));
@@ -68,15 +80,7 @@ describe.each(PROXIES)('behind $name over HTTPS', (proxy) => {
 
   it('takes an Immich multipart upload and serves its thumbnail through the proxy', async () => {
     const photo = await readMedia('exif-samples__DSCN0010.jpg');
-    const boundary = 'shoeboxboundary';
-    const form = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fileCreatedAt"\r\n\r\n2024-01-01T00:00:00.000Z\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fileModifiedAt"\r\n\r\n2024-01-01T00:00:00.000Z\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="assetData"; filename="Überfahrt.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
-      photo,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    const created = await request('POST', `${origin}/api/assets`, { headers: { 'x-api-key': user.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` }, body: form });
+    const created = await immichUpload(photo, 'Überfahrt.jpg');
     expect(created.status).toBe(201);
     const id = json(created.body).id;
     await waitFor(async () => (json((await request('GET', `${origin}/api/assets/${id}`, { headers: { 'x-api-key': user.apiKey } })).body).status === 'ready' ? true : undefined), 'processing');
@@ -92,15 +96,7 @@ describe.each(PROXIES)('behind $name over HTTPS', (proxy) => {
     // A real JPEG with 256 MB after it: decodable, and as big as a long phone video.
     const photo = await readMedia('exif-samples__DSCN0010.jpg');
     const bytes = Buffer.concat([photo, randomBytes(256 * 1024 * 1024)]);
-    const boundary = 'shoeboxbig';
-    const form = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fileCreatedAt"\r\n\r\n2024-01-01T00:00:00.000Z\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fileModifiedAt"\r\n\r\n2024-01-01T00:00:00.000Z\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="assetData"; filename="groß.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
-      bytes,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    const created = await request('POST', `${origin}/api/assets`, { headers: { 'x-api-key': user.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` }, body: form });
+    const created = await immichUpload(bytes, 'groß.jpg');
     const log = proxy.name === 'caddy' ? await readFile(path.join(work, 'caddy.log'), 'utf8').catch(() => '') : await readFile(path.join(work, 'error.log'), 'utf8').catch(() => '');
     expect(created.status, `${created.body.toString().slice(0, 300)}\n${log.slice(-3000)}`).toBe(201);
     const id = json(created.body).id;

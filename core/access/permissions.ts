@@ -165,6 +165,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission | 'public' | 'any'> = 
   'GET /auth/status': 'any',
   'POST /auth/validateToken': 'any',
   'GET /server/storage': 'server.storage',
+  'GET /assets/{id}/metadata': 'asset.read',
+  'PUT /assets/{id}/metadata': 'asset.update',
   'POST /sync/stream': 'sync.stream',
   'GET /sync/ack': 'syncCheckpoint.read',
   'POST /sync/ack': 'syncCheckpoint.update',

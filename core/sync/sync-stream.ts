@@ -98,6 +98,9 @@ const USER_COLUMNS = `u.sync_seq AS seq, u.id, u.name, u.email, u.avatar_color A
 
 /** Albums this user owns or is a member of. */
 const MY_ALBUMS = `(SELECT id FROM albums WHERE owner_id = $1 UNION SELECT album_id FROM album_users WHERE user_id = $1)`;
+/** Backfill grants (see backfill): partners who share with this user, albums it was added to. */
+const PARTNER_GRANTS = `SELECT shared_by_id AS grant, sync_seq AS "grantSeq" FROM partners WHERE shared_with_id = $1 AND sync_seq > $2`;
+const ALBUM_GRANTS = `SELECT album_id AS grant, sync_seq AS "grantSeq" FROM album_users WHERE user_id = $1 AND sync_seq > $2`;
 /** Users who share their library with this user. */
 const MY_PARTNERS = `(SELECT shared_by_id FROM partners WHERE shared_with_id = $1)`;
 
@@ -175,7 +178,7 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
       scope,
       'PartnerAssetBackfillV2',
       'PartnerAssetV2',
-      `SELECT shared_by_id AS grant, sync_seq AS "grantSeq" FROM partners WHERE shared_with_id = $1 AND sync_seq > $2`,
+      PARTNER_GRANTS,
       (grant) => `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.owner_id = ${grant} AND $1::uuid IS NOT NULL AND ${SYNCABLE} AND a.sync_seq > $2 AND a.sync_seq <= $3`,
     );
     yield* upserts(scope, 'PartnerAssetV2', `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.owner_id IN ${MY_PARTNERS} AND ${SYNCABLE} AND a.sync_seq > $2 AND a.sync_seq <= $3`);
@@ -185,7 +188,7 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
       scope,
       'PartnerAssetExifBackfillV1',
       'PartnerAssetExifV1',
-      `SELECT shared_by_id AS grant, sync_seq AS "grantSeq" FROM partners WHERE shared_with_id = $1 AND sync_seq > $2`,
+      PARTNER_GRANTS,
       (grant) => `SELECT ${EXIF_COLUMNS} FROM asset_exif e JOIN assets a ON a.id = e.asset_id WHERE a.owner_id = ${grant} AND $1::uuid IS NOT NULL AND ${SYNCABLE} AND e.sync_seq > $2 AND e.sync_seq <= $3`,
     );
     yield* upserts(scope, 'PartnerAssetExifV1', `SELECT ${EXIF_COLUMNS} FROM asset_exif e JOIN assets a ON a.id = e.asset_id WHERE a.owner_id IN ${MY_PARTNERS} AND ${SYNCABLE} AND e.sync_seq > $2 AND e.sync_seq <= $3`);
@@ -218,7 +221,7 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
       scope,
       'AlbumToAssetBackfillV1',
       'AlbumToAssetV1',
-      `SELECT album_id AS grant, sync_seq AS "grantSeq" FROM album_users WHERE user_id = $1 AND sync_seq > $2`,
+      ALBUM_GRANTS,
       (grant) => `SELECT aa.sync_seq AS seq, aa.album_id AS "albumId", aa.asset_id AS "assetId" FROM album_assets aa WHERE aa.album_id = ${grant} AND $1::uuid IS NOT NULL AND aa.sync_seq > $2 AND aa.sync_seq <= $3`,
     );
     yield* upserts(scope, 'AlbumToAssetV1', `SELECT aa.sync_seq AS seq, aa.album_id AS "albumId", aa.asset_id AS "assetId" FROM album_assets aa WHERE aa.album_id IN ${MY_ALBUMS} AND aa.sync_seq > $2 AND aa.sync_seq <= $3`);
@@ -231,7 +234,7 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
       scope,
       'AlbumAssetBackfillV2',
       'AlbumAssetUpdateV2',
-      `SELECT album_id AS grant, sync_seq AS "grantSeq" FROM album_users WHERE user_id = $1 AND sync_seq > $2`,
+      ALBUM_GRANTS,
       (grant) => `SELECT ${ASSET_COLUMNS.replace('a.sync_seq AS seq', 'greatest(a.sync_seq, aa.sync_seq) AS seq')} ${others} AND aa.album_id = ${grant} AND greatest(a.sync_seq, aa.sync_seq) > $2 AND greatest(a.sync_seq, aa.sync_seq) <= $3`,
     );
     yield* upserts(

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { AssetMetadataItems, readAssetMetadata, upsertAssetMetadata } from '../../core/assets/asset-metadata.js';
 import { z } from 'zod';
 import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
 import { editAssets, linkLivePhoto } from '../../core/assets/asset-edits.js';
@@ -37,6 +38,8 @@ export const AssetUpdate = z.strictObject({
   /** Joins this still to its motion part (a live photo); null separates them. */
   livePhotoVideoId: z.uuid().nullable().optional(),
 });
+/** Immich's `AssetMetadataUpsertDto`. */
+export const AssetMetadataUpsert = z.object({ items: AssetMetadataItems });
 export const AssetBulkUpdate = AssetUpdate.omit({ livePhotoVideoId: true }).extend({ ids: Ids });
 export const MetadataSearch = z.object({
   id: z.uuid().optional(),
@@ -163,6 +166,21 @@ export const assetRoutes = new Hono<ApiEnv>()
   .get('/assets/:id', authenticateOrSharedLink, async (c) => {
     const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
     return c.json(await assetResponse(c.var.ports, c.var.auth, asset));
+  })
+  // Owner only: the iOS app's entry holds its iCloud id and the photo's place.
+  .get('/assets/:id/metadata', authenticate, async (c) => {
+    const id = c.req.param('id');
+    if (!Uuid.safeParse(id).success) throw new BadRequest('Not found or no asset.read access');
+    await requireAssetOwner(c.var.ports.db, c.var.auth, [id], 'asset.read');
+    return c.json(await readAssetMetadata(c.var.ports.db, id));
+  })
+  .put('/assets/:id/metadata', authenticate, async (c) => {
+    const id = c.req.param('id');
+    const { items } = await jsonBody(c, AssetMetadataUpsert);
+    if (!Uuid.safeParse(id).success) throw new BadRequest('Not found or no asset.update access');
+    await requireAssetOwner(c.var.ports.db, c.var.auth, [id]);
+    await upsertAssetMetadata(c.var.ports.db, id, items);
+    return c.json(await readAssetMetadata(c.var.ports.db, id));
   })
   .put('/assets/:id', authenticate, async (c) => {
     const id = c.req.param('id');

@@ -3,7 +3,7 @@ import { ROUTE_PERMISSIONS, routeKey } from '../../core/access/permissions.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
 import { ActivityCreate } from './activity-routes.js';
 import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, AlbumUsersAdd } from './album-routes.js';
-import { AssetBulkUpdate, AssetDelete, AssetIds, AssetUpdate, MetadataSearch } from './asset-routes.js';
+import { AssetBulkUpdate, AssetDelete, AssetMetadataUpsert, AssetIds, AssetUpdate, MetadataSearch } from './asset-routes.js';
 import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
@@ -42,6 +42,8 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/sync/ack': { summary: 'This session’s sync checkpoints, one per entity type' },
   'POST /api/sync/ack': { summary: 'Acknowledge sync lines (the last ack of each type wins; SyncResetV1 starts over)', body: SyncAckSet },
   'DELETE /api/sync/ack': { summary: 'Forget this session’s checkpoints (all, or these types): the next stream sends them again', body: SyncAckDelete },
+  'GET /api/assets/{id}/metadata': { summary: 'Key/value facts clients keep about your asset (the iOS app’s "mobile-app" entry)' },
+  'PUT /api/assets/{id}/metadata': { summary: 'Set metadata items of your asset (replaces the value of each key given)', body: AssetMetadataUpsert },
   'GET /api/admin/database-backups': { summary: 'The database backups in <data>/backups, newest first (admin, or the maintenance token)' },
   'GET /api/admin/database-backups/{filename}': { summary: 'Download a database backup (admin)' },
   'DELETE /api/admin/database-backups': { summary: 'Delete database backups by name; all must exist or none is deleted (admin)', body: DatabaseBackupDelete },

@@ -2,11 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
+import { z } from 'zod';
+import { parseMetadataField, upsertAssetMetadata, type AssetMetadataItem } from '../../core/assets/asset-metadata.js';
 import { deleteAssetRows, findByChecksums, insertUploadingAssets } from '../../core/assets/asset-queries.js';
 import { parseSha1 } from '../../core/assets/checksum.js';
 import { originalKey, stagingKey } from '../../core/assets/object-keys.js';
 import { BadRequest, PayloadTooLarge, UnsupportedMedia } from '../../core/errors.js';
-import { editAssets } from '../../core/assets/asset-edits.js';
+import { editAssets, linkLivePhoto } from '../../core/assets/asset-edits.js';
 import { DETECTION_BYTES, detectMediaType } from '../../core/media/detect-type.js';
 import { editFromSidecar, readXmpSidecar } from '../../core/media/xmp-sidecar.js';
 import { extensionOf, mediaTypeOfExtension, sanitizeFileName } from '../../core/media/media-types.js';
@@ -47,15 +49,34 @@ export async function receiveAssetUpload(
   }
   const { fields, file, sidecar } = await stageMultipart(ports, request.headers, request.body);
   let result: AssetUploadResult;
+  let metadata: AssetMetadataItem[];
   try {
+    // Checked before anything is created: a bad field leaves nothing behind.
+    metadata = parseMetadataField(fields.metadata);
+    if (fields.livePhotoVideoId) await requireOwnVideo(ports.db, user.id, fields.livePhotoVideoId);
     result = await adoptStagedFile(ports, user, fields, file, request.checksumHeader);
   } finally {
     await ports.store.delete(file.key);
   }
+  await upsertAssetMetadata(ports.db, result.id, metadata);
+  // The iPhone app uploads a live photo's video first (hidden), then the still naming it.
+  // (A video naming a video is not a live photo: the field is then of no use, and ignored.)
+  if (fields.livePhotoVideoId && result.status === 'created' && (await isImage(ports.db, result.id))) await linkLivePhoto(ports.db, result.id, fields.livePhotoVideoId);
   // Immich clients send the .xmp beside a file as sidecarData: its facts become edits.
   const edit = sidecar ? editFromSidecar(readXmpSidecar(sidecar)) : {};
   if (Object.keys(edit).length) await editAssets(ports.db, ports.store, [result.id], edit);
   return result;
+}
+
+async function isImage(db: Ports['db'], id: string): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM assets WHERE id = $1 AND type = 'IMAGE'`, [id]);
+  return rows.length > 0;
+}
+
+async function requireOwnVideo(db: Ports['db'], userId: string, id: string): Promise<void> {
+  const valid = z.uuid().safeParse(id).success;
+  const { rows } = valid ? await db.query(`SELECT 1 FROM assets WHERE id = $1 AND owner_id = $2 AND type = 'VIDEO'`, [id, userId]) : { rows: [] };
+  if (rows.length === 0) throw new BadRequest('livePhotoVideoId must be a video of yours, uploaded first');
 }
 
 async function adoptStagedFile(

@@ -88,3 +88,13 @@ CREATE TABLE session_sync_checkpoints (
   PRIMARY KEY (session_id, type)
 );
 ALTER TABLE sessions ADD COLUMN sync_reset_pending boolean NOT NULL DEFAULT false;
+
+-- Key/value facts a client keeps about an asset (Immich's asset metadata): the iOS app's
+-- "mobile-app" entry holds the iCloud id and the photo's own dates and place.
+CREATE TABLE asset_metadata (
+  asset_id uuid NOT NULL REFERENCES assets (id) ON DELETE CASCADE,
+  key text NOT NULL,
+  value jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (asset_id, key)
+);
