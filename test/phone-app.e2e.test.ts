@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { immichShapeProblems } from './immich-shapes.js';
 import { readMedia } from './media-samples.js';
-import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
+import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
 
@@ -133,13 +133,14 @@ describe('the Immich phone app after login', () => {
     const before = await count();
     // Refused before anything is stored: someone else's video, a video that is not one, metadata that is not metadata.
     const beas = await upload(await readMedia('photoprism__isom-avc1.mp4'), 'bea.MOV', {}, bea.apiKey);
-    for (const fields of [
+    const refused: Record<string, string>[] = [
       { livePhotoVideoId: beas.body.id },
       { livePhotoVideoId: 'not-a-uuid' },
       { metadata: 'not json' },
       { metadata: JSON.stringify([{ key: 'x', value: 'not an object' }]) },
       { metadata: JSON.stringify(Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: {} }))) },
-    ]) {
+    ];
+    for (const fields of refused) {
       expect((await upload(stillBytes, 'IMG_0001.HEIC.jpg', fields)).status, JSON.stringify(fields).slice(0, 80)).toBe(400);
     }
     expect(await count()).toBe(before);
@@ -160,5 +161,28 @@ describe('the Immich phone app after login', () => {
     expect((await api.call('PUT', `/assets/${still.body.id}/metadata`, { key: bea.apiKey, body: { items: [{ key: 'x', value: {} }] } })).status).toBeGreaterThanOrEqual(400);
     const updated = await api.call<Json[]>('PUT', `/assets/${still.body.id}/metadata`, { key: admin.apiKey, body: { items: [{ key: 'note', value: { text: 'Grüße' } }] } });
     expect(updated.body.map((m) => m.key)).toEqual(['mobile-app', 'note']);
+  });
+
+  it('finds places by name, accents aside, and shows one recent photo per place on explore', async () => {
+    const places = async (name: string) => (await asApp('GET', `/search/places?name=${encodeURIComponent(name)}`)).body as unknown as Json[];
+    for (const [query, first] of [['sao pa', 'São Paulo'], ['SÃO PA', 'São Paulo'], ['arezz', 'Arezzo'], ['lisb', 'Lisbon']]) {
+      const found = await places(query!);
+      expect(found[0]?.name, query).toBe(first);
+      for (const place of found) expectShape(place, 'PlacesResponseDto');
+    }
+    expect(await places('zzzzqqq')).toEqual([]);
+    expect((await asApp('GET', '/search/places')).status).toBe(400);
+    expect((await asApp('GET', `/search/places?name=${'x'.repeat(300)}`)).status).toBe(400);
+    // The still uploaded above was taken near Arezzo (its GPS); explore shows it once processed.
+    const explore = await waitFor(async () => {
+      const { body } = await asApp('GET', '/search/explore');
+      return (body as unknown as Json[])[0]?.items.length ? (body as unknown as Json[]) : undefined;
+    }, 'the photo placed');
+    expect(explore).toHaveLength(1);
+    expectShape(explore[0], 'SearchExploreResponseDto');
+    expect(explore[0]!.fieldName).toBe('exifInfo.city');
+    expect(explore[0]!.items.map((i: Json) => i.value)).toContain(explore[0]!.items[0].data.exifInfo.city);
+    // Bea has no photos with places: her explore is empty, never Ada's.
+    expect((await api.call<Json[]>('GET', '/search/explore', { key: bea.apiKey })).body).toEqual([{ fieldName: 'exifInfo.city', items: [] }]);
   });
 });

@@ -165,6 +165,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission | 'public' | 'any'> = 
   'GET /auth/status': 'any',
   'POST /auth/validateToken': 'any',
   'GET /server/storage': 'server.storage',
+  'GET /search/places': 'asset.read',
+  'GET /search/explore': 'asset.read',
   'GET /assets/{id}/metadata': 'asset.read',
   'PUT /assets/{id}/metadata': 'asset.update',
   'POST /sync/stream': 'sync.stream',

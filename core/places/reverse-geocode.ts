@@ -25,12 +25,13 @@ interface CityRecord {
   featureCode: string;
   country: string;
   adminCode: string;
+  population: number;
   loc: { coordinates: [number, number] };
 }
 
 interface PlaceIndex {
   index: KDBush;
-  cities: Array<{ name: string; country: string; state: string | null; lat: number; lon: number }>;
+  cities: Array<{ name: string; country: string; state: string | null; lat: number; lon: number; population: number }>;
 }
 
 let loaded: PlaceIndex | undefined;
@@ -42,7 +43,7 @@ function placeIndex(): PlaceIndex {
   const cities = records.map((r) => {
     const [lon, lat] = r.loc.coordinates;
     index.add(lon, lat);
-    return { name: r.name, country: r.country, state: /^[A-Z]{2,3}$/.test(r.adminCode) ? r.adminCode : null, lat, lon };
+    return { name: r.name, country: r.country, state: /^[A-Z]{2,3}$/.test(r.adminCode) ? r.adminCode : null, lat, lon, population: r.population };
   });
   index.finish();
   loaded = { index, cities };
@@ -70,4 +71,23 @@ export function reverseGeocode(latitude: number, longitude: number): Place | und
   if (nearest === undefined) return undefined;
   const city = cities[nearest]!;
   return { city: city.name, state: city.state, country: countryName(city.country) };
+}
+
+let folded: string[] | undefined;
+
+/** Folded for matching: "São Paulo", "sao paulo" and "SÃO PAULO" are the same place to a search box. */
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * Towns whose name starts with `name` (case and accents aside), the most populous first: the
+ * phone app's place search on its map (Immich's `/search/places`). Offline, like the rest.
+ */
+export function searchPlaces(name: string, limit = 20): { name: string; latitude: number; longitude: number; admin1name?: string }[] {
+  const query = fold(name.trim());
+  if (!query) return [];
+  const { cities } = placeIndex();
+  folded ??= cities.map((c) => fold(c.name));
+  const matches = cities.filter((_, i) => folded![i]!.startsWith(query));
+  matches.sort((a, b) => b.population - a.population);
+  return matches.slice(0, limit).map((c) => ({ name: c.name, latitude: c.lat, longitude: c.lon, admin1name: c.state ?? countryName(c.country) }));
 }

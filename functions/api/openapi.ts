@@ -44,6 +44,8 @@ const DOCS: Record<string, RouteDoc> = {
   'DELETE /api/sync/ack': { summary: 'Forget this session’s checkpoints (all, or these types): the next stream sends them again', body: SyncAckDelete },
   'GET /api/assets/{id}/metadata': { summary: 'Key/value facts clients keep about your asset (the iOS app’s "mobile-app" entry)' },
   'PUT /api/assets/{id}/metadata': { summary: 'Set metadata items of your asset (replaces the value of each key given)', body: AssetMetadataUpsert },
+  'GET /api/search/places': { summary: 'Towns whose name starts with ?name= (offline GeoNames data), the most populous first' },
+  'GET /api/search/explore': { summary: 'The explore page: one recent photo of yours per place' },
   'GET /api/admin/database-backups': { summary: 'The database backups in <data>/backups, newest first (admin, or the maintenance token)' },
   'GET /api/admin/database-backups/{filename}': { summary: 'Download a database backup (admin)' },
   'DELETE /api/admin/database-backups': { summary: 'Delete database backups by name; all must exist or none is deleted (admin)', body: DatabaseBackupDelete },

@@ -7,6 +7,7 @@ import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
 import { DateInput, jsonBody } from '../../core/http/validate.js';
 import { clipModel } from '../../core/ml/loaded-models.js';
+import { searchPlaces } from '../../core/places/reverse-geocode.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
 import { SUGGESTION_TYPES, searchSuggestions } from '../../core/search/search-suggestions.js';
 import { cachedTextVector, smartSearch } from '../../core/search/smart-search.js';
@@ -45,7 +46,32 @@ export const SuggestionsQuery = z.object({
   make: Place.optional(),
 });
 
+export const PlacesQuery = z.object({ name: z.string().trim().min(1).max(200) });
+
+/** Immich's explore page: one recent photo per place where the user took photos. */
+const EXPLORE_PLACES = 12;
+
 export const searchRoutes = new Hono<ApiEnv>()
+  .get('/search/places', authenticate, (c) => {
+    const { name } = PlacesQuery.parse({ name: c.req.query('name') });
+    return c.json(searchPlaces(name));
+  })
+  .get('/search/explore', authenticate, async (c) => {
+    const { db } = c.var.ports;
+    const { rows } = await db.query<{ id: string; city: string }>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (e.city) a.id, e.city, a.taken_at FROM assets a JOIN asset_exif e ON e.asset_id = a.id
+          WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND a.visibility = 'timeline' AND a.status <> 'uploading' AND e.city IS NOT NULL
+          ORDER BY e.city, a.taken_at DESC) per_city
+       ORDER BY taken_at DESC LIMIT ${EXPLORE_PLACES}`,
+      [c.var.auth.user.id],
+    );
+    const ids = rows.map((r) => r.id);
+    const [assets, exif] = await Promise.all([getAssets(db, ids), getExif(db, ids)]);
+    const byId = new Map(assets.map((a) => [a.id, a]));
+    const items = rows.flatMap((r) => (byId.has(r.id) ? [{ value: r.city, data: assetDto(byId.get(r.id)!, exif.get(r.id)) }] : []));
+    return c.json([{ fieldName: 'exifInfo.city', items }]);
+  })
   .get('/search/suggestions', authenticate, async (c) => {
     const { type, ...filter } = SuggestionsQuery.parse(c.req.query());
     return c.json(await searchSuggestions(c.var.ports.db, c.var.auth.user.id, type, filter));
