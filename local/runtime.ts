@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -32,6 +33,7 @@ import { PostgresQueue } from '../adapters/local/postgres-queue.js';
 import type { QueueName } from '../core/ports/queue.js';
 import { blobRoutes } from './blob-routes.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { startLiveUpdates } from './live-updates.js';
 import { securityHeaders } from './security-headers.js';
 import { startQueueWorker, type QueueWorker } from './queue-worker.js';
 
@@ -90,6 +92,7 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
   }
   root.route('/', createApi(ports));
   app = root;
+  const live = startLiveUpdates(server as HttpServer, ports);
 
   const workers: QueueWorker[] = [];
   const startWorkers = () => {
@@ -132,6 +135,7 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
     },
     async stop() {
       clearInterval(sweeper);
+      await live.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive connections are held open for the proxies (see listen); a stop should

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMedia } from './media-samples.js';
 import { rawRequest } from './raw-request.js';
@@ -105,5 +106,18 @@ describe.each(PROXIES)('behind $name over HTTPS', (proxy) => {
     expect(original.status).toBe(200);
     expect(original.body.length).toBe(bytes.length);
     expect(createHash('sha1').update(original.body).digest('hex')).toBe(createHash('sha1').update(bytes).digest('hex'));
+  });
+
+  it('passes websockets through: the phone app’s socket.io connects and hears the server', async () => {
+    const socket = io(origin, { path: '/api/socket.io', transports: ['websocket'], extraHeaders: { 'x-api-key': user.apiKey }, ca, reconnection: false, forceNew: true });
+    try {
+      const version = await new Promise<unknown>((resolve, reject) => {
+        socket.on('on_server_version', resolve);
+        socket.on('connect_error', reject);
+      });
+      expect(version).toEqual({ major: 3, minor: 2, patch: 2 });
+    } finally {
+      socket.disconnect();
+    }
   });
 });

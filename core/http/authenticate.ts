@@ -57,6 +57,21 @@ export function forgetUserCredentials(userId: string): void {
   for (const [key, entry] of authCache) if (entry.auth.user.id === userId) authCache.delete(key);
 }
 
+/** Who a connection's headers name (socket.io's handshake, outside Hono): the same rules as `authenticate`. */
+export function authenticateHeaders(ports: ApiEnv['Variables']['ports'], headers: Record<string, string | string[] | undefined>): Promise<AuthContext | undefined> {
+  const one = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const cookie = /(?:^|;\s*)immich_access_token=([^;]+)/.exec(one('cookie') ?? '')?.[1];
+  return resolveAuth(ports, {
+    apiKey: one('x-api-key'),
+    sessionHeader: one('x-immich-user-token') ?? one('x-immich-session-token'),
+    authorization: one('authorization'),
+    cookie: cookie ? decodeURIComponent(cookie) : undefined,
+  });
+}
+
 /** Forgets every cached credential (the database was restored from a backup). */
 export function forgetAllCredentials(): void {
   authCache.clear();

@@ -77,7 +77,7 @@ async function* deletes(scope: Scope, type: SyncEntityType): AsyncGenerator<stri
 
 // --- What each entity looks like on the wire (@immich/sdk 3.2.2 Sync*V1/V2 shapes) ---
 
-const ASSET_COLUMNS = `a.sync_seq AS seq, a.id, a.owner_id AS "ownerId", a.original_file_name AS "originalFileName",
+export const ASSET_COLUMNS = `a.sync_seq AS seq, a.id, a.owner_id AS "ownerId", a.original_file_name AS "originalFileName",
   encode(a.thumbhash, 'base64') AS thumbhash, encode(a.checksum, 'base64') AS checksum,
   a.file_created_at AS "fileCreatedAt", a.file_modified_at AS "fileModifiedAt", a.created_at AS "createdAt",
   to_char(a.local_date_time, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "localDateTime", a.duration_ms AS duration,
@@ -87,7 +87,7 @@ const ASSET_COLUMNS = `a.sync_seq AS seq, a.id, a.owner_id AS "ownerId", a.origi
 // An upload whose bytes are not yet verified is not an asset yet: it syncs once it is.
 const SYNCABLE = `a.status <> 'uploading'`;
 
-const EXIF_COLUMNS = `e.sync_seq AS seq, e.asset_id AS "assetId", e.city, e.country, e.date_time_original AS "dateTimeOriginal",
+export const EXIF_COLUMNS = `e.sync_seq AS seq, e.asset_id AS "assetId", e.city, e.country, e.date_time_original AS "dateTimeOriginal",
   e.description, e.exif_image_height AS "exifImageHeight", e.exif_image_width AS "exifImageWidth", e.exposure_time AS "exposureTime",
   e.f_number AS "fNumber", e.file_size_bytes::float8 AS "fileSizeInByte", e.focal_length AS "focalLength", e.fps, e.iso,
   e.latitude, e.lens_model AS "lensModel", e.longitude, e.make, e.model, e.modify_date AS "modifyDate", e.orientation,

@@ -98,3 +98,6 @@ CREATE TABLE asset_metadata (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (asset_id, key)
 );
+
+-- Live updates (socket.io) follow the same numbers: what became ready or went since the last look.
+CREATE INDEX assets_sync_seq ON assets (sync_seq);

@@ -1,0 +1,53 @@
+import type { Queryable } from '../ports/database.js';
+import { ASSET_COLUMNS, EXIF_COLUMNS } from './sync-stream.js';
+
+/** One socket.io event for some users, as Immich's server emits them to the phone app. */
+export interface LiveEvent {
+  userIds: string[];
+  event: 'AssetUploadReadyV2' | 'on_asset_trash' | 'on_asset_delete';
+  payload: unknown;
+}
+
+/** Who sees an asset: its owner, the partners it shares with, and the members of albums holding it. */
+const VIEWERS = `ARRAY(
+  SELECT a.owner_id UNION SELECT shared_with_id FROM partners WHERE shared_by_id = a.owner_id
+  UNION SELECT al.owner_id FROM album_assets aa JOIN albums al ON al.id = aa.album_id WHERE aa.asset_id = a.id
+  UNION SELECT au.user_id FROM album_assets aa JOIN album_users au ON au.album_id = aa.album_id WHERE aa.asset_id = a.id)`;
+
+const BATCH = 500;
+
+/**
+ * What changed after sync number `after` (up to `upTo`), as live events: assets that are ready
+ * (with their EXIF, Immich's `AssetUploadReadyV2 {asset, exif}`), assets moved to the trash,
+ * assets deleted for good. Read from the same numbers as the sync stream, so a worker in another
+ * process (or machine) is heard as well as one in this one.
+ */
+export async function readLiveEvents(db: Queryable, after: string, upTo: string): Promise<{ events: LiveEvent[]; next: string }> {
+  const { rows: changed } = await db.query<{ seq: string; viewers: string[]; trashed: boolean; asset: Record<string, unknown>; exif: Record<string, unknown> | null }>(
+    `SELECT a.sync_seq AS seq, ${VIEWERS} AS viewers, a.deleted_at IS NOT NULL AS trashed,
+       (SELECT to_jsonb(x) - 'seq' FROM (SELECT ${ASSET_COLUMNS}) x) AS asset,
+       (SELECT to_jsonb(y) - 'seq' FROM (SELECT ${EXIF_COLUMNS} FROM asset_exif e WHERE e.asset_id = a.id) y) AS exif
+     FROM assets a WHERE a.sync_seq > $1 AND a.sync_seq <= $2 AND a.status = 'ready' AND a.visibility <> 'locked'
+     ORDER BY a.sync_seq LIMIT ${BATCH}`,
+    [after, upTo],
+  );
+  const events: LiveEvent[] = changed.map((row) =>
+    row.trashed
+      ? { userIds: row.viewers, event: 'on_asset_trash', payload: [row.asset.id] }
+      : { userIds: row.viewers, event: 'AssetUploadReadyV2', payload: { asset: row.asset, exif: row.exif } },
+  );
+  // A full batch: the rest waits for the next look, and so do deletions after it.
+  const next = changed.length === BATCH ? changed.at(-1)!.seq : upTo;
+  const { rows: deleted } = await db.query<{ userId: string; assetId: string }>(
+    `SELECT user_id AS "userId", data ->> 'assetId' AS "assetId" FROM sync_deletes
+      WHERE type IN ('AssetDeleteV1', 'PartnerAssetDeleteV1') AND seq > $1 AND seq <= $2 ORDER BY seq`,
+    [after, next],
+  );
+  for (const d of deleted) events.push({ userIds: [d.userId], event: 'on_asset_delete', payload: d.assetId });
+  return { events, next };
+}
+
+export async function currentSyncSeq(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ seq: string }>(`SELECT last_value AS seq FROM sync_seq`);
+  return rows[0]!.seq;
+}

@@ -1,0 +1,70 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { authenticateHeaders } from '../core/http/authenticate.js';
+import type { Ports } from '../core/runtime/ports.js';
+import { currentSyncSeq, readLiveEvents } from '../core/sync/live-events.js';
+import { SHOEBOX_VERSION } from '../core/version.js';
+
+export interface LiveUpdates {
+  stop(): Promise<void>;
+}
+
+const LOOK_EVERY_MS = 1000;
+
+/**
+ * socket.io at /api/socket.io, as Immich serves it to the phone app: a connection authenticates
+ * with the same headers as the API, joins its user's room, hears `on_server_version`, then
+ * `AssetUploadReadyV2`, `on_asset_trash` and `on_asset_delete` for what it may see. Changes are
+ * read from the sync numbers once a second while anyone is connected, so the workers' progress
+ * arrives whichever process did the work.
+ */
+export function startLiveUpdates(server: HttpServer, ports: Ports): LiveUpdates {
+  const io = new Server(server, { path: '/api/socket.io', serveClient: false, transports: ['websocket', 'polling'] });
+  io.use((socket, next) => {
+    authenticateHeaders(ports, socket.request.headers).then(
+      (auth) => {
+        if (!auth || auth.sharedLink) return next(new Error('Authentication required'));
+        socket.data.userId = auth.user.id;
+        next();
+      },
+      (error: Error) => next(error),
+    );
+  });
+  io.on('connection', (socket) => {
+    void socket.join(socket.data.userId as string);
+    socket.emit('on_server_version', SHOEBOX_VERSION.immichApi);
+  });
+
+  let seen: string | undefined;
+  let looking = false;
+  const look = async () => {
+    if (looking) return;
+    looking = true;
+    try {
+      const now = await currentSyncSeq(ports.db);
+      // Nobody listening: nothing to tell, and the next listener starts from now.
+      if (seen === undefined || io.engine.clientsCount === 0) {
+        seen = now;
+        return;
+      }
+      const { events, next } = await readLiveEvents(ports.db, seen, now);
+      for (const e of events) io.to(e.userIds).emit(e.event, e.payload);
+      seen = next;
+    } catch (error) {
+      ports.logger.warn('live updates: could not read changes', { error: (error as Error).message });
+    } finally {
+      looking = false;
+    }
+  };
+  const timer = setInterval(() => void look(), LOOK_EVERY_MS);
+  timer.unref();
+  void look();
+  return {
+    async stop() {
+      clearInterval(timer);
+      // Not io.close(): that would close the HTTP server too, which the runtime stops itself.
+      io.disconnectSockets(true);
+      io.engine.close();
+    },
+  };
+}
