@@ -109,7 +109,7 @@ describe.each(PROXIES)('behind $name over HTTPS', (proxy) => {
   });
 
   it('passes websockets through: the phone app’s socket.io connects and hears the server', async () => {
-    const socket = io(origin, { path: '/api/socket.io', transports: ['websocket'], extraHeaders: { 'x-api-key': user.apiKey }, ca, reconnection: false, forceNew: true });
+    const socket = io(origin, { path: '/api/socket.io', transports: ['websocket'], extraHeaders: { 'x-api-key': user.apiKey }, ca: ca.toString(), reconnection: false, forceNew: true });
     try {
       const version = await new Promise<unknown>((resolve, reject) => {
         socket.on('on_server_version', resolve);

@@ -66,6 +66,7 @@ async function schemaObjects(db: Queryable): Promise<SchemaObjects> {
  */
 export async function* dumpDatabase(db: Database, now: Date): AsyncGenerator<string> {
   const client = await db.connect();
+  let committed = false;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const { rows: versions } = await client.query<{ version: number | null; postgres: string }>(
@@ -100,10 +101,11 @@ export async function* dumpDatabase(db: Database, now: Date): AsyncGenerator<str
     }
     yield `${END_PREFIX}${JSON.stringify({ rows: total })}\n`;
     await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    committed = true;
   } finally {
+    // Also when the reader stops early (a full disk ends the write): the connection goes back to
+    // the pool only outside the transaction.
+    if (!committed) await client.query('ROLLBACK').catch(() => undefined);
     client.release();
   }
 }
