@@ -177,7 +177,7 @@ describe('the sync stream, as the Immich app uses it', () => {
     expect((await api.call('POST', '/sync/stream', { body: { types: APP_TYPES } })).status).toBe(401);
     expect((await api.call('POST', '/sync/stream', { token: adaSession, body: { types: ['AssetsV9'] } })).status).toBe(400);
     expect((await api.call('POST', '/sync/stream', { token: adaSession, body: { types: 'AssetsV2' } })).status).toBe(400);
-    for (const acks of [['AssetV9|1'], ['AssetV2|x'], ['AssetV2'], ['AssetV2|1|a|b'], [`AssetV2|${'9'.repeat(30)}`], 'AssetV2|1']) {
+    for (const acks of [['AssetV9|1'], ['AssetV2|x'], ['AssetV2'], ['AssetV2|1|a|b'], [`AssetV2|${'9'.repeat(30)}`], ['AssetV2|9999999999999999999'], 'AssetV2|1']) {
       expect((await api.call('POST', '/sync/ack', { token: adaSession, body: { acks } })).status, JSON.stringify(acks)).toBe(400);
     }
     // Another phone of Ada's starts from the beginning; Bea sees her own things only.

@@ -39,7 +39,8 @@ export function parseAck(ack: string): SyncAck {
   const [type, seq, extra, ...rest] = ack.split('|');
   if (!SYNC_ENTITY_TYPES.includes(type as SyncEntityType)) throw new BadRequest(`Invalid ack type: ${String(type).slice(0, 40)}`);
   if (type === 'SyncResetV1') return { type, seq: '0' };
-  if (!seq || !/^\d{1,19}$/.test(seq) || rest.length > 0 || (extra !== undefined && extra.length > 100)) {
+  // A sync number is a Postgres bigint: anything larger is not one we handed out.
+  if (!seq || !/^\d{1,19}$/.test(seq) || BigInt(seq) > 9223372036854775807n || rest.length > 0 || (extra !== undefined && extra.length > 100)) {
     throw new BadRequest(`Not an ack this server made: ${ack.slice(0, 80)}`);
   }
   return { type: type as SyncEntityType, seq, ...(extra !== undefined ? { extra } : {}) };
