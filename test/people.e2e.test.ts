@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { immichShapeProblems } from './immich-shapes.js';
 import { facePhoto as photoOf } from './media-samples.js';
 import { writeTinyClipPack, writeTinyFacePack } from './model-packs.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
@@ -152,5 +153,34 @@ describe('people', () => {
     const after = (await get(alice, `/faces?id=${id}`)).body;
     expect(after).toHaveLength(1);
     expect(after[0].person?.name).toBe(before[0].person?.name);
+  });
+
+  it('syncs people and faces to the phone app, and a rename as a delta', async () => {
+    const session = (await api.call<Json>('POST', '/auth/login', { body: { email: 'admin@example.com', password: 'correct horse battery staple' } })).body.accessToken;
+    const stream = async () => {
+      const response = await fetch(`${runtime.url}/api/sync/stream`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ types: ['PeopleV1', 'AssetFacesV2', 'AssetMetadataV1'] }),
+      });
+      return (await response.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; data: Json; ack: string });
+    };
+    const lines = await stream();
+    const people = lines.filter((l) => l.type === 'PersonV1').map((l) => l.data);
+    const faces = lines.filter((l) => l.type === 'AssetFaceV2').map((l) => l.data);
+    const listed = (await get(alice, '/people?withHidden=true')).body.people as Json[];
+    expect(people.map((p) => p.id).sort()).toEqual(listed.map((p) => p.id).sort());
+    for (const person of people) expect(immichShapeProblems(person, 'SyncPersonV1')).toEqual([]);
+    for (const face of faces) expect(immichShapeProblems(face, 'SyncAssetFaceV2')).toEqual([]);
+    expect(faces.length).toBeGreaterThanOrEqual(people.length);
+    // Only Alice's: Bob's people and faces stay his.
+    expect(people.every((p) => p.ownerId === alice.id)).toBe(true);
+    const last = new Map<string, string>();
+    for (const l of lines) last.set(l.ack.split('|')[0]!, l.ack);
+    expect((await api.call('POST', '/sync/ack', { token: session, body: { acks: [...last.values()] } })).status).toBe(204);
+    const renamed = people[0]!;
+    expect((await api.call('PUT', `/people/${renamed.id}`, { key: alice.apiKey, body: { name: 'Renamed on the web' } })).status).toBe(200);
+    const delta = await stream();
+    expect(delta.filter((l) => l.type === 'PersonV1').map((l) => [l.data.id, l.data.name])).toEqual([[renamed.id, 'Renamed on the web']]);
   });
 });

@@ -161,6 +161,12 @@ describe('the Immich phone app after login', () => {
     expect((await api.call('PUT', `/assets/${still.body.id}/metadata`, { key: bea.apiKey, body: { items: [{ key: 'x', value: {} }] } })).status).toBeGreaterThanOrEqual(400);
     const updated = await api.call<Json[]>('PUT', `/assets/${still.body.id}/metadata`, { key: admin.apiKey, body: { items: [{ key: 'note', value: { text: 'Grüße' } }] } });
     expect(updated.body.map((m) => m.key)).toEqual(['mobile-app', 'note']);
+    // And the phone gets it back through sync (AssetMetadataV1).
+    const synced = await fetch(`${base}/api/sync/stream`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ types: ['AssetMetadataV1'] }) });
+    const lines = (await synced.text()).trimEnd().split('\n').map((l) => JSON.parse(l) as Json);
+    const entries = lines.filter((l) => l.type === 'AssetMetadataV1').map((l) => l.data);
+    for (const entry of entries) expectShape(entry, 'SyncAssetMetadataV1');
+    expect(entries).toEqual(expect.arrayContaining([{ assetId: still.body.id, key: 'mobile-app', value: mobileApp }]));
   });
 
   it('finds places by name, accents aside, and shows one recent photo per place on explore', async () => {

@@ -255,6 +255,37 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
          ORDER BY e.asset_id, n DESC) x WHERE x.n > $2 AND x.n <= $3`,
     );
   },
+  async *PeopleV1(scope) {
+    yield* deletes(scope, 'PersonDeleteV1');
+    yield* upserts(
+      scope,
+      'PersonV1',
+      `SELECT p.sync_seq AS seq, p.id, p.owner_id AS "ownerId", p.name, to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate",
+         p.is_hidden AS "isHidden", p.is_favorite AS "isFavorite", NULL::text AS color,
+         (SELECT f.asset_id FROM asset_faces f WHERE f.id = p.face_id) AS "faceAssetId", p.created_at AS "createdAt", p.updated_at AS "updatedAt"
+       FROM people p WHERE p.owner_id = $1 AND p.sync_seq > $2 AND p.sync_seq <= $3`,
+    );
+  },
+  async *AssetFacesV2(scope) {
+    yield* deletes(scope, 'AssetFaceDeleteV1');
+    yield* upserts(
+      scope,
+      'AssetFaceV2',
+      `SELECT f.sync_seq AS seq, f.id, f.asset_id AS "assetId", f.person_id AS "personId", f.image_width AS "imageWidth", f.image_height AS "imageHeight",
+         f.x1 AS "boundingBoxX1", f.y1 AS "boundingBoxY1", f.x2 AS "boundingBoxX2", f.y2 AS "boundingBoxY2", f.source_type AS "sourceType",
+         true AS "isVisible", NULL::timestamptz AS "deletedAt"
+       FROM asset_faces f WHERE f.owner_id = $1 AND f.sync_seq > $2 AND f.sync_seq <= $3`,
+    );
+  },
+  async *AssetMetadataV1(scope) {
+    yield* deletes(scope, 'AssetMetadataDeleteV1');
+    yield* upserts(
+      scope,
+      'AssetMetadataV1',
+      `SELECT m.sync_seq AS seq, m.asset_id AS "assetId", m.key, m.value FROM asset_metadata m JOIN assets a ON a.id = m.asset_id
+       WHERE a.owner_id = $1 AND m.sync_seq > $2 AND m.sync_seq <= $3`,
+    );
+  },
 };
 
 /** Immich's order of request types: users before the assets that name them, assets before albums that hold them. */

@@ -34,6 +34,14 @@ CREATE INDEX albums_sync_seq ON albums (sync_seq);
 CREATE INDEX album_users_sync_seq ON album_users (sync_seq);
 CREATE INDEX album_assets_sync_seq ON album_assets (album_id, sync_seq);
 
+-- People, faces and asset metadata follow the same numbers (the app's people tab and the iOS entry).
+ALTER TABLE people ADD COLUMN sync_seq bigint NOT NULL DEFAULT nextval('sync_seq');
+ALTER TABLE asset_faces ADD COLUMN sync_seq bigint NOT NULL DEFAULT nextval('sync_seq');
+CREATE TRIGGER people_sync BEFORE UPDATE ON people FOR EACH ROW EXECUTE FUNCTION sync_stamp();
+CREATE TRIGGER asset_faces_sync BEFORE UPDATE ON asset_faces FOR EACH ROW EXECUTE FUNCTION sync_stamp();
+CREATE INDEX people_owner_sync ON people (owner_id, sync_seq);
+CREATE INDEX asset_faces_owner_sync ON asset_faces (owner_id, sync_seq);
+
 CREATE TABLE sync_deletes (
   seq bigint PRIMARY KEY DEFAULT nextval('sync_seq'),
   -- The SyncEntityType of the event: AssetDeleteV1, AlbumDeleteV1, …
@@ -67,6 +75,13 @@ BEGIN
     INSERT INTO sync_deletes (type, user_id, data)
       SELECT 'PartnerDeleteV1', u, jsonb_build_object('sharedById', OLD.shared_by_id, 'sharedWithId', OLD.shared_with_id)
         FROM (VALUES (OLD.shared_by_id), (OLD.shared_with_id)) told (u);
+  ELSIF TG_TABLE_NAME = 'people' THEN
+    INSERT INTO sync_deletes (type, user_id, data) VALUES ('PersonDeleteV1', OLD.owner_id, jsonb_build_object('personId', OLD.id));
+  ELSIF TG_TABLE_NAME = 'asset_faces' THEN
+    INSERT INTO sync_deletes (type, user_id, data) VALUES ('AssetFaceDeleteV1', OLD.owner_id, jsonb_build_object('assetFaceId', OLD.id));
+  ELSIF TG_TABLE_NAME = 'asset_metadata' THEN
+    INSERT INTO sync_deletes (type, user_id, data)
+      SELECT 'AssetMetadataDeleteV1', owner_id, jsonb_build_object('assetId', OLD.asset_id, 'key', OLD.key) FROM assets WHERE id = OLD.asset_id;
   ELSIF TG_TABLE_NAME = 'users' THEN
     INSERT INTO sync_deletes (type, user_id, data) VALUES ('UserDeleteV1', NULL, jsonb_build_object('userId', OLD.id));
   END IF;
@@ -78,6 +93,8 @@ CREATE TRIGGER album_users_sync_delete AFTER DELETE ON album_users FOR EACH ROW 
 CREATE TRIGGER album_assets_sync_delete AFTER DELETE ON album_assets FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
 CREATE TRIGGER partners_sync_delete AFTER DELETE ON partners FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
 CREATE TRIGGER users_sync_delete AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
+CREATE TRIGGER people_sync_delete AFTER DELETE ON people FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
+CREATE TRIGGER asset_faces_sync_delete AFTER DELETE ON asset_faces FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
 
 -- What each session (a phone) has acknowledged, per SyncEntityType: Immich's session checkpoints.
 CREATE TABLE session_sync_checkpoints (
@@ -96,8 +113,12 @@ CREATE TABLE asset_metadata (
   key text NOT NULL,
   value jsonb NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now(),
+  sync_seq bigint NOT NULL DEFAULT nextval('sync_seq'),
   PRIMARY KEY (asset_id, key)
 );
+CREATE TRIGGER asset_metadata_sync BEFORE UPDATE ON asset_metadata FOR EACH ROW EXECUTE FUNCTION sync_stamp();
+-- Removed with its asset: the asset's own delete event says enough, and the asset row is gone by then.
+CREATE TRIGGER asset_metadata_sync_delete AFTER DELETE ON asset_metadata FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
 
 -- Live updates (socket.io) follow the same numbers: what became ready or went since the last look.
 CREATE INDEX assets_sync_seq ON assets (sync_seq);
