@@ -6,6 +6,7 @@ import { getAsset } from '../core/assets/asset-queries.js';
 import { DAILY_JOBS, runDueDailyJobs } from '../functions/scheduled/daily-jobs.js';
 import { extractMetadata } from '../functions/metadata/extract-metadata.js';
 import { readMedia } from './media-samples.js';
+import { immichShapeProblems } from './immich-shapes.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
 import { apiClient, filesUnder, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
 
@@ -455,6 +456,21 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect((await get(carl, `/memories/${body[0].id}`)).status).toBe(400);
       expect((await send(carl, 'DELETE', `/memories/${body[0].id}`)).status).toBe(400);
       expect((await get(erin, '/memories?for=June')).status).toBe(400);
+
+      // The phone app gets them through sync: the saved one as it is, the removed one gone or ended.
+      const session = (await api.call<Json>('POST', '/auth/login', { body: { email: 'erin@example.com', password: 'another good password' } })).body.accessToken;
+      const response = await fetch(`${runtime.url}/api/sync/stream`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ types: ['MemoriesV1', 'MemoryToAssetsV1'] }),
+      });
+      const lines = (await response.text()).trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; data: Json });
+      for (const l of lines.filter((x) => x.type === 'MemoryV1')) expect(immichShapeProblems(l.data, 'SyncMemoryV1')).toEqual([]);
+      const saved = lines.find((l) => l.type === 'MemoryV1' && l.data.id === body[0].id)!.data;
+      expect(saved).toMatchObject({ isSaved: true, data: { year: 2020 }, memoryAt: '2024-06-15T00:00:00.000Z', showAt: '2024-06-15T00:00:00.000Z', hideAt: '2024-06-16T00:00:00.000Z' });
+      expect(lines.filter((l) => l.type === 'MemoryToAssetV1' && l.data.memoryId === body[0].id).map((l) => l.data.assetId).sort()).toEqual([y2020a, y2020b].sort());
+      const removed = lines.filter((l) => (l.type === 'MemoryV1' && l.data.id === body[1].id) || (l.type === 'MemoryDeleteV1' && l.data.memoryId === body[1].id));
+      expect(removed.every((l) => l.type === 'MemoryDeleteV1' || new Date(l.data.hideAt).getTime() <= Date.now())).toBe(true);
     });
   });
 

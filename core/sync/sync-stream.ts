@@ -255,6 +255,28 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
          ORDER BY e.asset_id, n DESC) x WHERE x.n > $2 AND x.n <= $3`,
     );
   },
+  async *MemoriesV1(scope) {
+    yield* deletes(scope, 'MemoryDeleteV1');
+    // "On this day" memories show on their day (Immich's showAt/hideAt window); one the user hid ends then.
+    yield* upserts(
+      scope,
+      'MemoryV1',
+      `SELECT m.sync_seq AS seq, m.id, m.owner_id AS "ownerId", m.type, jsonb_build_object('year', m.year) AS data,
+         to_char(m.memory_at, 'YYYY-MM-DD"T"00:00:00.000"Z"') AS "memoryAt", m.is_saved AS "isSaved", m.seen_at AS "seenAt",
+         to_char(m.memory_at, 'YYYY-MM-DD"T"00:00:00.000"Z"') AS "showAt", coalesce(to_char(m.hidden_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(m.memory_at + 1, 'YYYY-MM-DD"T"00:00:00.000"Z"')) AS "hideAt",
+         m.created_at AS "createdAt", m.updated_at AS "updatedAt", NULL::timestamptz AS "deletedAt"
+       FROM memories m WHERE m.owner_id = $1 AND m.sync_seq > $2 AND m.sync_seq <= $3`,
+    );
+  },
+  async *MemoryToAssetsV1(scope) {
+    yield* deletes(scope, 'MemoryToAssetDeleteV1');
+    yield* upserts(
+      scope,
+      'MemoryToAssetV1',
+      `SELECT ma.sync_seq AS seq, ma.memory_id AS "memoryId", ma.asset_id AS "assetId" FROM memory_assets ma JOIN memories m ON m.id = ma.memory_id
+       WHERE m.owner_id = $1 AND ma.sync_seq > $2 AND ma.sync_seq <= $3`,
+    );
+  },
   async *PeopleV1(scope) {
     yield* deletes(scope, 'PersonDeleteV1');
     yield* upserts(

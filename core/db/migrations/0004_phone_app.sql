@@ -42,6 +42,11 @@ CREATE TRIGGER asset_faces_sync BEFORE UPDATE ON asset_faces FOR EACH ROW EXECUT
 CREATE INDEX people_owner_sync ON people (owner_id, sync_seq);
 CREATE INDEX asset_faces_owner_sync ON asset_faces (owner_id, sync_seq);
 
+ALTER TABLE memories ADD COLUMN sync_seq bigint NOT NULL DEFAULT nextval('sync_seq');
+ALTER TABLE memory_assets ADD COLUMN sync_seq bigint NOT NULL DEFAULT nextval('sync_seq');
+CREATE TRIGGER memories_sync BEFORE UPDATE ON memories FOR EACH ROW EXECUTE FUNCTION sync_stamp();
+CREATE INDEX memories_owner_sync ON memories (owner_id, sync_seq);
+
 CREATE TABLE sync_deletes (
   seq bigint PRIMARY KEY DEFAULT nextval('sync_seq'),
   -- The SyncEntityType of the event: AssetDeleteV1, AlbumDeleteV1, …
@@ -75,6 +80,11 @@ BEGIN
     INSERT INTO sync_deletes (type, user_id, data)
       SELECT 'PartnerDeleteV1', u, jsonb_build_object('sharedById', OLD.shared_by_id, 'sharedWithId', OLD.shared_with_id)
         FROM (VALUES (OLD.shared_by_id), (OLD.shared_with_id)) told (u);
+  ELSIF TG_TABLE_NAME = 'memories' THEN
+    INSERT INTO sync_deletes (type, user_id, data) VALUES ('MemoryDeleteV1', OLD.owner_id, jsonb_build_object('memoryId', OLD.id));
+  ELSIF TG_TABLE_NAME = 'memory_assets' THEN
+    INSERT INTO sync_deletes (type, user_id, data)
+      SELECT 'MemoryToAssetDeleteV1', owner_id, jsonb_build_object('memoryId', OLD.memory_id, 'assetId', OLD.asset_id) FROM memories WHERE id = OLD.memory_id;
   ELSIF TG_TABLE_NAME = 'people' THEN
     INSERT INTO sync_deletes (type, user_id, data) VALUES ('PersonDeleteV1', OLD.owner_id, jsonb_build_object('personId', OLD.id));
   ELSIF TG_TABLE_NAME = 'asset_faces' THEN
@@ -93,6 +103,8 @@ CREATE TRIGGER album_users_sync_delete AFTER DELETE ON album_users FOR EACH ROW 
 CREATE TRIGGER album_assets_sync_delete AFTER DELETE ON album_assets FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
 CREATE TRIGGER partners_sync_delete AFTER DELETE ON partners FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
 CREATE TRIGGER users_sync_delete AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
+CREATE TRIGGER memories_sync_delete AFTER DELETE ON memories FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
+CREATE TRIGGER memory_assets_sync_delete AFTER DELETE ON memory_assets FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
 CREATE TRIGGER people_sync_delete AFTER DELETE ON people FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
 CREATE TRIGGER asset_faces_sync_delete AFTER DELETE ON asset_faces FOR EACH ROW EXECUTE FUNCTION sync_record_delete();
 
