@@ -144,6 +144,8 @@ describe('shoebox upload', () => {
   });
 
   it('shows an admin the queues and external libraries, and rescans one', async () => {
+    // The uploads above may still be in the metadata queue on a busy machine: let it drain first.
+    await waitFor(async () => ((await runtime.ports.queue.stats('metadata')).waiting === 0 ? true : undefined), 'the metadata queue to drain', 60_000);
     const jobs = await shoebox('jobs');
     expect(jobs.stdout).toMatch(/metadata\s+0 waiting, \d+ active, 0 dead/);
     expect(jobs.stdout).toContain('transcode');
