@@ -39,11 +39,16 @@ export function startLiveUpdates(server: HttpServer, ports: Ports): LiveUpdates 
   let looking = false;
   const look = async () => {
     if (looking) return;
+    // Nobody listening: nothing to read (an idle server asks the database nothing), and the
+    // next listener starts from the moment it came.
+    if (io.engine.clientsCount === 0) {
+      seen = undefined;
+      return;
+    }
     looking = true;
     try {
       const now = await currentSyncSeq(ports.db);
-      // Nobody listening: nothing to tell, and the next listener starts from now.
-      if (seen === undefined || io.engine.clientsCount === 0) {
+      if (seen === undefined) {
         seen = now;
         return;
       }
