@@ -30,12 +30,19 @@ export function startLiveUpdates(server: HttpServer, ports: Ports): LiveUpdates 
       (error: Error) => next(error),
     );
   });
+  let seen: string | undefined;
   io.on('connection', (socket) => {
     void socket.join(socket.data.userId as string);
     socket.emit('on_server_version', SHOEBOX_VERSION.immichApi);
+    // The first listener starts the count at the moment it came, not at the next look.
+    if (seen === undefined) {
+      void currentSyncSeq(ports.db).then(
+        (now) => (seen ??= now),
+        (error: Error) => ports.logger.warn('live updates: could not read where changes stand', { error: error.message }),
+      );
+    }
   });
 
-  let seen: string | undefined;
   let looking = false;
   const look = async () => {
     if (looking) return;
@@ -45,13 +52,10 @@ export function startLiveUpdates(server: HttpServer, ports: Ports): LiveUpdates 
       seen = undefined;
       return;
     }
+    if (seen === undefined) return;
     looking = true;
     try {
       const now = await currentSyncSeq(ports.db);
-      if (seen === undefined) {
-        seen = now;
-        return;
-      }
       const { events, next } = await readLiveEvents(ports.db, seen, now);
       for (const e of events) io.to(e.userIds).emit(e.event, e.payload);
       seen = next;
