@@ -459,12 +459,7 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
 
       // The phone app gets them through sync: the saved one as it is, the removed one gone or ended.
       const session = (await api.call<Json>('POST', '/auth/login', { body: { email: 'erin@example.com', password: 'another good password' } })).body.accessToken;
-      const response = await fetch(`${runtime.url}/api/sync/stream`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ types: ['MemoriesV1', 'MemoryToAssetsV1'] }),
-      });
-      const lines = (await response.text()).trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; data: Json });
+      const lines = await api.syncLines(session, ['MemoriesV1', 'MemoryToAssetsV1']);
       for (const l of lines.filter((x) => x.type === 'MemoryV1')) expect(immichShapeProblems(l.data, 'SyncMemoryV1')).toEqual([]);
       const saved = lines.find((l) => l.type === 'MemoryV1' && l.data.id === body[0].id)!.data;
       expect(saved).toMatchObject({ isSaved: true, data: { year: 2020 }, memoryAt: '2024-06-15T00:00:00.000Z', showAt: '2024-06-15T00:00:00.000Z', hideAt: '2024-06-16T00:00:00.000Z' });

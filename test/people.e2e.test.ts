@@ -157,14 +157,7 @@ describe('people', () => {
 
   it('syncs people and faces to the phone app, and a rename as a delta', async () => {
     const session = (await api.call<Json>('POST', '/auth/login', { body: { email: 'admin@example.com', password: 'correct horse battery staple' } })).body.accessToken;
-    const stream = async () => {
-      const response = await fetch(`${runtime.url}/api/sync/stream`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ types: ['PeopleV1', 'AssetFacesV2', 'AssetMetadataV1'] }),
-      });
-      return (await response.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; data: Json; ack: string });
-    };
+    const stream = () => api.syncLines(session, ['PeopleV1', 'AssetFacesV2', 'AssetMetadataV1']);
     const lines = await stream();
     const people = lines.filter((l) => l.type === 'PersonV1').map((l) => l.data);
     const faces = lines.filter((l) => l.type === 'AssetFaceV2').map((l) => l.data);

@@ -162,8 +162,7 @@ describe('the Immich phone app after login', () => {
     const updated = await api.call<Json[]>('PUT', `/assets/${still.body.id}/metadata`, { key: admin.apiKey, body: { items: [{ key: 'note', value: { text: 'Grüße' } }] } });
     expect(updated.body.map((m) => m.key)).toEqual(['mobile-app', 'note']);
     // And the phone gets it back through sync (AssetMetadataV1).
-    const synced = await fetch(`${base}/api/sync/stream`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ types: ['AssetMetadataV1'] }) });
-    const lines = (await synced.text()).trimEnd().split('\n').map((l) => JSON.parse(l) as Json);
+    const lines = await api.syncLines(token, ['AssetMetadataV1']);
     const entries = lines.filter((l) => l.type === 'AssetMetadataV1').map((l) => l.data);
     for (const entry of entries) expectShape(entry, 'SyncAssetMetadataV1');
     expect(entries).toEqual(expect.arrayContaining([{ assetId: still.body.id, key: 'mobile-app', value: mobileApp }]));

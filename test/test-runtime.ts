@@ -100,9 +100,19 @@ export function apiClient(baseUrl: string) {
     return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
   }
 
+  /** The phone app's sync stream for a session token: its JSON lines, parsed. */
+  async function syncLines(token: string, types: string[]): Promise<{ type: string; data: Record<string, any>; ack: string }[]> {
+    const { status, body } = await call<string>('POST', '/sync/stream', { token, body: { types } });
+    if (status !== 200) throw new Error(`sync stream: ${status} ${JSON.stringify(body)}`);
+    // One line is valid JSON on its own, which call() has parsed already.
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    return text.trimEnd().split('\n').map((line) => JSON.parse(line));
+  }
+
   return {
     call,
     media,
+    syncLines,
     upload,
     loginWithKey,
     async signUpAdmin(email = 'admin@example.com', password = 'correct horse battery staple'): Promise<TestUser> {
