@@ -36,8 +36,8 @@ describe.skipIf(missing)(`the AWS adapters against moto${missing ? ` — skipped
     const { s3 } = awsClients({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
     const bucket = `shoebox-${randomUUID().slice(0, 8)}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    return { store: new S3ObjectStore(s3 as S3Client, bucket), honoursUrlParameters: false, close: moto.stop };
-  });
+    return { store: new S3ObjectStore(s3 as S3Client, bucket), close: moto.stop };
+  }, { honoursUrlParameters: false });
 
   queueContract('SQS (moto)', async () => {
     const moto = await startMotoServer();

@@ -23,13 +23,12 @@ objectStoreContract('local folder + signed URLs', async () => {
   store = new FsObjectStore({ root: dir, baseUrl: `http://127.0.0.1:${port}/_blob`, secret: 'x'.repeat(32), clock: systemClock });
   return {
     store,
-    honoursUrlParameters: true,
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}, { honoursUrlParameters: true });
 
 queueContract('Postgres (PGlite)', async () => {
   const database = await startTestDatabase();
