@@ -12,13 +12,7 @@ export const SESSION_COOKIE = 'immich_access_token';
 
 /** Who is asking: an API key (x-api-key), a bearer session token, or the session cookie — as Immich accepts them. */
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
-  const auth = await resolveAuth(c.var.ports, {
-    apiKey: c.req.header('x-api-key'),
-    // Immich's other spellings of the session token: older phone-app code paths send these.
-    sessionHeader: c.req.header('x-immich-user-token') ?? c.req.header('x-immich-session-token'),
-    authorization: c.req.header('authorization'),
-    cookie: getCookie(c, SESSION_COOKIE),
-  });
+  const auth = await resolveAuth(c.var.ports, credentialsOf((name) => c.req.header(name), getCookie(c, SESSION_COOKIE)));
   if (!auth) throw new Unauthorized('Authentication required: send an API key (x-api-key) or log in');
   const route = answeringRoute(c);
   if (route) requireRoutePermission(auth.apiKey?.permissions, route);
@@ -64,12 +58,20 @@ export function authenticateHeaders(ports: ApiEnv['Variables']['ports'], headers
     return Array.isArray(value) ? value[0] : value;
   };
   const cookie = /(?:^|;\s*)immich_access_token=([^;]+)/.exec(one('cookie') ?? '')?.[1];
-  return resolveAuth(ports, {
-    apiKey: one('x-api-key'),
-    sessionHeader: one('x-immich-user-token') ?? one('x-immich-session-token'),
-    authorization: one('authorization'),
-    cookie: cookie ? decodeURIComponent(cookie) : undefined,
-  });
+  return resolveAuth(ports, credentialsOf(one, cookie ? decodeURIComponent(cookie) : undefined));
+}
+
+type Credentials = { apiKey?: string; sessionHeader?: string; authorization?: string; cookie?: string };
+
+/** The credentials a request carries, in the headers Immich reads them from. */
+function credentialsOf(header: (name: string) => string | undefined, cookie: string | undefined): Credentials {
+  return {
+    apiKey: header('x-api-key'),
+    // Immich's other spellings of the session token: older phone-app code paths send these.
+    sessionHeader: header('x-immich-user-token') ?? header('x-immich-session-token'),
+    authorization: header('authorization'),
+    cookie,
+  };
 }
 
 /** Forgets every cached credential (the database was restored from a backup). */
@@ -92,7 +94,7 @@ async function cached(key: string, now: number, lookup: () => Promise<AuthContex
 
 async function resolveAuth(
   ports: ApiEnv['Variables']['ports'],
-  credentials: { apiKey?: string; sessionHeader?: string; authorization?: string; cookie?: string },
+  credentials: Credentials,
 ): Promise<AuthContext | undefined> {
   const now = ports.clock.now();
   if (credentials.apiKey) {

@@ -66,9 +66,9 @@ export async function readPreferences(db: Queryable, userId: string): Promise<Us
 export async function updatePreferences(db: Queryable, userId: string, update: UserPreferencesUpdate): Promise<UserPreferences> {
   const { avatar, ...sections } = update;
   const { rows } = await db.query<{ preferences: Changes }>(
-    `UPDATE users SET preferences = (
-       SELECT coalesce(jsonb_object_agg(key, coalesce(preferences -> key, '{}'::jsonb) || value), '{}'::jsonb) || (preferences - ARRAY(SELECT jsonb_object_keys($2::jsonb)))
-         FROM jsonb_each($2::jsonb)),
+    // Each section sent is merged into the stored one; `||` at the top then replaces those sections.
+    `UPDATE users SET preferences = preferences || coalesce(
+       (SELECT jsonb_object_agg(key, coalesce(preferences -> key, '{}'::jsonb) || value) FROM jsonb_each($2::jsonb)), '{}'::jsonb),
        avatar_color = coalesce($3, avatar_color),
        profile_changed_at = CASE WHEN $3::text IS NULL THEN profile_changed_at ELSE now() END,
        updated_at = now()

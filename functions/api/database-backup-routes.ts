@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import {
@@ -25,6 +25,10 @@ export const MAINTENANCE_COOKIE = 'immich_maintenance_token';
 
 export const DatabaseBackupDelete = z.object({ backups: z.array(z.string().max(300)).min(1).max(1000) });
 export const SetMaintenanceMode = z.object({ action: z.enum(MAINTENANCE_ACTIONS), restoreBackupFilename: z.string().max(300).optional() });
+
+function setMaintenanceCookie(c: Context<ApiEnv>, token: string): void {
+  setCookie(c, MAINTENANCE_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: requestIsHttps(c, c.var.ports.config), path: '/' });
+}
 
 function backupFiles(ports: Ports): BackupFiles {
   if (!ports.backups) throw new BadRequest('This server keeps no database backups: on AWS, RDS/Aurora snapshots are the backup');
@@ -85,7 +89,7 @@ export const databaseBackupRoutes = new Hono<ApiEnv>()
     if ((await countUsers(c.var.ports.db)) > 0) throw new BadRequest('The server already has an admin');
     backupFiles(c.var.ports);
     const token = maintenanceOf(c.var.ports).start('select_database_restore');
-    setCookie(c, MAINTENANCE_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: requestIsHttps(c, c.var.ports.config), path: '/' });
+    setMaintenanceCookie(c, token);
     return c.body(null, 201);
   })
   .get('/admin/maintenance/status', (c) => c.json(maintenanceOf(c.var.ports).status))
@@ -101,7 +105,7 @@ export const databaseBackupRoutes = new Hono<ApiEnv>()
     }
     if (body.action !== 'restore_database') {
       const token = maintenance.start(body.action);
-      setCookie(c, MAINTENANCE_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: requestIsHttps(c, c.var.ports.config), path: '/' });
+      setMaintenanceCookie(c, token);
       return c.body(null, 201);
     }
     if (!body.restoreBackupFilename) throw new BadRequest('restore_database needs restoreBackupFilename');
