@@ -14,7 +14,8 @@ const LOOK_EVERY_MS = 1000;
 /**
  * socket.io at /api/socket.io, as Immich serves it to the phone app: a connection authenticates
  * with the same headers as the API, joins its user's room, hears `on_server_version`, then
- * `AssetUploadReadyV2`, `on_asset_trash` and `on_asset_delete` for what it may see. Changes are
+ * `AssetUploadReadyV2`, `on_asset_trash`, `on_asset_restore` and `on_asset_delete` for what it
+ * may see, and `on_config_update` when an admin changes the server's settings. Changes are
  * read from the sync numbers once a second while anyone is connected, so the workers' progress
  * arrives whichever process did the work.
  */
@@ -57,7 +58,11 @@ export function startLiveUpdates(server: HttpServer, ports: Ports): LiveUpdates 
     try {
       const now = await currentSyncSeq(ports.db);
       const { events, next } = await readLiveEvents(ports.db, seen, now);
-      for (const e of events) io.to(e.userIds).emit(e.event, e.payload);
+      for (const e of events) {
+        const to = e.userIds === 'everyone' ? io : io.to(e.userIds);
+        if (e.payload === undefined) to.emit(e.event);
+        else to.emit(e.event, e.payload);
+      }
       seen = next;
     } catch (error) {
       ports.logger.warn('live updates: could not read changes', { error: (error as Error).message });

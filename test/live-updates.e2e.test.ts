@@ -55,7 +55,7 @@ describe('live updates over socket.io', () => {
     await expect(connect({ 'x-immich-user-token': 'forged' }).ready).rejects.toThrow(/Authentication required/);
   });
 
-  it('tells the owner and the partner, not a stranger, when an upload is ready, trashed and deleted', { timeout: 60_000 }, async () => {
+  it('tells the owner and the partner, not a stranger, when an upload is ready, trashed, restored and deleted', { timeout: 60_000 }, async () => {
     const adas = connect({ 'x-immich-user-token': await token('ada@example.com', 'a long enough password') });
     const beas = connect({ cookie: `immich_access_token=${await token('bea@example.com', 'another good password')}` });
     const cleos = connect({ authorization: `Bearer ${await token('cleo@example.com', 'another good password')}` });
@@ -72,11 +72,17 @@ describe('live updates over socket.io', () => {
     }
     expect((await api.call('DELETE', '/assets', { key: ada.apiKey, body: { ids: [id] } })).status).toBe(204);
     for (const who of [adas, beas]) await waitFor(async () => who.heard.find((h) => h.event === 'on_asset_trash' && h.payload.includes(id)), 'on_asset_trash', 20_000);
+    expect((await api.call('POST', '/trash/restore/assets', { key: ada.apiKey, body: { ids: [id] } })).status).toBe(200);
+    await waitFor(async () => adas.heard.find((h) => h.event === 'on_asset_restore' && h.payload.includes(id)), 'on_asset_restore', 20_000);
     expect((await api.call('DELETE', '/assets', { key: ada.apiKey, body: { ids: [id], force: true } })).status).toBe(204);
     for (const who of [adas, beas]) await waitFor(async () => who.heard.find((h) => h.event === 'on_asset_delete' && h.payload === id), 'on_asset_delete', 20_000);
     // A second beat for anything late: the stranger heard only the version.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(cleos.heard.map((h) => h.event)).toEqual(['on_server_version']);
+    // A settings change is for everyone: the app reloads the server's config.
+    const config = await api.call<Json>('GET', '/system-config', { key: ada.apiKey });
+    expect((await api.call('PUT', '/system-config', { key: ada.apiKey, body: config.body })).status).toBe(200);
+    for (const who of [adas, beas, cleos]) await waitFor(async () => who.heard.find((h) => h.event === 'on_config_update'), 'on_config_update', 20_000);
     expect(JSON.stringify(cleos.heard)).not.toContain(id);
     expect(cleo.id).toBeDefined();
   });

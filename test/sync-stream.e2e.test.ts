@@ -26,7 +26,7 @@ const SHAPE_OF: Record<string, string> = {
   PartnerAssetExifBackfillV1: 'SyncAssetExifV1', AlbumV2: 'SyncAlbumV2', AlbumDeleteV1: 'SyncAlbumDeleteV1', AlbumUserV1: 'SyncAlbumUserV1',
   AlbumUserDeleteV1: 'SyncAlbumUserDeleteV1', AlbumToAssetV1: 'SyncAlbumToAssetV1', AlbumToAssetBackfillV1: 'SyncAlbumToAssetV1',
   AlbumToAssetDeleteV1: 'SyncAlbumToAssetDeleteV1', AlbumAssetUpdateV2: 'SyncAssetV2', AlbumAssetBackfillV2: 'SyncAssetV2',
-  AlbumAssetExifUpdateV1: 'SyncAssetExifV1', SyncAckV1: 'SyncAckV1', SyncCompleteV1: 'SyncCompleteV1', SyncResetV1: 'SyncResetV1',
+  AlbumAssetExifUpdateV1: 'SyncAssetExifV1', UserMetadataV1: 'SyncUserMetadataV1', SyncAckV1: 'SyncAckV1', SyncCompleteV1: 'SyncCompleteV1', SyncResetV1: 'SyncResetV1',
 };
 
 /**
@@ -102,7 +102,14 @@ describe('the sync stream, as the Immich app uses it', () => {
     await ackAll(adaSession, lines);
     const checkpoints = await api.call<Json[]>('GET', '/sync/ack', { token: adaSession });
     expect(checkpoints.body.map((c) => c.type)).toEqual(expect.arrayContaining(['AssetV2', 'AuthUserV1', 'SyncCompleteV1']));
+    expect(ofType(lines, 'UserMetadataV1')).toEqual([{ userId: ada.id, key: 'preferences', value: {} }]);
     expect(await stream(adaSession)).toEqual([expect.objectContaining({ type: 'SyncCompleteV1' })]);
+
+    // Preferences changed on another device arrive as user metadata (the app reads them from there).
+    expect((await api.call('PUT', '/users/me/preferences', { token: adaSession, body: { memories: { enabled: false } } })).status).toBe(200);
+    const changed = await stream(adaSession);
+    expect(ofType(changed, 'UserMetadataV1')).toEqual([{ userId: ada.id, key: 'preferences', value: { memories: { enabled: false } } }]);
+    await ackAll(adaSession, changed);
   });
 
   it('sends only what changed: an edit, a delete, an album shared by someone else, a partner who starts sharing', async () => {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../ports/database.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { addLiveNotice } from '../sync/live-events.js';
 import { deleteAssetRows } from './asset-queries.js';
 
 /**
@@ -16,14 +17,18 @@ export async function trashAssets(db: Queryable, ids: string[]): Promise<number>
   return result.rowCount ?? 0;
 }
 
-/** Restores trashed assets among `ids`, or all of an owner's trash when `ids` is undefined. */
+/**
+ * Restores trashed assets among `ids`, or all of an owner's trash when `ids` is undefined, and
+ * tells the owner's live connections (`on_asset_restore`; a missed one only waits for the next sync).
+ */
 export async function restoreAssets(db: Queryable, ownerId: string, ids?: string[]): Promise<number> {
-  const result = await db.query(
+  const { rows } = await db.query<{ id: string }>(
     `UPDATE assets SET deleted_at = NULL, updated_at = now()
-     WHERE owner_id = $1 AND deleted_at IS NOT NULL AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
+     WHERE owner_id = $1 AND deleted_at IS NOT NULL AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) RETURNING id`,
     [ownerId, ids ?? null],
   );
-  return result.rowCount ?? 0;
+  if (rows.length > 0) await addLiveNotice(db, 'on_asset_restore', [ownerId], rows.map((row) => row.id));
+  return rows.length;
 }
 
 /** Deletes assets for good, in batches: rows, then their bytes. Returns how many went. */

@@ -3,9 +3,18 @@ import { ASSET_COLUMNS, EXIF_COLUMNS } from './sync-stream.js';
 
 /** One socket.io event for some users, as Immich's server emits them to the phone app. */
 export interface LiveEvent {
-  userIds: string[];
-  event: 'AssetUploadReadyV2' | 'on_asset_trash' | 'on_asset_delete';
+  userIds: string[] | 'everyone';
+  event: 'AssetUploadReadyV2' | 'on_asset_trash' | 'on_asset_delete' | LiveNotice;
   payload: unknown;
+}
+
+/** Events written as notices (migration 0005): what no synced row can tell. */
+export type LiveNotice = 'on_asset_restore' | 'on_config_update';
+
+/** Writes a notice for the live connections (`userIds` undefined: everyone); notices over an hour old go. */
+export async function addLiveNotice(db: Queryable, event: LiveNotice, userIds: string[] | undefined, payload?: unknown): Promise<void> {
+  await db.query(`DELETE FROM live_notices WHERE created_at < now() - interval '1 hour'`);
+  await db.query('INSERT INTO live_notices (event, user_ids, payload) VALUES ($1, $2, $3)', [event, userIds ?? null, payload === undefined ? null : JSON.stringify(payload)]);
 }
 
 /** Who sees an asset: its owner, the partners it shares with, and the members of albums holding it. */
@@ -19,7 +28,7 @@ const BATCH = 500;
 /**
  * What changed after sync number `after` (up to `upTo`), as live events: assets that are ready
  * (with their EXIF, Immich's `AssetUploadReadyV2 {asset, exif}`), assets moved to the trash,
- * assets deleted for good. Read from the same numbers as the sync stream, so a worker in another
+ * assets deleted for good, and the notices (restores from the trash, settings changes). Read from the same numbers as the sync stream, so a worker in another
  * process (or machine) is heard as well as one in this one.
  */
 export async function readLiveEvents(db: Queryable, after: string, upTo: string): Promise<{ events: LiveEvent[]; next: string }> {
@@ -44,6 +53,11 @@ export async function readLiveEvents(db: Queryable, after: string, upTo: string)
     [after, next],
   );
   for (const d of deleted) events.push({ userIds: [d.userId], event: 'on_asset_delete', payload: d.assetId });
+  const { rows: notices } = await db.query<{ event: LiveNotice; userIds: string[] | null; payload: unknown }>(
+    `SELECT event, user_ids AS "userIds", payload FROM live_notices WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
+    [after, next],
+  );
+  for (const n of notices) events.push({ userIds: n.userIds ?? 'everyone', event: n.event, payload: n.payload ?? undefined });
   return { events, next };
 }
 

@@ -299,6 +299,14 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
        FROM asset_faces f WHERE f.owner_id = $1 AND f.sync_seq > $2 AND f.sync_seq <= $3`,
     );
   },
+  // Immich keeps preferences as user metadata: the app reads them from here after the first sync.
+  UserMetadataV1: (scope) =>
+    upserts(
+      scope,
+      'UserMetadataV1',
+      `SELECT u.sync_seq AS seq, u.id AS "userId", 'preferences' AS key, u.preferences AS value FROM users u
+       WHERE u.id = $1 AND u.sync_seq > $2 AND u.sync_seq <= $3`,
+    ),
   async *AssetMetadataV1(scope) {
     yield* deletes(scope, 'AssetMetadataDeleteV1');
     yield* upserts(
@@ -353,7 +361,7 @@ export async function resetSync(db: Queryable, sessionId: string): Promise<void>
 /**
  * The sync stream for one session: JSON lines `{type, data, ack}` for every requested type that
  * has something new since the session's checkpoints, then `SyncCompleteV1`. Types Shoebox does
- * not keep (OCR, edits, stacks, …) send nothing. Read page by page: a 100,000-asset first sync
+ * not keep (OCR, edits, stacks) send nothing. Read page by page: a 100,000-asset first sync
  * never sits in memory whole.
  */
 export async function* syncStream(db: Queryable, session: { userId: string; sessionId: string }, request: { types: SyncRequestType[]; reset?: boolean }): AsyncGenerator<string> {
