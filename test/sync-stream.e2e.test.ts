@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAILY_JOBS } from '../functions/scheduled/daily-jobs.js';
 import { immichShapeProblems } from './immich-shapes.js';
 import { colourPhoto } from './media-samples.js';
 import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
@@ -176,6 +177,25 @@ describe('the sync stream, as the Immich app uses it', () => {
     expect(ofType(again, 'AuthUserV1')).toEqual([]);
     expect((await api.call('POST', '/sync/ack', { token: adaSession, body: { acks: ['SyncResetV1|reset'] } })).status).toBe(204);
     expect(full(await stream(adaSession))).toEqual([photos.red!.id]);
+  });
+
+  it('forgets deletions after 30 days, and a phone away longer is told to start over', async () => {
+    const { db } = runtime.ports;
+    await ackAll(adaSession, await stream(adaSession));
+    const deletes = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sync_deletes')).rows[0]!.n);
+    expect(await deletes()).toBeGreaterThan(0);
+    await DAILY_JOBS.sync!(runtime.ports, new Date());
+    const kept = await deletes();
+    expect(kept).toBeGreaterThan(0);
+    await db.query(`UPDATE sync_deletes SET deleted_at = now() - interval '32 days'`);
+    await db.query(`UPDATE session_sync_checkpoints SET updated_at = now() - interval '31 days' WHERE type = 'SyncCompleteV1'`);
+    expect(await DAILY_JOBS.sync!(runtime.ports, new Date())).toBeGreaterThanOrEqual(kept);
+    expect(await deletes()).toBe(0);
+    // It may have missed a delete that is gone now: only SyncResetV1, until it acknowledges it.
+    expect(await stream(adaSession)).toEqual([{ type: 'SyncResetV1', data: {}, ack: 'SyncResetV1|reset' }]);
+    expect(await stream(adaSession)).toHaveLength(1);
+    expect((await api.call('POST', '/sync/ack', { token: adaSession, body: { acks: ['SyncResetV1|reset'] } })).status).toBe(204);
+    expect(ofType(await stream(adaSession), 'AssetV2').map((a) => a.id)).toEqual([photos.red!.id]);
   });
 
   it('refuses API keys, strangers, unknown types and acks it did not make; each session keeps its own place', async () => {

@@ -358,6 +358,16 @@ export async function resetSync(db: Queryable, sessionId: string): Promise<void>
   await db.query('UPDATE sessions SET sync_reset_pending = false WHERE id = $1', [sessionId]);
 }
 
+/** How long deletions are remembered for the sync stream; a phone away longer syncs from scratch. */
+export const SYNC_HISTORY_DAYS = 30;
+
+/** The daily clean-up: deletions older than a phone may still ask for, live notices older than an hour. */
+export async function pruneSyncHistory(db: Queryable): Promise<number> {
+  const deletes = await db.query(`DELETE FROM sync_deletes WHERE deleted_at < now() - make_interval(days => $1)`, [SYNC_HISTORY_DAYS + 1]);
+  const notices = await db.query(`DELETE FROM live_notices WHERE created_at < now() - interval '1 hour'`);
+  return (deletes.rowCount ?? 0) + (notices.rowCount ?? 0);
+}
+
 /**
  * The sync stream for one session: JSON lines `{type, data, ack}` for every requested type that
  * has something new since the session's checkpoints, then `SyncCompleteV1`. Types Shoebox does
@@ -366,11 +376,16 @@ export async function resetSync(db: Queryable, sessionId: string): Promise<void>
  */
 export async function* syncStream(db: Queryable, session: { userId: string; sessionId: string }, request: { types: SyncRequestType[]; reset?: boolean }): AsyncGenerator<string> {
   if (request.reset) await resetSync(db, session.sessionId);
-  const { rows } = await db.query<{ pending: boolean; now: string }>(
-    `SELECT sync_reset_pending AS pending, nextval('sync_seq')::text AS now FROM sessions WHERE id = $1`,
-    [session.sessionId],
+  // A session whose last complete sync is older than the deletes kept (SYNC_HISTORY_DAYS) may
+  // have missed some: it starts over, as Immich's does.
+  const { rows } = await db.query<{ pending: boolean; stale: boolean; now: string }>(
+    `SELECT sync_reset_pending AS pending, nextval('sync_seq')::text AS now,
+       coalesce((SELECT updated_at < now() - make_interval(days => $2) FROM session_sync_checkpoints
+                  WHERE session_id = s.id AND type = 'SyncCompleteV1'), false) AS stale
+     FROM sessions s WHERE id = $1`,
+    [session.sessionId, SYNC_HISTORY_DAYS],
   );
-  if (rows[0]?.pending) {
+  if (rows[0]?.pending || rows[0]?.stale) {
     yield line('SyncResetV1', {}, 'reset');
     return;
   }
