@@ -62,3 +62,24 @@ function oneTypeProblems(value: unknown, type: string, at: string): string[] {
   // Anything else (object literals, unknown, Blob) is not checked further.
   return [];
 }
+
+/** What the phone app asks for on a 3.x server (mobile/lib/infrastructure/repositories/sync_api.repository.dart). */
+export const APP_SYNC_TYPES = [
+  'AuthUsersV1', 'UsersV1', 'AssetsV2', 'AssetExifsV1', 'AssetEditsV1', 'AssetMetadataV1', 'PartnersV1', 'PartnerAssetsV2',
+  'PartnerAssetExifsV1', 'AlbumsV2', 'AlbumUsersV1', 'AlbumAssetsV2', 'AlbumAssetExifsV1', 'AlbumToAssetsV1', 'MemoriesV1',
+  'MemoryToAssetsV1', 'StacksV1', 'PartnerStacksV1', 'UserMetadataV1', 'PeopleV1', 'AssetFacesV2', 'AssetOcrV1',
+];
+
+/** The SDK shape of each line type's data, as the app's generated client decodes it. */
+export const SYNC_LINE_SHAPES: Record<string, string> = {
+  AuthUserV1: 'SyncAuthUserV1', UserV1: 'SyncUserV1', UserDeleteV1: 'SyncUserDeleteV1', PartnerV1: 'SyncPartnerV1', PartnerDeleteV1: 'SyncPartnerDeleteV1',
+  AssetV2: 'SyncAssetV2', AssetDeleteV1: 'SyncAssetDeleteV1', AssetExifV1: 'SyncAssetExifV1', PartnerAssetV2: 'SyncAssetV2',
+  PartnerAssetBackfillV2: 'SyncAssetV2', PartnerAssetDeleteV1: 'SyncAssetDeleteV1', PartnerAssetExifV1: 'SyncAssetExifV1',
+  PartnerAssetExifBackfillV1: 'SyncAssetExifV1', AlbumV2: 'SyncAlbumV2', AlbumDeleteV1: 'SyncAlbumDeleteV1', AlbumUserV1: 'SyncAlbumUserV1',
+  AlbumUserDeleteV1: 'SyncAlbumUserDeleteV1', AlbumToAssetV1: 'SyncAlbumToAssetV1', AlbumToAssetBackfillV1: 'SyncAlbumToAssetV1',
+  AlbumToAssetDeleteV1: 'SyncAlbumToAssetDeleteV1', AlbumAssetUpdateV2: 'SyncAssetV2', AlbumAssetBackfillV2: 'SyncAssetV2',
+  AlbumAssetExifUpdateV1: 'SyncAssetExifV1', AlbumAssetExifBackfillV1: 'SyncAssetExifV1', UserMetadataV1: 'SyncUserMetadataV1',
+  MemoryV1: 'SyncMemoryV1', MemoryDeleteV1: 'SyncMemoryDeleteV1', MemoryToAssetV1: 'SyncMemoryAssetV1', MemoryToAssetDeleteV1: 'SyncMemoryAssetDeleteV1',
+  PersonV1: 'SyncPersonV1', PersonDeleteV1: 'SyncPersonDeleteV1', AssetFaceV2: 'SyncAssetFaceV2', AssetFaceDeleteV1: 'SyncAssetFaceDeleteV1',
+  AssetMetadataV1: 'SyncAssetMetadataV1', AssetMetadataDeleteV1: 'SyncAssetMetadataDeleteV1', SyncAckV1: 'SyncAckV1', SyncCompleteV1: 'SyncCompleteV1', SyncResetV1: 'SyncResetV1',
+};

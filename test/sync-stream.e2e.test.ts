@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAILY_JOBS } from '../functions/scheduled/daily-jobs.js';
-import { immichShapeProblems } from './immich-shapes.js';
+import { APP_SYNC_TYPES, immichShapeProblems, SYNC_LINE_SHAPES } from './immich-shapes.js';
 import { colourPhoto } from './media-samples.js';
 import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
 
@@ -11,24 +11,6 @@ interface SyncLine {
   data: Json;
   ack: string;
 }
-
-/** What the phone app asks for on a 3.x server (mobile/lib/infrastructure/repositories/sync_api.repository.dart). */
-const APP_TYPES = [
-  'AuthUsersV1', 'UsersV1', 'AssetsV2', 'AssetExifsV1', 'AssetEditsV1', 'AssetMetadataV1', 'PartnersV1', 'PartnerAssetsV2',
-  'PartnerAssetExifsV1', 'AlbumsV2', 'AlbumUsersV1', 'AlbumAssetsV2', 'AlbumAssetExifsV1', 'AlbumToAssetsV1', 'MemoriesV1',
-  'MemoryToAssetsV1', 'StacksV1', 'PartnerStacksV1', 'UserMetadataV1', 'PeopleV1', 'AssetFacesV2', 'AssetOcrV1',
-];
-
-/** The SDK shape of each line type's data, as the app's generated client decodes it. */
-const SHAPE_OF: Record<string, string> = {
-  AuthUserV1: 'SyncAuthUserV1', UserV1: 'SyncUserV1', UserDeleteV1: 'SyncUserDeleteV1', PartnerV1: 'SyncPartnerV1', PartnerDeleteV1: 'SyncPartnerDeleteV1',
-  AssetV2: 'SyncAssetV2', AssetDeleteV1: 'SyncAssetDeleteV1', AssetExifV1: 'SyncAssetExifV1', PartnerAssetV2: 'SyncAssetV2',
-  PartnerAssetBackfillV2: 'SyncAssetV2', PartnerAssetDeleteV1: 'SyncAssetDeleteV1', PartnerAssetExifV1: 'SyncAssetExifV1',
-  PartnerAssetExifBackfillV1: 'SyncAssetExifV1', AlbumV2: 'SyncAlbumV2', AlbumDeleteV1: 'SyncAlbumDeleteV1', AlbumUserV1: 'SyncAlbumUserV1',
-  AlbumUserDeleteV1: 'SyncAlbumUserDeleteV1', AlbumToAssetV1: 'SyncAlbumToAssetV1', AlbumToAssetBackfillV1: 'SyncAlbumToAssetV1',
-  AlbumToAssetDeleteV1: 'SyncAlbumToAssetDeleteV1', AlbumAssetUpdateV2: 'SyncAssetV2', AlbumAssetBackfillV2: 'SyncAssetV2',
-  AlbumAssetExifUpdateV1: 'SyncAssetExifV1', UserMetadataV1: 'SyncUserMetadataV1', SyncAckV1: 'SyncAckV1', SyncCompleteV1: 'SyncCompleteV1', SyncResetV1: 'SyncResetV1',
-};
 
 /**
  * The phone app's sync, as its sync loop runs it: stream every type it asks for, check each
@@ -43,7 +25,7 @@ describe('the sync stream, as the Immich app uses it', () => {
   let adaSession: string;
   const photos: Record<string, { id: string; bytes: Buffer }> = {};
 
-  async function stream(token: string, body: Json = { types: APP_TYPES }): Promise<SyncLine[]> {
+  async function stream(token: string, body: Json = { types: APP_SYNC_TYPES }): Promise<SyncLine[]> {
     const response = await fetch(`${runtime.url}/api/sync/stream`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/jsonlines+json' },
@@ -56,8 +38,8 @@ describe('the sync stream, as the Immich app uses it', () => {
     const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as SyncLine);
     for (const l of lines) {
       expect(Object.keys(l).sort()).toEqual(['ack', 'data', 'type']);
-      expect(SHAPE_OF[l.type], `a line type the test knows: ${l.type}`).toBeDefined();
-      expect(immichShapeProblems(l.data, SHAPE_OF[l.type]!), l.type).toEqual([]);
+      expect(SYNC_LINE_SHAPES[l.type], `a line type the test knows: ${l.type}`).toBeDefined();
+      expect(immichShapeProblems(l.data, SYNC_LINE_SHAPES[l.type]!), l.type).toEqual([]);
       expect(l.ack.split('|')[0]).toMatch(/^[A-Za-z]+V\d$/);
     }
     return lines;
@@ -169,7 +151,7 @@ describe('the sync stream, as the Immich app uses it', () => {
 
   it('starts over on reset, from the ack or the request, and per type when its checkpoint is deleted', async () => {
     const full = (lines: SyncLine[]) => ofType(lines, 'AssetV2').map((a) => a.id);
-    expect(full(await stream(adaSession, { types: APP_TYPES, reset: true }))).toEqual([photos.red!.id]);
+    expect(full(await stream(adaSession, { types: APP_SYNC_TYPES, reset: true }))).toEqual([photos.red!.id]);
     await ackAll(adaSession, await stream(adaSession));
     expect((await api.call('DELETE', '/sync/ack', { token: adaSession, body: { types: ['AssetV2'] } })).status).toBe(204);
     const again = await stream(adaSession);
@@ -199,9 +181,9 @@ describe('the sync stream, as the Immich app uses it', () => {
   });
 
   it('refuses API keys, strangers, unknown types and acks it did not make; each session keeps its own place', async () => {
-    expect((await api.call('POST', '/sync/stream', { key: ada.apiKey, body: { types: APP_TYPES } })).status).toBe(403);
+    expect((await api.call('POST', '/sync/stream', { key: ada.apiKey, body: { types: APP_SYNC_TYPES } })).status).toBe(403);
     expect((await api.call('GET', '/sync/ack', { key: ada.apiKey })).status).toBe(403);
-    expect((await api.call('POST', '/sync/stream', { body: { types: APP_TYPES } })).status).toBe(401);
+    expect((await api.call('POST', '/sync/stream', { body: { types: APP_SYNC_TYPES } })).status).toBe(401);
     expect((await api.call('POST', '/sync/stream', { token: adaSession, body: { types: ['AssetsV9'] } })).status).toBe(400);
     expect((await api.call('POST', '/sync/stream', { token: adaSession, body: { types: 'AssetsV2' } })).status).toBe(400);
     for (const acks of [['AssetV9|1'], ['AssetV2|x'], ['AssetV2'], ['AssetV2|1|a|b'], [`AssetV2|${'9'.repeat(30)}`], ['AssetV2|9999999999999999999'], 'AssetV2|1']) {
