@@ -60,7 +60,8 @@ export async function readLiveEvents(db: Queryable, after: string, upTo: string)
   return { events, next };
 }
 
+/** Where changes stand: every sync number below it belongs to a finished transaction (migration 0006). */
 export async function currentSyncSeq(db: Queryable): Promise<string> {
-  const { rows } = await db.query<{ seq: string }>(`SELECT last_value AS seq FROM sync_seq`);
+  const { rows } = await db.query<{ seq: string }>(`SELECT sync_now()::text AS seq`);
   return rows[0]!.seq;
 }

@@ -379,7 +379,7 @@ export async function* syncStream(db: Queryable, session: { userId: string; sess
   // A session whose last complete sync is older than the deletes kept (SYNC_HISTORY_DAYS) may
   // have missed some: it starts over, as Immich's does.
   const { rows } = await db.query<{ pending: boolean; stale: boolean; now: string }>(
-    `SELECT sync_reset_pending AS pending, nextval('sync_seq')::text AS now,
+    `SELECT sync_reset_pending AS pending, sync_now()::text AS now,
        coalesce((SELECT updated_at < now() - make_interval(days => $2) FROM session_sync_checkpoints
                   WHERE session_id = s.id AND type = 'SyncCompleteV1'), false) AS stale
      FROM sessions s WHERE id = $1`,
