@@ -27,8 +27,9 @@ const BATCH = 500;
 /**
  * What changed after sync number `after` (up to `upTo`), as live events: assets that are ready
  * (with their EXIF, Immich's `AssetUploadReadyV2 {asset, exif}`), assets moved to the trash,
- * assets deleted for good, and the notices (restores from the trash, settings changes). Read from the same numbers as the sync stream, so a worker in another
- * process (or machine) is heard as well as one in this one.
+ * assets deleted for good, and the notices (restores from the trash, settings changes). Read
+ * from the same numbers as the sync stream, so a worker in another process (or machine) is
+ * heard as well as one in this one.
  */
 export async function readLiveEvents(db: Queryable, after: string, upTo: string): Promise<{ events: LiveEvent[]; next: string }> {
   const { rows: changed } = await db.query<{ seq: string; viewers: string[]; trashed: boolean; asset: Record<string, unknown>; exif: Record<string, unknown> | null }>(
