@@ -81,5 +81,6 @@ export const SYNC_LINE_SHAPES: Record<string, string> = {
   AlbumAssetExifUpdateV1: 'SyncAssetExifV1', AlbumAssetExifBackfillV1: 'SyncAssetExifV1', UserMetadataV1: 'SyncUserMetadataV1',
   MemoryV1: 'SyncMemoryV1', MemoryDeleteV1: 'SyncMemoryDeleteV1', MemoryToAssetV1: 'SyncMemoryAssetV1', MemoryToAssetDeleteV1: 'SyncMemoryAssetDeleteV1',
   PersonV1: 'SyncPersonV1', PersonDeleteV1: 'SyncPersonDeleteV1', AssetFaceV2: 'SyncAssetFaceV2', AssetFaceDeleteV1: 'SyncAssetFaceDeleteV1',
-  AssetMetadataV1: 'SyncAssetMetadataV1', AssetMetadataDeleteV1: 'SyncAssetMetadataDeleteV1', SyncAckV1: 'SyncAckV1', SyncCompleteV1: 'SyncCompleteV1', SyncResetV1: 'SyncResetV1',
+  AssetMetadataV1: 'SyncAssetMetadataV1', AssetMetadataDeleteV1: 'SyncAssetMetadataDeleteV1', StackV1: 'SyncStackV1',
+  StackDeleteV1: 'SyncStackDeleteV1', PartnerStackV1: 'SyncStackV1', PartnerStackBackfillV1: 'SyncStackV1', PartnerStackDeleteV1: 'SyncStackDeleteV1', SyncAckV1: 'SyncAckV1', SyncCompleteV1: 'SyncCompleteV1', SyncResetV1: 'SyncResetV1',
 };

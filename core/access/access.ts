@@ -92,6 +92,12 @@ export async function requireAssetOwner(db: Queryable, who: Requester, ids: read
   if (ids.some((id) => !owned.has(id))) throw new BadRequest(`Not found or no ${permission} access`);
 }
 
+/** Stacks are their owner's alone (as in Immich): no partner, album member or link may read or change one. */
+export async function requireStackOwner(db: Queryable, who: Requester, ids: readonly string[], permission: string): Promise<void> {
+  const owned = ids.length === 0 || who.sharedLink ? [] : (await db.query<{ id: string }>('SELECT id FROM stacks WHERE owner_id = $1 AND id = ANY($2::uuid[])', [who.user.id, ids])).rows;
+  if (owned.length !== new Set(ids).size) throw new BadRequest(`Not found or no ${permission} access`);
+}
+
 /** The requester's role in an album, or undefined when they may not see it at all. */
 export async function albumRole(db: Queryable, who: Requester, albumId: string): Promise<AlbumRole | undefined> {
   if (who.sharedLink) return who.sharedLink.albumId === albumId ? 'viewer' : undefined;

@@ -94,6 +94,9 @@ export const EXIF_COLUMNS = `e.sync_seq AS seq, e.asset_id AS "assetId", e.city,
   e.latitude, e.lens_model AS "lensModel", e.longitude, e.make, e.model, e.modify_date AS "modifyDate", e.orientation,
   e.profile_description AS "profileDescription", e.projection_type AS "projectionType", e.rating, e.state, e.time_zone AS "timeZone"`;
 
+const STACK_COLUMNS = `s.sync_seq AS seq, s.id, s.owner_id AS "ownerId", s.primary_asset_id AS "primaryAssetId",
+  s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
+
 const USER_COLUMNS = `u.sync_seq AS seq, u.id, u.name, u.email, u.avatar_color AS "avatarColor", u.deleted_at AS "deletedAt",
   false AS "hasProfileImage", u.profile_changed_at AS "profileChangedAt"`;
 
@@ -183,6 +186,21 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
       (grant) => `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.owner_id = ${grant} AND $1::uuid IS NOT NULL AND ${SYNCABLE} AND a.sync_seq > $2 AND a.sync_seq <= $3`,
     );
     yield* upserts(scope, 'PartnerAssetV2', `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.owner_id IN ${MY_PARTNERS} AND ${SYNCABLE} AND a.sync_seq > $2 AND a.sync_seq <= $3`);
+  },
+  async *StacksV1(scope) {
+    yield* deletes(scope, 'StackDeleteV1');
+    yield* upserts(scope, 'StackV1', `SELECT ${STACK_COLUMNS} FROM stacks s WHERE s.owner_id = $1 AND s.sync_seq > $2 AND s.sync_seq <= $3`);
+  },
+  async *PartnerStacksV1(scope) {
+    yield* deletes(scope, 'PartnerStackDeleteV1');
+    yield* backfill(
+      scope,
+      'PartnerStackBackfillV1',
+      'PartnerStackV1',
+      PARTNER_GRANTS,
+      (grant) => `SELECT ${STACK_COLUMNS} FROM stacks s WHERE s.owner_id = ${grant} AND $1::uuid IS NOT NULL AND s.sync_seq > $2 AND s.sync_seq <= $3`,
+    );
+    yield* upserts(scope, 'PartnerStackV1', `SELECT ${STACK_COLUMNS} FROM stacks s WHERE s.owner_id IN ${MY_PARTNERS} AND s.sync_seq > $2 AND s.sync_seq <= $3`);
   },
   async *PartnerAssetExifsV1(scope) {
     yield* backfill(
@@ -371,7 +389,7 @@ export async function pruneSyncHistory(db: Queryable): Promise<number> {
 /**
  * The sync stream for one session: JSON lines `{type, data, ack}` for every requested type that
  * has something new since the session's checkpoints, then `SyncCompleteV1`. Types Shoebox does
- * not keep (OCR, edits, stacks) send nothing. Read page by page: a 100,000-asset first sync
+ * not keep (OCR, edits) send nothing. Read page by page: a 100,000-asset first sync
  * never sits in memory whole.
  */
 export async function* syncStream(db: Queryable, session: { userId: string; sessionId: string }, request: { types: SyncRequestType[]; reset?: boolean }): AsyncGenerator<string> {

@@ -14,6 +14,7 @@ import { syncRoutes } from './sync-routes.js';
 import { libraryRoutes } from './library-routes.js';
 import { openApiDocument } from './openapi.js';
 import { partnerRoutes } from './partner-routes.js';
+import { stackRoutes } from './stack-routes.js';
 import { serverRoutes } from './server-routes.js';
 import { sharedLinkRoutes } from './shared-link-routes.js';
 import { peopleRoutes } from './people-routes.js';
@@ -46,6 +47,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', activityRoutes);
   api.route('/', sharedLinkRoutes);
   api.route('/', partnerRoutes);
+  api.route('/', stackRoutes);
   api.route('/', libraryRoutes);
   api.route('/', jobRoutes);
   api.route('/', searchRoutes);

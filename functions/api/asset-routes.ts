@@ -16,6 +16,7 @@ import { mediaResponse, type MediaOptions, type MediaSource } from '../../core/h
 import type { ByteRange } from '../../core/ports/object-store.js';
 import { facesOfAsset, getPeople } from '../../core/people/people-queries.js';
 import type { Ports } from '../../core/runtime/ports.js';
+import { stackSummaries } from '../../core/stacks/stacks.js';
 import { assetDto, assetDtoFor, peopleInAsset, showsMetadata } from './dto.js';
 
 const Uuid = z.uuid();
@@ -86,6 +87,7 @@ async function assetResponse(ports: Ports, auth: AuthContext, asset: Asset) {
   if (!showsMetadata(auth)) return assetDtoFor(auth, asset);
   const exif = (await getExif(ports.db, [asset.id])).get(asset.id);
   const dto = assetDto(asset, exif);
+  if (asset.stackId) dto.stack = (await stackSummaries(ports.db, [asset.stackId])).get(asset.stackId) ?? null;
   // People are the owner's: a partner or a shared link sees the photo, not who is named in it.
   if (!auth.sharedLink && auth.user.id === asset.ownerId) {
     const faces = await facesOfAsset(ports.db, asset.id);

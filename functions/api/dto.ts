@@ -3,6 +3,7 @@ import type { AlbumRow } from '../../core/albums/album-queries.js';
 import { formatDuration, type Asset } from '../../core/assets/asset.js';
 import type { ExifRow } from '../../core/assets/asset-queries.js';
 import type { FaceRow, Person } from '../../core/people/people-queries.js';
+import type { StackSummary } from '../../core/stacks/stacks.js';
 import type { ApiKey, User } from '../../core/users/user-queries.js';
 
 type UserSummary = Pick<User, 'id' | 'email' | 'name' | 'avatarColor'> & { profileChangedAt: Date | string };
@@ -109,7 +110,8 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     people: [] as ReturnType<typeof peopleInAsset>,
     // Immich's tags are entities; Shoebox's keywords are names, given in that shape.
     tags: (exif?.tags ?? []).map((name) => ({ id: name, name, value: name })),
-    stack: null,
+    // Filled by GET /assets/{id} and the stack routes (a list leaves it out, as Immich's do without withStacked).
+    stack: null as StackSummary | null,
     duplicateId: null,
     resized: asset.status === 'ready',
     exifInfo: exif ? exifDto(exif) : undefined,

@@ -6,6 +6,7 @@ import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, Alb
 import { AssetBulkUpdate, AssetDelete, AssetMetadataUpsert, AssetIds, AssetUpdate, MetadataSearch } from './asset-routes.js';
 import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
+import { StackCreate, StackIds, StackUpdate } from './stack-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
 import { MemoryUpdate } from './timeline-routes.js';
 import { SmartSearchBody } from './search-routes.js';
@@ -143,6 +144,13 @@ const DOCS: Record<string, RouteDoc> = {
   'POST /api/libraries/{id}/scan': { summary: 'Scan now for new, changed and removed files (queued) (admin)' },
   'POST /api/libraries/{id}/validate': { summary: 'Check import paths before saving them (admin)', body: LibraryValidate },
   'GET /api/libraries/{id}/statistics': { summary: 'Photos, videos, bytes and offline files of a library (admin)' },
+  'GET /api/stacks': { summary: 'Your stacks, or the one whose primary is primaryAssetId' },
+  'POST /api/stacks': { summary: 'Stack assets (the first is the primary); stacks they were in are merged', body: StackCreate },
+  'DELETE /api/stacks': { summary: 'Unstack several stacks (their assets stay)', body: StackIds },
+  'GET /api/stacks/{id}': { summary: 'A stack with its assets' },
+  'PUT /api/stacks/{id}': { summary: 'Make another of its assets the primary', body: StackUpdate },
+  'DELETE /api/stacks/{id}': { summary: 'Unstack (the assets stay)' },
+  'DELETE /api/stacks/{id}/assets/{assetId}': { summary: 'Take one asset out of a stack (not the primary)' },
   'GET /api/partners': { summary: 'Partners: direction=shared-by (you share with) or shared-with (share with you)' },
   'POST /api/partners': { summary: 'Share your whole library, read only, with a user', body: PartnerCreate },
   'POST /api/partners/{id}': { summary: 'Share your library with user {id} (Immich’s older path)' },
