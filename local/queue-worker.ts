@@ -19,7 +19,11 @@ export interface QueueWorkerOptions {
   logger: Logger;
   /** Longest sleep when the queue is empty; a send wakes the worker sooner. */
   idlePollMs?: number;
+  /** How many of the `concurrency` slots may be used now (fewer while uploads arrive); all when absent. */
+  slotsNow?: () => number;
 }
+
+const HELD_BACK_POLL_MS = 200;
 
 export interface QueueWorker {
   /** Stops taking messages and waits for those in hand. */
@@ -58,9 +62,11 @@ export function startQueueWorker(opts: QueueWorkerOptions): QueueWorker {
 
   async function receiveLoop(): Promise<void> {
     while (!stopping) {
-      const free = opts.concurrency - inFlight;
-      if (free === 0) {
-        await sleep(opts.idlePollMs ?? 2000);
+      const slots = Math.min(opts.concurrency, opts.slotsNow?.() ?? opts.concurrency);
+      const free = slots - inFlight;
+      if (free <= 0) {
+        // All slots busy: a finished job wakes us. Held back: look again soon.
+        await sleep(slots < opts.concurrency ? HELD_BACK_POLL_MS : (opts.idlePollMs ?? 2000));
         continue;
       }
       let messages: QueueMessage[];

@@ -36,6 +36,7 @@ import { lockDataFolder } from './data-folder-lock.js';
 import { startLiveUpdates } from './live-updates.js';
 import { securityHeaders } from './security-headers.js';
 import { startQueueWorker, type QueueWorker } from './queue-worker.js';
+import { UploadActivity } from './upload-activity.js';
 
 export interface LocalRuntime {
   url: string;
@@ -81,6 +82,8 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
 
   const root = new Hono();
   root.use(securityHeaders());
+  const uploads = new UploadActivity();
+  root.use(uploads.middleware);
   root.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
   const site = path.resolve(import.meta.dirname, '../site/dist');
   if (existsSync(path.join(site, 'index.html'))) root.route('/', siteRoutes(site, pageOrigins(config)));
@@ -98,13 +101,13 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
   const startWorkers = () => {
     if (workers.length > 0) return;
     workers.push(
-      worker(ports, 'metadata', queueHandler(metadataStage, ports), config.workers.metadata),
-      worker(ports, 'thumbnail', queueHandler(thumbnailStage, ports), config.workers.thumbnail),
-      worker(ports, 'transcode', queueHandler(transcodeStage, ports), config.workers.transcode),
-      worker(ports, 'library', queueHandler(libraryStage, ports), 1),
+      worker(ports, uploads, 'metadata', queueHandler(metadataStage, ports), config.workers.metadata),
+      worker(ports, uploads, 'thumbnail', queueHandler(thumbnailStage, ports), config.workers.thumbnail),
+      worker(ports, uploads, 'transcode', queueHandler(transcodeStage, ports), config.workers.transcode),
+      worker(ports, uploads, 'library', queueHandler(libraryStage, ports), 1),
       // onnxruntime uses every core per inference: one job at a time each.
-      worker(ports, 'embed', queueHandler(embedStage, ports), config.ml.workers),
-      worker(ports, 'faces', queueHandler(facesStage, ports), config.ml.workers),
+      worker(ports, uploads, 'embed', queueHandler(embedStage, ports), config.ml.workers),
+      worker(ports, uploads, 'faces', queueHandler(facesStage, ports), config.ml.workers),
     );
   };
   if (config.workers.enabled) {
@@ -180,8 +183,10 @@ async function sweep(ports: RuntimePorts): Promise<void> {
   if (ports.kv instanceof PostgresKeyValueStore) await ports.kv.sweepExpired();
 }
 
-function worker(ports: RuntimePorts, name: QueueName, handler: ReturnType<typeof queueHandler>, concurrency: number) {
+function worker(ports: RuntimePorts, uploads: UploadActivity, name: QueueName, handler: ReturnType<typeof queueHandler>, concurrency: number) {
   return startQueueWorker({
+    // Receiving comes first (local/upload-activity.ts).
+    slotsNow: () => uploads.slotsFor(name, concurrency),
     queue: ports.queue,
     wake: ports.queue instanceof PostgresQueue ? ports.queue.sent : undefined,
     name,
