@@ -79,7 +79,9 @@ export async function startReverseProxy(proxy: Proxy, work: string, host: string
   const port = await freePort();
   const origin = `https://${host}:${port}`;
   const started = await proxy.start(work, host, port, upstream);
-  const ca = await waitFor(started.ca, `${proxy.name}’s CA`, 20_000);
-  await waitFor(async () => ((await rawRequest(`${origin}/api/server/ping`, { ca }).catch(() => undefined))?.status === 200 ? true : undefined), `${proxy.name} to proxy`, 20_000);
+  // Generous: on a busy CI machine (another test writing a 2 GiB upload) Caddy's first start,
+  // which makes its own CA and certificate, has taken over 20 s.
+  const ca = await waitFor(started.ca, `${proxy.name}’s CA`, 45_000);
+  await waitFor(async () => ((await rawRequest(`${origin}/api/server/ping`, { ca }).catch(() => undefined))?.status === 200 ? true : undefined), `${proxy.name} to proxy`, 45_000);
   return { origin, ca, stop: () => started.process.kill('SIGTERM') };
 }

@@ -47,7 +47,7 @@ describe.each(PROXIES)('behind $name over HTTPS', (proxy) => {
     running = await startReverseProxy(proxy, work, proxy.name === 'caddy' ? '127.0.0.9' : '127.0.0.10', runtime.port);
     ({ origin, ca } = running);
     user = await apiClient(runtime.url).signUpAdmin('me@example.com', 'a long password');
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     running?.stop();
     await runtime?.close();

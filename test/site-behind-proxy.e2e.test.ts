@@ -32,7 +32,7 @@ describe.skipIf(missing)(`the web app through Caddy over HTTPS${missing ? ` — 
     // The test's own CA is not in Chromium's store; a real site has a public certificate.
     context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await browser?.close();
     proxy?.stop();
