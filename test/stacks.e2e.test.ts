@@ -116,6 +116,28 @@ describe('stacks', () => {
     for (const id of [p, q]) expect((await api.call<Json>('GET', `/assets/${id}`, { key: ada.apiKey })).body).toMatchObject({ id, stack: null });
   });
 
+  it('folds a stack into its primary on the timeline with withStacked, counting it once', async () => {
+    const [s1, s2, s3] = await insertSyntheticAssets(runtime.ports.db, ada.id, [
+      { localDateTime: '2019-07-01T10:00:00' }, { localDateTime: '2019-07-01T10:00:01' }, { localDateTime: '2019-07-02T10:00:00' },
+    ]);
+    const stack = (await api.call<Json>('POST', '/stacks', { key: ada.apiKey, body: { assetIds: [s2, s1] } })).body;
+    const july = async (query: string) => {
+      const buckets = await api.call<Json[]>('GET', `/timeline/buckets?${query}`, { key: ada.apiKey });
+      const bucket = await api.call<Json>('GET', `/timeline/bucket?timeBucket=2019-07-01&${query}`, { key: ada.apiKey });
+      return { count: buckets.body.find((b) => b.timeBucket === '2019-07-01')?.count, bucket: bucket.body };
+    };
+    const all = await july('');
+    expect(all.count).toBe(3);
+    expect([...all.bucket.id].sort()).toEqual([s1, s2, s3].sort());
+    expect(all.bucket.stack).toBeUndefined();
+    const folded = await july('withStacked=true');
+    expect(folded.count).toBe(2);
+    expect([...folded.bucket.id].sort()).toEqual([s2, s3].sort());
+    expectShape(folded.bucket, 'TimeBucketAssetResponseDto');
+    const at = (id: string) => folded.bucket.stack[folded.bucket.id.indexOf(id)];
+    expect([at(s2!), at(s3!)]).toEqual([[stack.id, '2'], null]);
+  });
+
   it('reaches the phones through the sync stream: the owner’s StacksV1, the partner’s PartnerStacksV1, deletes included', async () => {
     const login = async (email: string, password: string) => (await api.call<Json>('POST', '/auth/login', { body: { email, password } })).body.accessToken as string;
     const adas = await login('ada@example.com', 'a long enough password');

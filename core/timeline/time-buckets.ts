@@ -40,6 +40,8 @@ export interface TimeBucketAssets {
   isImage: boolean[];
   thumbhash: Array<string | null>;
   fileCreatedAt: string[];
+  /** When each was added to the library (Immich 3.2 requires it). */
+  createdAt: string[];
   localDateTime: string[];
   localOffsetHours: number[];
   duration: Array<string | null>;
@@ -48,6 +50,8 @@ export interface TimeBucketAssets {
   city: Array<string | null>;
   country: Array<string | null>;
   status: string[];
+  /** With withStacked: [stack id, asset count] for a stack's primary, null for the rest (Immich's tuple of strings). */
+  stack?: Array<[string, string] | null>;
 }
 
 interface BucketRow {
@@ -61,6 +65,7 @@ interface BucketRow {
   type: string;
   thumbhash: Buffer | null;
   takenAt: Date;
+  createdAt: Date;
   localDateTime: string;
   timeZone: string | null;
   durationMs: number | null;
@@ -69,7 +74,12 @@ interface BucketRow {
   city: string | null;
   country: string | null;
   status: string;
+  stack: [string, string] | null;
 }
+
+/** [stack id, its size] when asset `a` is a stack's primary (only asked for with withStacked). */
+const STACK_OF_PRIMARY = `(SELECT ARRAY[s.id::text, (SELECT count(*) FROM assets m WHERE m.stack_id = s.id AND m.deleted_at IS NULL)::text]
+  FROM stacks s WHERE s.id = a.stack_id AND s.primary_asset_id = a.id)`;
 
 /** '+05:30' → 5.5; unknown zones count as UTC. */
 function offsetHours(zone: string | null): number {
@@ -77,13 +87,19 @@ function offsetHours(zone: string | null): number {
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) + Number(m[3]) / 60) : 0;
 }
 
-export async function timeBucketAssets(db: Queryable, scope: ScopeSql, timeBucket: string, order: 'asc' | 'desc'): Promise<TimeBucketAssets> {
+export async function timeBucketAssets(
+  db: Queryable,
+  scope: ScopeSql,
+  timeBucket: string,
+  order: 'asc' | 'desc',
+  opts: { withStacked?: boolean } = {},
+): Promise<TimeBucketAssets> {
   const direction = order === 'asc' ? 'ASC' : 'DESC';
   const { rows } = await db.query<BucketRow>(
     `SELECT a.id, a.owner_id AS "ownerId", a.width, a.height, a.is_favorite AS "isFavorite", a.visibility,
-       a.deleted_at IS NOT NULL AS "isTrashed", a.type, a.thumbhash, a.taken_at AS "takenAt", a.local_date_time AS "localDateTime",
+       a.deleted_at IS NOT NULL AS "isTrashed", a.type, a.thumbhash, a.taken_at AS "takenAt", a.created_at AS "createdAt", a.local_date_time AS "localDateTime",
        a.time_zone AS "timeZone", a.duration_ms AS "durationMs", x.projection_type AS "projectionType",
-       a.live_photo_video_id AS "livePhotoVideoId", x.city, x.country, a.status
+       a.live_photo_video_id AS "livePhotoVideoId", x.city, x.country, a.status, ${opts.withStacked ? STACK_OF_PRIMARY : 'NULL'} AS stack
      -- LIMIT 1 keeps this a lookup per asset: joined plainly, the planner hashes the whole exif table.
      FROM assets a LEFT JOIN LATERAL (SELECT projection_type, city, country FROM asset_exif WHERE asset_id = a.id LIMIT 1) x ON true
      WHERE ${scope.where} AND a.local_date_time >= $${scope.params.length + 1}::timestamp
@@ -102,6 +118,7 @@ export async function timeBucketAssets(db: Queryable, scope: ScopeSql, timeBucke
     isImage: column((r) => r.type === 'IMAGE'),
     thumbhash: column((r) => r.thumbhash?.toString('base64') ?? null),
     fileCreatedAt: column((r) => r.takenAt.toISOString()),
+    createdAt: column((r) => r.createdAt.toISOString()),
     localDateTime: column((r) => `${r.localDateTime}Z`),
     localOffsetHours: column((r) => offsetHours(r.timeZone)),
     duration: column((r) => (r.durationMs === null ? null : formatDuration(r.durationMs))),
@@ -110,5 +127,6 @@ export async function timeBucketAssets(db: Queryable, scope: ScopeSql, timeBucke
     city: column((r) => r.city),
     country: column((r) => r.country),
     status: column((r) => r.status),
+    ...(opts.withStacked ? { stack: column((r) => r.stack) } : {}),
   };
 }

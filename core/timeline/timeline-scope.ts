@@ -31,6 +31,8 @@ export interface TimelineFilter {
   model?: string;
   /** Assets showing every one of these people (the requester's). */
   personIds?: string[];
+  /** A stack shows as its primary asset alone (Immich's withStacked). */
+  withStacked?: boolean;
 }
 
 export interface ScopeSql {
@@ -107,6 +109,7 @@ export async function timelineScope(db: Queryable, who: Requester, f: TimelineFi
     const value = f[column];
     if (value) clauses.push([`EXISTS (SELECT 1 FROM asset_exif x WHERE x.asset_id = a.id AND lower(x.${column}) = lower(?))`, null, value]);
   }
+  if (f.withStacked) clauses.push(['(a.stack_id IS NULL OR a.id = (SELECT s.primary_asset_id FROM stacks s WHERE s.id = a.stack_id))', null]);
   for (const personId of f.personIds ?? []) {
     clauses.push(['EXISTS (SELECT 1 FROM asset_faces f JOIN people p ON p.id = f.person_id WHERE f.asset_id = a.id AND p.id = ? AND p.owner_id = ?)', null, personId, who.user.id]);
   }

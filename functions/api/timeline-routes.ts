@@ -19,6 +19,7 @@ const TimelineQuery = z.object({
   albumId: z.uuid().optional(),
   userId: z.uuid().optional(),
   withPartners: Flag.optional(),
+  withStacked: Flag.optional(),
   isFavorite: Flag.optional(),
   isTrashed: Flag.optional(),
   visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
@@ -45,8 +46,8 @@ const MemoryQuery = z.object({ for: Day.optional(), isSaved: Flag.optional() });
 export const MemoryUpdate = z.strictObject({ isSaved: z.boolean().optional(), seenAt: DateInput.optional() });
 
 function filterOf(q: z.infer<typeof TimelineQuery>): TimelineFilter {
-  const { albumId, userId, withPartners, isFavorite, isTrashed, visibility, type, city, personId } = q;
-  return { albumId, userId, withPartners, isFavorite, isTrashed, visibility, type, city, personIds: personId ? [personId] : undefined };
+  const { albumId, userId, withPartners, withStacked, isFavorite, isTrashed, visibility, type, city, personId } = q;
+  return { albumId, userId, withPartners, withStacked, isFavorite, isTrashed, visibility, type, city, personIds: personId ? [personId] : undefined };
 }
 
 async function memoryDto(ports: Ports, m: MemoryRow) {
@@ -81,7 +82,7 @@ export const timelineRoutes = new Hono<ApiEnv>()
   .get('/timeline/bucket', authenticateOrSharedLink, async (c) => {
     const q = BucketQuery.parse(c.req.query());
     const scope = await timelineScope(c.var.ports.db, c.var.auth, filterOf(q));
-    const bucket = await timeBucketAssets(c.var.ports.db, scope, q.timeBucket.slice(0, 10), q.order);
+    const bucket = await timeBucketAssets(c.var.ports.db, scope, q.timeBucket.slice(0, 10), q.order, { withStacked: q.withStacked === true });
     // A link that hides metadata hides where, too.
     if (!showsMetadata(c.var.auth)) bucket.city = bucket.country = bucket.city.map(() => null);
     return c.json(bucket);
