@@ -145,9 +145,7 @@ describe('stacks', () => {
     const types = ['AssetsV2', 'StacksV1', 'PartnerAssetsV2', 'PartnerStacksV1'];
     const sync = async (token: string) => {
       const lines = await api.syncLines(token, types);
-      const last = new Map<string, string>();
-      for (const l of lines) last.set(l.ack.split('|')[0]!, l.ack);
-      await api.call('POST', '/sync/ack', { token, body: { acks: [...last.values()] } });
+      await api.ackLast(token, lines);
       return lines;
     };
     await Promise.all([sync(adas), sync(beas)]);

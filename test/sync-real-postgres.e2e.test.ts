@@ -41,9 +41,7 @@ describe.skipIf(missing)(`the sync stream on a real PostgreSQL${missing ? ` — 
   async function syncOnce(): Promise<{ type: string; data: Record<string, any> }[]> {
     const api = apiClient(runtime.url);
     const lines = await api.syncLines(session, APP_SYNC_TYPES);
-    const last = new Map<string, string>();
-    for (const l of lines) last.set(l.ack.split('|')[0]!, l.ack);
-    expect((await api.call('POST', '/sync/ack', { token: session, body: { acks: [...last.values()] } })).status).toBe(204);
+    expect(await api.ackLast(session, lines)).toBe(204);
     return lines;
   }
 

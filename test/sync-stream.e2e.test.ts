@@ -46,10 +46,7 @@ describe('the sync stream, as the Immich app uses it', () => {
   }
   /** What the app does after each batch: send the last ack of every type. */
   async function ackAll(token: string, lines: SyncLine[]) {
-    const last = new Map<string, string>();
-    for (const l of lines) last.set(l.ack.split('|')[0]!, l.ack);
-    const response = await api.call('POST', '/sync/ack', { token, body: { acks: [...last.values()] } });
-    expect(response.status).toBe(204);
+    expect(await api.ackLast(token, lines)).toBe(204);
   }
   const ofType = (lines: SyncLine[], type: string) => lines.filter((l) => l.type === type).map((l) => l.data);
   const login = async (email: string, password: string) =>

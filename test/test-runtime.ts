@@ -109,10 +109,18 @@ export function apiClient(baseUrl: string) {
     return text.trimEnd().split('\n').map((line) => JSON.parse(line));
   }
 
+  /** What the app does after a stream: send back the last ack of each type. Returns the answer's status. */
+  async function ackLast(token: string, lines: { ack: string }[]): Promise<number> {
+    const last = new Map<string, string>();
+    for (const l of lines) last.set(l.ack.split('|')[0]!, l.ack);
+    return (await call('POST', '/sync/ack', { token, body: { acks: [...last.values()] } })).status;
+  }
+
   return {
     call,
     media,
     syncLines,
+    ackLast,
     upload,
     loginWithKey,
     async signUpAdmin(email = 'admin@example.com', password = 'correct horse battery staple'): Promise<TestUser> {

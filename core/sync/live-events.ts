@@ -11,9 +11,15 @@ export interface LiveEvent {
 /** Events written as notices (migration 0005): what no synced row can tell. */
 export type LiveNotice = 'on_asset_restore' | 'on_config_update';
 
-/** Writes a notice for the live connections (`userIds` undefined: everyone); pruneSyncHistory clears old ones. */
+/** Writes a notice for the live connections (`userIds` undefined: everyone); pruneLiveNotices clears old ones. */
 export async function addLiveNotice(db: Queryable, event: LiveNotice, userIds: string[] | undefined, payload?: unknown): Promise<void> {
   await db.query('INSERT INTO live_notices (event, user_ids, payload) VALUES ($1, $2, $3)', [event, userIds ?? null, payload === undefined ? null : JSON.stringify(payload)]);
+}
+
+/** The daily clean-up: a connection away longer than an hour syncs instead of hearing old notices. */
+export async function pruneLiveNotices(db: Queryable): Promise<number> {
+  const { rowCount } = await db.query(`DELETE FROM live_notices WHERE created_at < now() - interval '1 hour'`);
+  return rowCount ?? 0;
 }
 
 /** Who sees an asset: its owner, the partners it shares with, and the members of albums holding it. */

@@ -379,11 +379,10 @@ export async function resetSync(db: Queryable, sessionId: string): Promise<void>
 /** How long deletions are remembered for the sync stream; a phone away longer syncs from scratch. */
 export const SYNC_HISTORY_DAYS = 30;
 
-/** The daily clean-up: deletions older than a phone may still ask for, live notices older than an hour. */
+/** The daily clean-up: deletions older than a phone may still ask for. */
 export async function pruneSyncHistory(db: Queryable): Promise<number> {
-  const deletes = await db.query(`DELETE FROM sync_deletes WHERE deleted_at < now() - make_interval(days => $1)`, [SYNC_HISTORY_DAYS + 1]);
-  const notices = await db.query(`DELETE FROM live_notices WHERE created_at < now() - interval '1 hour'`);
-  return (deletes.rowCount ?? 0) + (notices.rowCount ?? 0);
+  const { rowCount } = await db.query(`DELETE FROM sync_deletes WHERE deleted_at < now() - make_interval(days => $1)`, [SYNC_HISTORY_DAYS + 1]);
+  return rowCount ?? 0;
 }
 
 /**

@@ -3,6 +3,7 @@ import { removeAssets, trashedAssetIds } from '../../core/assets/trash.js';
 import { generateOnThisDay } from '../../core/memories/on-this-day.js';
 import type { Queryable } from '../../core/ports/database.js';
 import type { Ports } from '../../core/runtime/ports.js';
+import { pruneLiveNotices } from '../../core/sync/live-events.js';
 import { pruneSyncHistory } from '../../core/sync/sync-stream.js';
 import { usersToPurge } from '../../core/users/user-queries.js';
 import { requestScans } from '../library-scan/scan-library.js';
@@ -40,8 +41,8 @@ export const DAILY_JOBS: Record<string, (ports: Ports, now: Date) => Promise<num
     await createDatabaseBackup(db, backups, { now, keep: config.backups.keep });
     return 1;
   },
-  /** Deletions older than any phone may still ask for are forgotten (such a phone syncs afresh). */
-  sync: ({ db }) => pruneSyncHistory(db),
+  /** Deletions older than any phone may still ask for are forgotten (such a phone syncs afresh), and old live notices. */
+  sync: async ({ db }) => (await pruneSyncHistory(db)) + (await pruneLiveNotices(db)),
   /** External libraries are rescanned for new, changed and removed files (queued: a scan may be long). */
   libraries: (ports) => requestScans(ports),
 };
