@@ -122,7 +122,9 @@ export class ServerClient {
     if (!response.ok) {
       let message = text;
       try {
-        message = String((JSON.parse(text) as { message?: unknown }).message ?? text);
+        const body = JSON.parse(text) as { message?: unknown; errors?: Array<{ path?: unknown[]; message: string }> };
+        message = String(body.message ?? text);
+        if (body.errors?.length) message += `: ${body.errors.map((e) => `${e.path?.join('.') || 'body'}: ${e.message}`).join('; ')}`;
       } catch {
         // not JSON: keep the text
       }

@@ -14,7 +14,7 @@ import { ObjectNotFound, type ByteRange } from '../core/ports/object-store.js';
 export function blobRoutes(store: FsObjectStore): Hono {
   const app = new Hono();
   const keyOf = (path: string) => decodeURIComponent(path.replace(/^\/_blob\//, ''));
-  const failure = (status: 400 | 403 | 404 | 416 | 507, message: string) => Response.json({ message, statusCode: status }, { status });
+  const failure = (status: 400 | 403 | 404 | 416 | 507, message: string) => Response.json({ message }, { status });
 
   app.on(['PUT', 'GET', 'HEAD'], '/_blob/*', async (c) => {
     const method = c.req.method === 'PUT' ? 'PUT' : 'GET';

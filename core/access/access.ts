@@ -98,6 +98,18 @@ export async function requireStackOwner(db: Queryable, who: Requester, ids: read
   if (owned.length !== new Set(ids).size) throw new BadRequest(`Not found or no ${permission} access`);
 }
 
+/** The ids among `ids` of the requester's own tags: tags are their owner's alone (as in Immich). */
+export async function ownedTagIds(db: Queryable, who: Requester, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0 || who.sharedLink) return new Set();
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM tags WHERE owner_id = $1 AND id = ANY($2::uuid[])', [who.user.id, ids]);
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function requireTagOwner(db: Queryable, who: Requester, ids: readonly string[], permission: string): Promise<void> {
+  const owned = await ownedTagIds(db, who, ids);
+  if (ids.some((id) => !owned.has(id))) throw new BadRequest(`Not found or no ${permission} access`);
+}
+
 /** The requester's role in an album, or undefined when they may not see it at all. */
 export async function albumRole(db: Queryable, who: Requester, albumId: string): Promise<AlbumRole | undefined> {
   if (who.sharedLink) return who.sharedLink.albumId === albumId ? 'viewer' : undefined;

@@ -5,6 +5,7 @@ import type { Queryable } from '../ports/database.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { reverseGeocode } from '../places/reverse-geocode.js';
 import type { AssetVisibility } from './asset.js';
+import { setAssetTags } from '../tags/tags.js';
 import { derivedKey } from './object-keys.js';
 
 /**
@@ -21,7 +22,7 @@ export interface AssetEdit {
   longitude?: number;
   description?: string;
   rating?: number | null;
-  /** Keywords (Shoebox's addition; XMP dc:subject). */
+  /** The asset's tags by value, 'Family/Anna' (Shoebox's addition; Immich tags through /tags). */
   tags?: string[];
 }
 
@@ -48,8 +49,8 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
        WHERE id = ANY($1::uuid[]) RETURNING id
      )
      INSERT INTO asset_exif AS x (asset_id, date_time_original, time_zone, latitude, longitude, city, state, country,
-       description, rating, locked_properties, tags)
-     SELECT id, $4, $6, $7, $8, $9, $10, $11, coalesce($12, ''), $13, $14::text[], coalesce($15::text[], '{}') FROM asset WHERE cardinality($14::text[]) > 0
+       description, rating, locked_properties)
+     SELECT id, $4, $6, $7, $8, $9, $10, $11, coalesce($12, ''), $13, $14::text[] FROM asset WHERE cardinality($14::text[]) > 0
      ON CONFLICT (asset_id) DO UPDATE SET
        date_time_original = CASE WHEN $4::timestamptz IS NULL THEN x.date_time_original ELSE $4 END,
        time_zone = CASE WHEN $4::timestamptz IS NULL THEN x.time_zone ELSE $6 END,
@@ -60,7 +61,6 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
        country = CASE WHEN $7::float8 IS NULL THEN x.country ELSE $11 END,
        description = coalesce($12, x.description),
        rating = CASE WHEN 'rating' = ANY($14::text[]) THEN $13 ELSE x.rating END,
-       tags = coalesce($15::text[], x.tags),
        locked_properties = ARRAY(SELECT DISTINCT unnest(x.locked_properties || $14::text[])),
        updated_at = now()`,
     [
@@ -78,9 +78,12 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
       edit.description ?? null,
       edit.rating ?? null,
       locked,
-      edit.tags ? [...new Set(edit.tags.map((t) => t.trim()).filter(Boolean))] : null,
     ],
   );
+  if (edit.tags !== undefined) {
+    const { rows } = await db.query<{ id: string; ownerId: string }>('SELECT id, owner_id AS "ownerId" FROM assets WHERE id = ANY($1::uuid[])', [ids]);
+    for (const row of rows) await setAssetTags(db, row.id, row.ownerId, edit.tags);
+  }
   if (locked.length > 0) await writeSidecars(db, store, ids);
 }
 
@@ -92,9 +95,10 @@ function parseEditedDate(value: string) {
 
 /**
  * Rewrites the sidecars of edited assets from the database (the truth); a crash between the
- * update and this leaves a stale sidecar that the next edit rewrites.
+ * update and this leaves a stale sidecar that the next edit rewrites. Tags are the owner's.
  */
-async function writeSidecars(db: Queryable, store: ObjectStore, ids: string[]): Promise<void> {
+export async function writeSidecars(db: Queryable, store: ObjectStore, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
   const { rows } = await db.query<{
     id: string;
     ownerId: string;
@@ -107,7 +111,8 @@ async function writeSidecars(db: Queryable, store: ObjectStore, ids: string[]): 
     tags: string[] | null;
   }>(
     `SELECT a.id, a.owner_id AS "ownerId", a.local_date_time AS "localDateTime", a.time_zone AS "timeZone",
-       x.latitude, x.longitude, x.description, x.rating, x.tags
+       x.latitude, x.longitude, x.description, x.rating,
+       ARRAY(SELECT t.value FROM tag_assets ta JOIN tags t ON t.id = ta.tag_id WHERE ta.asset_id = a.id AND t.owner_id = a.owner_id ORDER BY t.value) AS tags
      FROM assets a LEFT JOIN asset_exif x ON x.asset_id = a.id WHERE a.id = ANY($1::uuid[])`,
     [ids],
   );

@@ -1,3 +1,4 @@
+import { taggedWith } from '../tags/tags.js';
 import type { Queryable } from '../ports/database.js';
 import type { Asset, AssetFile, AssetFileType } from './asset.js';
 
@@ -146,7 +147,6 @@ export interface ExifRow {
   iso: number | null;
   exposureTime: string | null;
   projectionType: string | null;
-  tags: string[];
 }
 
 export async function getExif(db: Queryable, assetIds: string[]): Promise<Map<string, ExifRow>> {
@@ -156,7 +156,7 @@ export async function getExif(db: Queryable, assetIds: string[]): Promise<Map<st
        exif_image_height AS "exifImageHeight", file_size_bytes AS "fileSizeInByte", orientation,
        date_time_original AS "dateTimeOriginal", modify_date AS "modifyDate", time_zone AS "timeZone",
        latitude, longitude, city, state, country, description, rating, f_number AS "fNumber",
-       focal_length AS "focalLength", iso, exposure_time AS "exposureTime", projection_type AS "projectionType", tags
+       focal_length AS "focalLength", iso, exposure_time AS "exposureTime", projection_type AS "projectionType"
      FROM asset_exif WHERE asset_id = ANY($1::uuid[])`,
     [assetIds],
   );
@@ -197,6 +197,8 @@ export interface AssetSearch {
   albumIds?: string[];
   /** Assets showing all these people (the owner's). */
   personIds?: string[];
+  /** Assets carrying each of these tags or one under it; null: assets with none of the owner's tags. */
+  tagIds?: string[] | null;
   tagNames?: string[];
   status?: Asset['status'];
   order: 'asc' | 'desc';
@@ -225,7 +227,9 @@ export async function searchAssets(db: Queryable, q: AssetSearch): Promise<{ ite
   ];
   for (const [column, value] of exifEquals) if (value !== undefined) add(`lower(x.${column}) = lower(?)`, value);
   if (q.description) add(`x.description ILIKE '%' || ? || '%'`, likePattern(q.description));
-  if (q.tagNames?.length) add('x.tags @> ?::text[]', q.tagNames);
+  for (const tagId of q.tagIds ?? []) add(taggedWith('?', '$1'), tagId);
+  if (q.tagIds === null) where.push('NOT EXISTS (SELECT 1 FROM tag_assets ta JOIN tags t ON t.id = ta.tag_id WHERE ta.asset_id = a.id AND t.owner_id = $1)');
+  for (const value of q.tagNames ?? []) add('EXISTS (SELECT 1 FROM tag_assets ta JOIN tags t ON t.id = ta.tag_id WHERE ta.asset_id = a.id AND t.owner_id = $1 AND t.value = ?)', value);
   for (const albumId of q.albumIds ?? []) add('EXISTS (SELECT 1 FROM album_assets aa WHERE aa.asset_id = a.id AND aa.album_id = ?)', albumId);
   for (const personId of q.personIds ?? []) add('EXISTS (SELECT 1 FROM asset_faces f WHERE f.asset_id = a.id AND f.person_id = ?)', personId);
   if (q.takenAfter) add('a.taken_at >= ?', q.takenAfter);

@@ -70,15 +70,15 @@ export async function recordMetadata(
       ), exif AS (
         INSERT INTO asset_exif (asset_id, make, model, lens_model, exif_image_width, exif_image_height, file_size_bytes,
           orientation, date_time_original, modify_date, time_zone, latitude, longitude, description, rating, f_number,
-          focal_length, iso, exposure_time, projection_type, city, state, country, live_photo_cid, tags)
-        SELECT id, $15, $16, $17, $18, $19, $10, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $37, $38::text[]
+          focal_length, iso, exposure_time, projection_type, city, state, country, live_photo_cid)
+        SELECT id, $15, $16, $17, $18, $19, $10, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $37
         FROM asset WHERE $14::boolean
         ON CONFLICT (asset_id) DO UPDATE SET make = excluded.make, model = excluded.model, lens_model = excluded.lens_model,
           exif_image_width = excluded.exif_image_width, exif_image_height = excluded.exif_image_height,
           file_size_bytes = excluded.file_size_bytes, orientation = excluded.orientation, modify_date = excluded.modify_date,
           ${unlessLocked('dateTimeOriginal', ['date_time_original', 'time_zone'])},
           ${unlessLocked('location', ['latitude', 'longitude', 'city', 'state', 'country'])},
-          ${unlessLocked('description', ['description'])}, ${unlessLocked('rating', ['rating'])}, ${unlessLocked('tags', ['tags'])},
+          ${unlessLocked('description', ['description'])}, ${unlessLocked('rating', ['rating'])},
           f_number = excluded.f_number, focal_length = excluded.focal_length, iso = excluded.iso,
           exposure_time = excluded.exposure_time, projection_type = excluded.projection_type,
           live_photo_cid = excluded.live_photo_cid, updated_at = now()
@@ -123,7 +123,6 @@ export async function recordMetadata(
       place?.country ?? null,
       v.durationMs,
       e?.livePhotoCid ?? null,
-      e?.tags ?? [],
     ],
   });
 }

@@ -23,9 +23,9 @@ CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql`;
     for (const migration of await listMigrations()) {
       const statements = splitStatements(migration.sql);
       // Each statement of ours starts at the beginning of a line; function bodies are indented.
-      const starts = migration.sql.match(/^(CREATE|ALTER|INSERT|DROP|COMMENT|DO)\b/gm) ?? [];
+      const starts = migration.sql.match(/^(CREATE|ALTER|INSERT|UPDATE|DELETE|DROP|COMMENT|DO)\b/gm) ?? [];
       expect(statements.length, migration.name).toBe(starts.length);
-      for (const statement of statements) expect(statement).toMatch(/^(\s*--[^\n]*\n)*\s*(CREATE|ALTER|INSERT|DROP|COMMENT|DO)\b/);
+      for (const statement of statements) expect(statement).toMatch(/^(\s*--[^\n]*\n)*\s*(CREATE|ALTER|INSERT|UPDATE|DELETE|DROP|COMMENT|DO)\b/);
     }
   });
 });

@@ -13,7 +13,7 @@ export const SESSION_COOKIE = 'immich_access_token';
 /** Who is asking: an API key (x-api-key), a bearer session token, or the session cookie — as Immich accepts them. */
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const auth = await resolveAuth(c.var.ports, credentialsOf((name) => c.req.header(name), getCookie(c, SESSION_COOKIE)));
-  if (!auth) throw new Unauthorized('Authentication required: send an API key (x-api-key) or log in');
+  if (!auth) throw new Unauthorized('Authentication required');
   const route = answeringRoute(c);
   if (route) requireRoutePermission(auth.apiKey?.permissions, route);
   c.set('auth', auth);

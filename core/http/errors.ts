@@ -5,27 +5,25 @@ import { isShoeboxError } from '../errors.js';
 import type { ApiEnv } from './api-env.js';
 
 /**
- * The one mapping from errors to HTTP, in Immich's error shape
- * ({ message, error, statusCode, correlationId }). Unknown errors are bugs: logged, 500.
+ * The one mapping from errors to HTTP, in Immich 3's error shape: `{ message }`, and for a
+ * request that fails validation `{ message: 'Validation failed', errors: [{ path, message, … }] }`
+ * (zod's issues, as Immich sends them). The correlation id goes in X-Correlation-ID, as Immich
+ * sends it; the logs carry it too. Unknown errors are bugs: logged, 500.
  */
 export function errorResponse(error: unknown, c: Context<ApiEnv>): Response {
   const correlationId = c.req.header('x-request-id') ?? crypto.randomUUID();
-  if (isShoeboxError(error)) {
-    return c.json({ message: error.message, error: error.name, statusCode: error.status, correlationId }, error.status as ContentfulStatusCode);
-  }
+  c.header('X-Correlation-ID', correlationId);
+  if (isShoeboxError(error)) return c.json({ message: error.message }, error.status as ContentfulStatusCode);
   if (error instanceof z.ZodError) {
-    const message = error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
-    return c.json({ message, error: 'Bad Request', statusCode: 400, correlationId }, 400);
+    return c.json({ message: 'Validation failed', errors: error.issues.map(({ input: _input, ...issue }) => issue) }, 400);
   }
   if (isStorageFull(error)) {
     c.var.ports?.logger.error('storage is full', { correlationId, error: (error as Error).message });
-    return c.json({ message: STORAGE_FULL_MESSAGE, error: 'Insufficient Storage', statusCode: 507, correlationId }, 507);
+    return c.json({ message: STORAGE_FULL_MESSAGE }, 507);
   }
-  if (error instanceof SyntaxError) {
-    return c.json({ message: 'The request body is not valid JSON', error: 'Bad Request', statusCode: 400, correlationId }, 400);
-  }
+  if (error instanceof SyntaxError) return c.json({ message: 'The request body is not valid JSON' }, 400);
   c.var.ports?.logger.error('unhandled error', { correlationId, error: (error as Error)?.message, stack: (error as Error)?.stack });
-  return c.json({ message: 'Internal server error', error: 'Internal Server Error', statusCode: 500, correlationId }, 500);
+  return c.json({ message: 'Internal server error' }, 500);
 }
 
 export const STORAGE_FULL_MESSAGE = "The server's storage is full: free some space (or raise the disk) and try again; nothing was kept";

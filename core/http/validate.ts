@@ -66,3 +66,8 @@ export const DayInput = z
     const date = new Date(`${day}T00:00:00Z`);
     return day >= '0001-01-01' && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
   }, 'a date that exists: YYYY-MM-DD');
+
+/** A path parameter that must be a UUID; a bad one fails validation under its name, as Immich reports it. */
+export function uuidParam(c: Context, name = 'id'): string {
+  return z.object({ [name]: z.uuid() }).parse({ [name]: c.req.param(name) })[name]!;
+}

@@ -1,6 +1,7 @@
 import exifr from 'exifr';
 import { appleContentIdentifier } from './apple-maker-note.js';
 import { captureDateFromTags, type CaptureDate } from './capture-date.js';
+import { keywordPaths } from './xmp-sidecar.js';
 
 /** What Shoebox keeps of a file's EXIF/XMP, shaped like the asset_exif table. */
 export interface AssetExif {
@@ -24,7 +25,7 @@ export interface AssetExif {
   projectionType: string | null;
   /** Apple's ContentIdentifier: shared by a live photo's still and video. */
   livePhotoCid: string | null;
-  /** Keywords: XMP dc:subject, IPTC Keywords. */
+  /** Tags as paths: digiKam TagsList, Lightroom hierarchicalSubject, else XMP dc:subject / IPTC Keywords. */
   tags: string[];
 }
 
@@ -94,14 +95,9 @@ export function exifFromTags(tags: Record<string, unknown> | undefined): ExifRea
       exposureTime: exposure(tags.ExposureTime),
       projectionType: text(tags.ProjectionType),
       livePhotoCid: appleContentIdentifier(tags.makerNote as Uint8Array | undefined) ?? null,
-      tags: keywords(tags.subject ?? tags.Keywords),
+      tags: keywordPaths({ TagsList: tags.TagsList, hierarchicalSubject: tags.hierarchicalSubject, subject: tags.subject, Keywords: tags.Keywords }),
     },
   };
-}
-
-function keywords(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : [value];
-  return [...new Set(list.map(text).filter((t): t is string => t !== null).map((t) => t.slice(0, 200)))].slice(0, 100);
 }
 
 function text(value: unknown): string | null {

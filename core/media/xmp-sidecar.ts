@@ -39,14 +39,22 @@ export function writeXmpSidecar(facts: SidecarFacts): string {
   const description = facts.description
     ? `\n   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(facts.description)}</rdf:li></rdf:Alt></dc:description>`
     : '';
+  // Tags three ways, as photo tools read them: digiKam's paths, Lightroom's 'A|B' with every
+  // level as a flat keyword too (dc:subject, what everything else reads).
+  const bag = (name: string, items: readonly string[]) =>
+    `\n   <${name}><rdf:Bag>${items.map((t) => `<rdf:li>${escapeXml(t)}</rdf:li>`).join('')}</rdf:Bag></${name}>`;
   const tags = facts.tags.length
-    ? `\n   <dc:subject><rdf:Bag>${facts.tags.map((t) => `<rdf:li>${escapeXml(t)}</rdf:li>`).join('')}</rdf:Bag></dc:subject>`
+    ? bag('dc:subject', [...new Set(facts.tags.flatMap((t) => t.split('/')))]) +
+      bag('lr:hierarchicalSubject', facts.tags.map((t) => t.replaceAll('/', '|'))) +
+      bag('digiKam:TagsList', facts.tags)
     : '';
   return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Shoebox">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about=""
     xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:digiKam="http://www.digikam.org/ns/1.0/"
+    xmlns:lr="http://ns.adobe.com/lightroom/1.0/"
     xmlns:exif="http://ns.adobe.com/exif/1.0/"
     xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
@@ -110,7 +118,11 @@ export function readXmpSidecar(text: string): SidecarReading {
   if (description) reading.description = description;
   const rating = Number(property(text, 'xmp:Rating'));
   if (Number.isInteger(rating) && rating >= -1 && rating <= 5) reading.rating = rating;
-  const tags = listProperty(text, 'dc:subject');
+  const tags = keywordPaths({
+    TagsList: listProperty(text, 'digiKam:TagsList'),
+    hierarchicalSubject: listProperty(text, 'lr:hierarchicalSubject'),
+    subject: listProperty(text, 'dc:subject'),
+  });
   if (tags.length) reading.tags = tags;
   return reading;
 }
@@ -129,4 +141,20 @@ export function editFromSidecar(sidecar: SidecarReading): SidecarReading {
     ...(sidecar.rating !== undefined && sidecar.rating >= 0 ? { rating: sidecar.rating } : {}),
     ...(sidecar.tags?.length ? { tags: sidecar.tags } : {}),
   };
+}
+
+/**
+ * A file's tags as paths ('Family/Anna'), from the richest list it has, as Immich reads them:
+ * digiKam's TagsList, else Lightroom's hierarchicalSubject ('Family|Anna'; a '/' inside a level
+ * becomes '|'), else the flat keywords (XMP dc:subject, IPTC Keywords).
+ */
+export function keywordPaths(lists: { TagsList?: unknown; hierarchicalSubject?: unknown; subject?: unknown; Keywords?: unknown }): string[] {
+  const texts = (value: unknown) => (Array.isArray(value) ? value : [value]).filter((v) => typeof v === 'string' || typeof v === 'number').map(String);
+  const tagsList = texts(lists.TagsList);
+  const hierarchical = texts(lists.hierarchicalSubject).map((tag) => tag.split('|').map((level) => level.replaceAll('/', '|')).join('/'));
+  const flat = texts(lists.subject).length > 0 ? texts(lists.subject) : texts(lists.Keywords);
+  const chosen = tagsList.length > 0 ? tagsList : hierarchical.length > 0 ? hierarchical : flat;
+  // eslint-disable-next-line no-control-regex
+  const clean = chosen.map((tag) => tag.replace(/\u0000/g, '').trim().slice(0, 200)).filter(Boolean);
+  return [...new Set(clean)].slice(0, 100);
 }

@@ -2,6 +2,7 @@ import { albumRole, COUNTED_FOR_OTHERS, LISTED_TO_OTHERS, partnerIds, type Reque
 import { BadRequest } from '../errors.js';
 import type { Queryable } from '../ports/database.js';
 import type { AssetVisibility } from '../assets/asset.js';
+import { taggedWith } from '../tags/tags.js';
 
 /**
  * Which assets a timeline (or the map) shows, as a SQL condition on `assets a`. The
@@ -31,6 +32,8 @@ export interface TimelineFilter {
   model?: string;
   /** Assets showing every one of these people (the requester's). */
   personIds?: string[];
+  /** Assets carrying each of these tags (the requester's) or a tag under it. */
+  tagIds?: string[];
   /** A stack shows as its primary asset alone (Immich's withStacked). */
   withStacked?: boolean;
 }
@@ -113,6 +116,7 @@ export async function timelineScope(db: Queryable, who: Requester, f: TimelineFi
   for (const personId of f.personIds ?? []) {
     clauses.push(['EXISTS (SELECT 1 FROM asset_faces f JOIN people p ON p.id = f.person_id WHERE f.asset_id = a.id AND p.id = ? AND p.owner_id = ?)', null, personId, who.user.id]);
   }
+  for (const tagId of f.tagIds ?? []) clauses.push([taggedWith('?', '?'), null, tagId, who.user.id]);
   return render(clauses, owners);
 }
 

@@ -15,6 +15,7 @@ import { libraryRoutes } from './library-routes.js';
 import { openApiDocument } from './openapi.js';
 import { partnerRoutes } from './partner-routes.js';
 import { stackRoutes } from './stack-routes.js';
+import { tagRoutes } from './tag-routes.js';
 import { serverRoutes } from './server-routes.js';
 import { sharedLinkRoutes } from './shared-link-routes.js';
 import { peopleRoutes } from './people-routes.js';
@@ -34,7 +35,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   });
   api.use(maintenanceGate);
   api.onError(errorResponse);
-  api.notFound((c) => c.json({ message: `No route ${c.req.method} ${c.req.path}`, error: 'Not Found', statusCode: 404 }, 404));
+  api.notFound((c) => c.json({ message: `Cannot ${c.req.method} ${c.req.path}` }, 404));
   api.route('/', serverRoutes);
   api.route('/', databaseBackupRoutes);
   api.route('/', syncRoutes);
@@ -48,6 +49,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', sharedLinkRoutes);
   api.route('/', partnerRoutes);
   api.route('/', stackRoutes);
+  api.route('/', tagRoutes);
   api.route('/', libraryRoutes);
   api.route('/', jobRoutes);
   api.route('/', searchRoutes);

@@ -17,7 +17,8 @@ import type { ByteRange } from '../../core/ports/object-store.js';
 import { facesOfAsset, getPeople } from '../../core/people/people-queries.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { stackSummaries } from '../../core/stacks/stacks.js';
-import { assetDto, assetDtoFor, peopleInAsset, showsMetadata } from './dto.js';
+import { tagsOfAssets } from '../../core/tags/tags.js';
+import { assetDto, assetDtoFor, peopleInAsset, showsMetadata, tagDto } from './dto.js';
 
 const Uuid = z.uuid();
 const Ids = z.array(z.uuid()).min(1).max(10_000);
@@ -61,7 +62,9 @@ export const MetadataSearch = z.object({
   model: z.string().max(200).optional(),
   lensModel: z.string().max(200).optional(),
   description: z.string().max(1000).optional(),
-  /** Shoebox's addition: assets carrying all these keywords. */
+  /** Assets carrying every one of these tags (or a tag under it); null: assets with no tag. */
+  tagIds: z.array(z.uuid()).max(20).nullable().optional(),
+  /** Shoebox's addition: assets carrying all these tags, by whole value ('Family/Anna'). */
   tagNames: z.array(z.string().max(200)).max(20).optional(),
   albumIds: z.array(z.uuid()).max(100).optional(),
   personIds: z.array(z.uuid()).max(20).optional(),
@@ -88,6 +91,7 @@ async function assetResponse(ports: Ports, auth: AuthContext, asset: Asset) {
   const exif = (await getExif(ports.db, [asset.id])).get(asset.id);
   const dto = assetDto(asset, exif);
   if (asset.stackId) dto.stack = (await stackSummaries(ports.db, [asset.stackId])).get(asset.stackId) ?? null;
+  if (!auth.sharedLink) dto.tags = ((await tagsOfAssets(ports.db, auth.user.id, [asset.id])).get(asset.id) ?? []).map(tagDto);
   // People are the owner's: a partner or a shared link sees the photo, not who is named in it.
   if (!auth.sharedLink && auth.user.id === asset.ownerId) {
     const faces = await facesOfAsset(ports.db, asset.id);

@@ -140,7 +140,7 @@ export const maintenanceGate: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (!maintenanceOf(c.var.ports).status.active) return next();
   const path = c.req.path.replace(/^\/api/, '');
   if (/^\/(admin\/maintenance|admin\/database-backups)(\/|$)/.test(path) || /^\/server\/(ping|version|config|features)$/.test(path)) return next();
-  return c.json({ message: 'Shoebox is in maintenance mode (a database restore); try again shortly', error: 'Service Unavailable', statusCode: 503 }, 503, {
+  return c.json({ message: 'Shoebox is in maintenance mode (a database restore); try again shortly' }, 503, {
     'retry-after': '5',
   });
 };

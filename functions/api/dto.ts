@@ -4,6 +4,7 @@ import { formatDuration, type Asset } from '../../core/assets/asset.js';
 import type { ExifRow } from '../../core/assets/asset-queries.js';
 import type { FaceRow, Person } from '../../core/people/people-queries.js';
 import type { StackSummary } from '../../core/stacks/stacks.js';
+import type { Tag } from '../../core/tags/tags.js';
 import type { ApiKey, User } from '../../core/users/user-queries.js';
 
 type UserSummary = Pick<User, 'id' | 'email' | 'name' | 'avatarColor'> & { profileChangedAt: Date | string };
@@ -108,8 +109,8 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     livePhotoVideoId: asset.livePhotoVideoId,
     // Filled for the owner by GET /assets/{id} (peopleInAsset); lists leave it empty, as Immich's do.
     people: [] as ReturnType<typeof peopleInAsset>,
-    // Immich's tags are entities; Shoebox's keywords are names, given in that shape.
-    tags: (exif?.tags ?? []).map((name) => ({ id: name, name, value: name })),
+    // Filled by GET /assets/{id}; lists leave it out, as Immich's do.
+    tags: undefined as ReturnType<typeof tagDto>[] | undefined,
     // Filled by GET /assets/{id} and the stack routes (a list leaves it out, as Immich's do without withStacked).
     stack: null as StackSummary | null,
     duplicateId: null,
@@ -214,4 +215,17 @@ export function faceDto(f: FaceRow, person: Person | undefined) {
 /** Immich's PersonWithFacesResponseDto: the people in one photo, each with their faces there. */
 export function peopleInAsset(faces: FaceRow[], people: Person[]) {
   return people.map((p) => ({ ...personDto(p), faces: faces.filter((f) => f.personId === p.id).map((f) => faceDto(f, undefined)) }));
+}
+
+/** Immich's TagResponseDto: parentId and color only when the tag has them. */
+export function tagDto(tag: Tag) {
+  return {
+    id: tag.id,
+    ...(tag.parentId ? { parentId: tag.parentId } : {}),
+    name: tag.value.slice(tag.value.lastIndexOf('/') + 1),
+    value: tag.value,
+    ...(tag.color ? { color: tag.color } : {}),
+    createdAt: tag.createdAt.toISOString(),
+    updatedAt: tag.updatedAt.toISOString(),
+  };
 }

@@ -7,6 +7,7 @@ import { AssetBulkUpdate, AssetDelete, AssetMetadataUpsert, AssetIds, AssetUpdat
 import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { StackCreate, StackIds, StackUpdate } from './stack-routes.js';
+import { TagAssetIds, TagBulkAssets, TagCreate, TagUpdate, TagUpsert } from './tag-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
 import { MemoryUpdate } from './timeline-routes.js';
 import { SmartSearchBody } from './search-routes.js';
@@ -151,6 +152,15 @@ const DOCS: Record<string, RouteDoc> = {
   'PUT /api/stacks/{id}': { summary: 'Make another of its assets the primary', body: StackUpdate },
   'DELETE /api/stacks/{id}': { summary: 'Unstack (the assets stay)' },
   'DELETE /api/stacks/{id}/assets/{assetId}': { summary: 'Take one asset out of a stack (not the primary)' },
+  'GET /api/tags': { summary: 'Your tags, by value (whole path: Family/Anna)' },
+  'POST /api/tags': { summary: 'Create a tag, at the top or under parentId (a tag with the same path is refused)', body: TagCreate },
+  'PUT /api/tags': { summary: 'The tags with these paths, made with every level above them where missing (safe in parallel)', body: TagUpsert },
+  'PUT /api/tags/assets': { summary: 'Tag your assets with your tags, every pair once; others are skipped ({count} of new pairs)', body: TagBulkAssets },
+  'GET /api/tags/{id}': { summary: 'One of your tags' },
+  'PUT /api/tags/{id}': { summary: 'Recolour or rename a tag (the tags under it follow a rename)', body: TagUpdate },
+  'DELETE /api/tags/{id}': { summary: 'Delete a tag and the tags under it (the assets stay)' },
+  'PUT /api/tags/{id}/assets': { summary: 'Tag assets (yours or a partner’s); per-id results', body: TagAssetIds },
+  'DELETE /api/tags/{id}/assets': { summary: 'Untag assets; per-id results', body: TagAssetIds },
   'GET /api/partners': { summary: 'Partners: direction=shared-by (you share with) or shared-with (share with you)' },
   'POST /api/partners': { summary: 'Share your whole library, read only, with a user', body: PartnerCreate },
   'POST /api/partners/{id}': { summary: 'Share your library with user {id} (Immich’s older path)' },
@@ -183,7 +193,7 @@ export function openApiDocument(routes: ReadonlyArray<{ method: string; path: st
         : {}),
       ...(permission === 'public' ? { security: [] } : {}),
       ...(permission && permission !== 'public' && permission !== 'any' ? { 'x-immich-permission': permission } : {}),
-      responses: { default: { description: 'See Immich’s API for the response shape; errors are { message, error, statusCode }' } },
+      responses: { default: { description: 'See Immich’s API for the response shape; errors are { message }, and a validation failure { message: "Validation failed", errors }' } },
     };
   }
   return {

@@ -15,7 +15,7 @@ import { timelineScope } from '../../core/timeline/timeline-scope.js';
 import { assetDto } from './dto.js';
 
 const Place = z.string().trim().min(1).max(200);
-/** Immich's SmartSearchDto, less what Shoebox does not have (tags, lens, language). */
+/** Immich's SmartSearchDto, less what Shoebox does not have (lens, language). */
 export const SmartSearchBody = z
   .object({
     query: z.string().trim().min(1).max(1000).optional(),
@@ -35,6 +35,7 @@ export const SmartSearchBody = z
     make: Place.optional(),
     model: Place.optional(),
     personIds: z.array(z.uuid()).max(20).optional(),
+    tagIds: z.array(z.uuid()).max(20).optional(),
     albumIds: z.array(z.uuid()).max(1, 'one album at a time').optional(),
   })
   .refine((b) => Boolean(b.query) !== Boolean(b.queryAssetId), 'Give either query or queryAssetId');
@@ -108,6 +109,7 @@ export const searchRoutes = new Hono<ApiEnv>()
     make: body.make,
     model: body.model,
     personIds: body.personIds,
+    tagIds: body.tagIds,
   });
   const found = await smartSearch(db, scope, vector, body.page, body.size);
   const [assets, exif] = await Promise.all([getAssets(db, found.ids), getExif(db, found.ids)]);

@@ -5,7 +5,7 @@ import { getAssets, getExif } from '../../core/assets/asset-queries.js';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { jsonBody, uuidParam } from '../../core/http/validate.js';
 import type { Queryable } from '../../core/ports/database.js';
 import { createStack, deleteStacks, readStacks, removeFromStack, searchStacks, setPrimaryAsset, type Stack } from '../../core/stacks/stacks.js';
 import { assetDto } from './dto.js';
@@ -33,10 +33,9 @@ async function stackResponses(db: Queryable, stacks: Stack[]) {
 
 /** A stack id from the path, the requester's to `permission` (Immich: owners only). */
 async function ownStack(c: Context<ApiEnv>, permission: string): Promise<string> {
-  const id = c.req.param('id');
-  if (!z.uuid().safeParse(id).success) throw new BadRequest(`Not found or no ${permission} access`);
-  await requireStackOwner(c.var.ports.db, c.var.auth, [id!], permission);
-  return id!;
+  const id = uuidParam(c);
+  await requireStackOwner(c.var.ports.db, c.var.auth, [id], permission);
+  return id;
 }
 
 /** Stacks (`/stacks`): RAW+JPEG pairs, bursts and edited copies shown as one, the primary on top. */

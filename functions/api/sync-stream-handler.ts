@@ -54,9 +54,9 @@ export function syncStreamHandler(ports: () => Promise<Ports>, originSecret: str
   return async (event, responseStream, context) => {
     let response: Response;
     if (originSecret && !sameSecret(event.headers?.[ORIGIN_HEADER], originSecret)) {
-      response = Response.json({ message: 'Forbidden', statusCode: 403 }, { status: 403 });
+      response = Response.json({ message: 'Forbidden' }, { status: 403 });
     } else if (event.requestContext.http.method !== ROUTE.method || event.rawPath !== ROUTE.path) {
-      response = Response.json({ message: 'Not found', statusCode: 404 }, { status: 404 });
+      response = Response.json({ message: 'Not found' }, { status: 404 });
     } else {
       api ??= createApi(await ports());
       response = await api.fetch(requestOf(event), { event, context });

@@ -28,6 +28,7 @@ const TimelineQuery = z.object({
   type: z.enum(['IMAGE', 'VIDEO']).optional(),
   city: z.string().max(200).optional(),
   personId: z.uuid().optional(),
+  tagId: z.uuid().optional(),
   key: z.string().optional(),
   token: z.string().optional(),
 });
@@ -46,8 +47,12 @@ const MemoryQuery = z.object({ for: Day.optional(), isSaved: Flag.optional() });
 export const MemoryUpdate = z.strictObject({ isSaved: z.boolean().optional(), seenAt: DateInput.optional() });
 
 function filterOf(q: z.infer<typeof TimelineQuery>): TimelineFilter {
-  const { albumId, userId, withPartners, withStacked, isFavorite, isTrashed, visibility, type, city, personId } = q;
-  return { albumId, userId, withPartners, withStacked, isFavorite, isTrashed, visibility, type, city, personIds: personId ? [personId] : undefined };
+  const { albumId, userId, withPartners, withStacked, isFavorite, isTrashed, visibility, type, city, personId, tagId } = q;
+  return {
+    ...{ albumId, userId, withPartners, withStacked, isFavorite, isTrashed, visibility, type, city },
+    personIds: personId ? [personId] : undefined,
+    tagIds: tagId ? [tagId] : undefined,
+  };
 }
 
 async function memoryDto(ports: Ports, m: MemoryRow) {

@@ -20,6 +20,7 @@ import { isCameraRaw } from '../../core/media/raw-preview.js';
 import { readImageHeader, type ImageHeader } from '../../core/media/render-thumbnails.js';
 import { reverseGeocode, type Place } from '../../core/places/reverse-geocode.js';
 import type { Ports } from '../../core/runtime/ports.js';
+import { applyFileTags } from '../../core/tags/tags.js';
 import type { ObjectCreated } from '../../core/s3-event.js';
 
 export const STAGE = 'metadata';
@@ -84,6 +85,8 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
   // The file's own date, else one its name carries (IMG_20210102_131415), else the file system's.
   const captureDate = reading?.captureDate ?? captureDateFromFileName(asset.originalFileName) ?? captureDateFromInstant(fileTime);
 
+  // Before the stage is recorded done: a stage killed in between runs again, and this is idempotent.
+  await applyFileTags(db, asset.id, asset.ownerId, reading?.exif.tags ?? []);
   await recordMetadata(
     db,
     asset.id,

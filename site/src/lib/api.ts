@@ -23,8 +23,15 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   const text = await response.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!response.ok) throw new ApiError(response.status, (json as { message?: string } | undefined)?.message ?? response.statusText);
+  if (!response.ok) throw new ApiError(response.status, errorMessage(json) ?? response.statusText);
   return json as T;
+}
+
+/** The server's words: its message, and for a validation failure which fields and why. */
+function errorMessage(json: unknown): string | undefined {
+  const { message, errors } = (json ?? {}) as { message?: string; errors?: Array<{ path?: unknown[]; message: string }> };
+  if (!errors?.length) return message;
+  return `${message}: ${errors.map((e) => `${e.path?.join('.') || 'body'}: ${e.message}`).join('; ')}`;
 }
 
 /** What the timeline and grids show of an asset (Immich's AssetResponseDto, the fields used). */
