@@ -345,8 +345,47 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     await page.getByRole('toolbar').waitFor({ state: 'detached' });
   });
 
+  it('tags a photo in the viewer, shows it on the tags page under every level, renames and deletes a tag', async () => {
+    const photo = await api.upload(ada, await colourPhoto(200, 140, 40, 31), 'ribeira.jpg');
+    await page.goto(`${origin}/favorites/`);
+    await send(ada, 'PUT', `/assets/${photo}`, { isFavorite: true });
+    await page.reload();
+    await tile(photo).click();
+    await page.keyboard.press('i');
+    const details = page.getByRole('complementary', { name: 'Details' });
+    // A path makes every level; non-ASCII as typed.
+    await details.getByLabel('Add a tag').fill('Viagens/Porto à noite');
+    await details.getByLabel('Add a tag').press('Enter');
+    await details.getByRole('link', { name: 'Viagens/Porto à noite' }).click();
+    await page.waitForURL(/\/tags\/\?id=/);
+    const tree = page.getByRole('navigation', { name: 'Tags' });
+    await tree.getByRole('link', { name: 'Viagens' }).waitFor();
+    await tile(photo).waitFor();
+    // The tag above shows the photo too.
+    await tree.getByRole('link', { name: 'Viagens' }).click();
+    await tile(photo).waitFor();
+    ids.tag = new URL(page.url()).searchParams.get('id')!;
+
+    await tree.getByRole('link', { name: 'Porto à noite' }).click();
+    await page.getByLabel('Tag name').fill('Ribeira');
+    await page.getByLabel('Tag name').press('Enter');
+    await tree.getByRole('link', { name: 'Ribeira' }).waitFor();
+    expect((await send(ada, 'GET', `/assets/${photo}`)).body.tags.map((t: Json) => t.value)).toEqual(['Viagens/Ribeira']);
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await shoot('tags');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete tag' }).click();
+    await page.waitForURL(/\/tags\/$/);
+    await tree.getByRole('link', { name: 'Viagens' }).waitFor();
+    expect(await tree.getByRole('link', { name: 'Ribeira' }).count()).toBe(0);
+    expect((await send(ada, 'GET', `/assets/${photo}`)).body.tags).toEqual([]);
+  });
+
   it('names every control on every page, and keeps text readable in light and dark', async () => {
-    const pages = ['/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/sharing/', '/partners/', '/favorites/', '/archive/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
+    const pages = ['/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/tags/', `/tags/?id=${ids.tag}`, '/sharing/', '/partners/', '/favorites/', '/archive/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
     const interactive = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'listbox', 'switch', 'menuitem']);
     const cdp = await page.context().newCDPSession(page);
     const unnamed: string[] = [];

@@ -175,7 +175,8 @@ export async function deleteAssetRows(db: Queryable, ids: string[]): Promise<voi
   if (ids.length > 0) await db.query('DELETE FROM assets WHERE id = ANY($1::uuid[])', [ids]);
 }
 
-export interface AssetSearch {
+/** Which of an owner's assets a metadata search, a random pick, a count or the large-files list means (Immich's search filters). */
+export interface AssetFilter {
   ownerId: string;
   id?: string;
   checksum?: Buffer;
@@ -185,29 +186,55 @@ export interface AssetSearch {
   withDeleted?: boolean;
   takenAfter?: Date;
   takenBefore?: Date;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  updatedAfter?: Date;
+  updatedBefore?: Date;
+  /** Trashed in this span (trashed assets only). */
+  trashedAfter?: Date;
+  trashedBefore?: Date;
   originalFileName?: string;
+  originalPath?: string;
   trashedOnly?: boolean;
-  city?: string;
-  state?: string;
-  country?: string;
-  make?: string;
-  model?: string;
-  lensModel?: string;
+  /** null: the field is unknown (Immich's "no city"). */
+  city?: string | null;
+  state?: string | null;
+  country?: string | null;
+  make?: string | null;
+  model?: string | null;
+  lensModel?: string | null;
   description?: string;
+  rating?: number | null;
+  /** A live photo (it has a motion part). */
+  isMotion?: boolean;
+  isOffline?: boolean;
+  /** Has a browser-playable encoding of its own. */
+  isEncoded?: boolean;
+  /** null: uploads, not an external library's files. */
+  libraryId?: string | null;
+  isNotInAlbum?: boolean;
   albumIds?: string[];
   /** Assets showing all these people (the owner's). */
   personIds?: string[];
   /** Assets carrying each of these tags or one under it; null: assets with none of the owner's tags. */
   tagIds?: string[] | null;
   tagNames?: string[];
+  /** A stack as its primary alone. */
+  withStacked?: boolean;
+  minFileSize?: number;
   status?: Asset['status'];
+}
+
+export interface AssetSearch extends AssetFilter {
   order: 'asc' | 'desc';
+  /** Capture time (the default), a random pick, or the largest first. */
+  orderBy?: 'takenAt' | 'random' | 'fileSize';
   page: number;
   size: number;
 }
 
-/** One page of an owner's assets, newest capture first by default. */
-export async function searchAssets(db: Queryable, q: AssetSearch): Promise<{ items: Asset[]; total: number }> {
+/** The filter as SQL over `assets a LEFT JOIN asset_exif x`; $1 is the owner. */
+function filterSql(q: AssetFilter): { where: string; params: unknown[] } {
   const where = ['a.owner_id = $1'];
   const params: unknown[] = [q.ownerId];
   const add = (clause: string, value: unknown) => {
@@ -220,33 +247,65 @@ export async function searchAssets(db: Queryable, q: AssetSearch): Promise<{ ite
   if (q.isFavorite !== undefined) add('a.is_favorite = ?', q.isFavorite);
   if (q.visibility) add('a.visibility = ?', q.visibility);
   if (q.status) add('a.status = ?', q.status);
-  if (q.trashedOnly) where.push('a.deleted_at IS NOT NULL');
+  if (q.trashedOnly || q.trashedAfter || q.trashedBefore) where.push('a.deleted_at IS NOT NULL');
   else if (!q.withDeleted) where.push('a.deleted_at IS NULL');
-  const exifEquals: Array<[string, string | undefined]> = [
+  const exifEquals: Array<[string, string | null | undefined]> = [
     ['city', q.city], ['state', q.state], ['country', q.country], ['make', q.make], ['model', q.model], ['lens_model', q.lensModel],
   ];
-  for (const [column, value] of exifEquals) if (value !== undefined) add(`lower(x.${column}) = lower(?)`, value);
+  for (const [column, value] of exifEquals) {
+    if (value === null) where.push(`x.${column} IS NULL`);
+    else if (value !== undefined) add(`lower(x.${column}) = lower(?)`, value);
+  }
   if (q.description) add(`x.description ILIKE '%' || ? || '%'`, likePattern(q.description));
+  if (q.rating === null) where.push('x.rating IS NULL');
+  else if (q.rating !== undefined) add('x.rating = ?', q.rating);
   for (const tagId of q.tagIds ?? []) add(taggedWith('?', '$1'), tagId);
   if (q.tagIds === null) where.push('NOT EXISTS (SELECT 1 FROM tag_assets ta JOIN tags t ON t.id = ta.tag_id WHERE ta.asset_id = a.id AND t.owner_id = $1)');
   for (const value of q.tagNames ?? []) add('EXISTS (SELECT 1 FROM tag_assets ta JOIN tags t ON t.id = ta.tag_id WHERE ta.asset_id = a.id AND t.owner_id = $1 AND t.value = ?)', value);
   for (const albumId of q.albumIds ?? []) add('EXISTS (SELECT 1 FROM album_assets aa WHERE aa.asset_id = a.id AND aa.album_id = ?)', albumId);
+  if (q.isNotInAlbum) where.push('NOT EXISTS (SELECT 1 FROM album_assets aa WHERE aa.asset_id = a.id)');
   for (const personId of q.personIds ?? []) add('EXISTS (SELECT 1 FROM asset_faces f WHERE f.asset_id = a.id AND f.person_id = ?)', personId);
-  if (q.takenAfter) add('a.taken_at >= ?', q.takenAfter);
-  if (q.takenBefore) add('a.taken_at <= ?', q.takenBefore);
+  if (q.isMotion !== undefined) where.push(q.isMotion ? 'a.live_photo_video_id IS NOT NULL' : 'a.live_photo_video_id IS NULL');
+  if (q.isOffline !== undefined) add('a.is_offline = ?', q.isOffline);
+  if (q.isEncoded !== undefined) where.push(`${q.isEncoded ? '' : 'NOT '}EXISTS (SELECT 1 FROM asset_files af WHERE af.asset_id = a.id AND af.type = 'encoded_video')`);
+  if (q.libraryId === null) where.push('a.library_id IS NULL');
+  else if (q.libraryId !== undefined) add('a.library_id = ?', q.libraryId);
+  if (q.withStacked) where.push('(a.stack_id IS NULL OR a.id = (SELECT s.primary_asset_id FROM stacks s WHERE s.id = a.stack_id))');
+  if (q.minFileSize !== undefined) add('a.file_size_bytes >= ?', q.minFileSize);
+  const spans: Array<[string, Date | undefined, '>=' | '<=']> = [
+    ['taken_at', q.takenAfter, '>='], ['taken_at', q.takenBefore, '<='],
+    ['created_at', q.createdAfter, '>='], ['created_at', q.createdBefore, '<='],
+    ['updated_at', q.updatedAfter, '>='], ['updated_at', q.updatedBefore, '<='],
+    ['deleted_at', q.trashedAfter, '>='], ['deleted_at', q.trashedBefore, '<='],
+  ];
+  for (const [column, value, op] of spans) if (value) add(`a.${column} ${op} ?`, value);
   // Names are kept as the client sent them (a Mac sends NFD: "e" + combining accent); both sides
   // are compared in NFC, so "Café" finds the file however its name was composed.
   if (q.originalFileName) add(`normalize(a.original_file_name, NFC) ILIKE '%' || ? || '%'`, likePattern(q.originalFileName.normalize('NFC')));
-  const filter = where.join(' AND ');
+  if (q.originalPath) add(`a.original_path ILIKE '%' || ? || '%'`, likePattern(q.originalPath));
+  return { where: where.join(' AND '), params };
+}
+
+const SEARCH_FROM = 'assets a LEFT JOIN asset_exif x ON x.asset_id = a.id';
+
+/** One page of an owner's assets, newest capture first by default. */
+export async function searchAssets(db: Queryable, q: AssetSearch): Promise<{ items: Asset[]; total: number }> {
+  const { where, params } = filterSql(q);
   const direction = q.order === 'asc' ? 'ASC' : 'DESC';
-  const from = 'assets a LEFT JOIN asset_exif x ON x.asset_id = a.id';
-  const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} WHERE ${filter}`, params);
+  const order = q.orderBy === 'random' ? 'random()' : q.orderBy === 'fileSize' ? `a.file_size_bytes DESC NULLS LAST, a.id` : `a.taken_at ${direction}, a.id ${direction}`;
+  const total = await countAssets(db, q);
   const { rows } = await db.query<Asset>(
-    `SELECT ${ASSET_COLUMNS} FROM ${from} WHERE ${filter}
-     ORDER BY a.taken_at ${direction}, a.id ${direction} LIMIT ${q.size} OFFSET ${(q.page - 1) * q.size}`,
+    `SELECT ${ASSET_COLUMNS} FROM ${SEARCH_FROM} WHERE ${where} ORDER BY ${order} LIMIT ${q.size} OFFSET ${(q.page - 1) * q.size}`,
     params,
   );
-  return { items: rows, total: total.rows[0]!.n };
+  return { items: rows, total };
+}
+
+/** How many of an owner's assets the filter means (Immich's search statistics). */
+export async function countAssets(db: Queryable, q: AssetFilter): Promise<number> {
+  const { where, params } = filterSql(q);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SEARCH_FROM} WHERE ${where}`, params);
+  return rows[0]!.n;
 }
 
 /** A user's text, matched literally inside ILIKE. */

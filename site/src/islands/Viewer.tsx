@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, originalUrl, playbackUrl, sharedKey, thumbnailUrl, type Asset } from '../lib/api';
+import AssetTags from './AssetTags';
 import MiniMap from './MiniMap';
 
 interface Props {
@@ -240,6 +241,12 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
                     </a>
                   ))}
                 </dd>
+              </>
+            )}
+            {asset.tags && !sharedKey() && (
+              <>
+                <dt>Tags</dt>
+                <AssetTags assetId={asset.id} tags={asset.tags} onChange={() => void api<Asset>('GET', `/assets/${asset.id}`).then(setAsset)} />
               </>
             )}
             {albums.length > 0 && (

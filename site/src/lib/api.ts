@@ -49,6 +49,8 @@ export interface Asset {
   exifInfo?: Record<string, unknown>;
   /** The owner's named and unnamed people in this photo (GET /assets/{id} only). */
   people?: Array<{ id: string; name: string; thumbnailPath: string }>;
+  /** Your tags on it (GET /assets/{id} only). */
+  tags?: Tag[];
   width?: number | null;
   height?: number | null;
   ratio?: number;
@@ -74,6 +76,15 @@ export function gridItems(assets: Asset[]) {
     isFavorite: a.isFavorite,
     label: a.originalFileName,
   }));
+}
+
+/** Immich's TagResponseDto: value is the whole path ('Family/Anna'), name its last part. */
+export interface Tag {
+  id: string;
+  parentId?: string;
+  name: string;
+  value: string;
+  color?: string;
 }
 
 export interface Album {
