@@ -27,6 +27,21 @@ export async function listPeople(db: Queryable, ownerId: string, withHidden: boo
   return { people: withHidden ? rows : rows.filter((p) => !p.isHidden), total: rows.length, hidden };
 }
 
+/**
+ * The owner's named people whose name, or a word of it, starts with `name` (Immich's person
+ * search: "an" finds "Anna" and "Jo Anne"), whatever the case.
+ */
+export async function searchPeopleByName(db: Queryable, ownerId: string, name: string, withHidden: boolean): Promise<Person[]> {
+  const prefix = name.normalize('NFC').replace(/[\\%_]/g, '\\$&');
+  const { rows } = await db.query<Person>(
+    `SELECT * FROM (${PERSON} WHERE p.owner_id = $1 AND p.name <> ''
+       AND (normalize(p.name, NFC) ILIKE $2 || '%' OR normalize(p.name, NFC) ILIKE '% ' || $2 || '%') AND ($3 OR NOT p.is_hidden)) x
+     ORDER BY "isFavorite" DESC, "faceCount" DESC, name, id LIMIT 100`,
+    [ownerId, prefix, withHidden],
+  );
+  return rows;
+}
+
 /** The owner's people among these ids (faces of a photo name them); others' are left out. */
 export async function getPeople(db: Queryable, ownerId: string, ids: string[]): Promise<Person[]> {
   if (ids.length === 0) return [];

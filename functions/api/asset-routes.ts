@@ -3,9 +3,8 @@ import { AssetMetadataItems, readAssetMetadata, upsertAssetMetadata } from '../.
 import { z } from 'zod';
 import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
 import { editAssets, linkLivePhoto } from '../../core/assets/asset-edits.js';
-import { assetStatistics, getAsset, getAssetFile, getExif, searchAssets } from '../../core/assets/asset-queries.js';
+import { assetStatistics, getAsset, getAssetFile, getExif } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
-import { parseSha1 } from '../../core/assets/checksum.js';
 import { isLibraryFile } from '../../core/assets/original-files.js';
 import { removeAssets, restoreAssets, trashAssets, trashedAssetIds } from '../../core/assets/trash.js';
 import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
@@ -43,35 +42,6 @@ export const AssetUpdate = z.strictObject({
 /** Immich's `AssetMetadataUpsertDto`. */
 export const AssetMetadataUpsert = z.object({ items: AssetMetadataItems });
 export const AssetBulkUpdate = AssetUpdate.omit({ livePhotoVideoId: true }).extend({ ids: Ids });
-export const MetadataSearch = z.object({
-  id: z.uuid().optional(),
-  checksum: z.string().optional(),
-  type: z.enum(['IMAGE', 'VIDEO']).optional(),
-  isFavorite: z.boolean().optional(),
-  visibility: Visibility.optional(),
-  withDeleted: z.boolean().optional(),
-  trashedOnly: z.boolean().optional(),
-  withExif: z.boolean().optional(),
-  takenAfter: DateInput.optional(),
-  takenBefore: DateInput.optional(),
-  originalFileName: z.string().max(255).optional(),
-  city: z.string().max(200).optional(),
-  state: z.string().max(200).optional(),
-  country: z.string().max(200).optional(),
-  make: z.string().max(200).optional(),
-  model: z.string().max(200).optional(),
-  lensModel: z.string().max(200).optional(),
-  description: z.string().max(1000).optional(),
-  /** Assets carrying every one of these tags (or a tag under it); null: assets with no tag. */
-  tagIds: z.array(z.uuid()).max(20).nullable().optional(),
-  /** Shoebox's addition: assets carrying all these tags, by whole value ('Family/Anna'). */
-  tagNames: z.array(z.string().max(200)).max(20).optional(),
-  albumIds: z.array(z.uuid()).max(100).optional(),
-  personIds: z.array(z.uuid()).max(20).optional(),
-  order: z.enum(['asc', 'desc']).default('desc'),
-  page: z.number().int().min(1).max(100_000).default(1),
-  size: z.number().int().min(1).max(1000).default(250),
-});
 const ThumbnailQuery = z.object({ size: z.enum(['thumbnail', 'preview', 'fullsize']).default('thumbnail') });
 const StatisticsQuery = z.object({
   isFavorite: z.enum(['true', 'false']).optional(),
@@ -252,27 +222,4 @@ export const assetRoutes = new Hono<ApiEnv>()
     const { db } = c.var.ports;
     await requireAssetOwner(db, c.var.auth, ids, 'asset.delete');
     return c.json({ count: await restoreAssets(db, c.var.auth.user.id, ids) });
-  })
-  .post('/search/metadata', authenticate, async (c) => {
-    const q = await jsonBody(c, MetadataSearch);
-    const { db } = c.var.ports;
-    const { items, total } = await searchAssets(db, {
-      ...q,
-      checksum: q.checksum ? parseSha1(q.checksum) : undefined,
-      ownerId: c.var.auth.user.id,
-    });
-    const exif = q.withExif ? await getExif(db, items.map((a) => a.id)) : new Map();
-    const hasMore = q.page * q.size < total;
-    return c.json({
-      albums: { total: 0, count: 0, items: [], facets: [] },
-      assets: {
-        total,
-        count: items.length,
-        items: items.map((asset) => assetDto(asset, exif.get(asset.id))),
-        facets: [],
-        nextPage: hasMore ? String(q.page + 1) : null,
-        nextCursor: null,
-      },
-    });
   });
-

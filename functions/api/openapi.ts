@@ -3,14 +3,14 @@ import { ROUTE_PERMISSIONS, routeKey } from '../../core/access/permissions.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
 import { ActivityCreate } from './activity-routes.js';
 import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, AlbumUsersAdd } from './album-routes.js';
-import { AssetBulkUpdate, AssetDelete, AssetMetadataUpsert, AssetIds, AssetUpdate, MetadataSearch } from './asset-routes.js';
+import { AssetBulkUpdate, AssetDelete, AssetMetadataUpsert, AssetIds, AssetUpdate } from './asset-routes.js';
 import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { StackCreate, StackIds, StackUpdate } from './stack-routes.js';
 import { TagAssetIds, TagBulkAssets, TagCreate, TagUpdate, TagUpsert } from './tag-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
 import { MemoryUpdate } from './timeline-routes.js';
-import { SmartSearchBody } from './search-routes.js';
+import { MetadataSearch, RandomSearch, SmartSearchBody, StatisticsSearch } from './search-routes.js';
 import { FaceReassign, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
 import { JobCommand } from './job-routes.js';
@@ -170,7 +170,12 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/assets/{id}/original': { summary: 'The original file, byte for byte, as a download with its UTF-8 name; ranges and ETags' },
   'GET /api/assets/{id}/video/playback': { summary: 'A browser-playable video (the H.264 encoding, or the original when it already plays); ranges supported' },
   'DELETE /api/assets': { summary: 'Trash assets, or delete them for good with force', body: AssetDelete },
-  'POST /api/search/metadata': { summary: 'Search your assets by metadata', body: MetadataSearch },
+  'POST /api/search/metadata': { summary: 'Search your assets by metadata (Immich’s filters: dates, trash, place, camera, rating, tags, people, albums…)', body: MetadataSearch },
+  'POST /api/search/random': { summary: 'A random pick of your assets matching the filters (size, at most 1000)', body: RandomSearch },
+  'POST /api/search/statistics': { summary: 'How many of your assets match the filters ({total})', body: StatisticsSearch },
+  'POST /api/search/large-assets': { summary: 'Your largest files first (query: minFileSize, size, type, visibility, isFavorite, takenAfter/Before, libraryId)' },
+  'GET /api/search/person': { summary: 'Your named people whose name or a word of it starts with ?name= (withHidden=true adds hidden ones)' },
+  'GET /api/search/cities': { summary: 'The newest photo of each place you have been, newest first' },
   'GET /api/jobs': { summary: 'Queue counts per pipeline stage (admin)' },
   'GET /api/jobs/{name}/dead-letters': { summary: 'Messages a stage gave up on, with reasons (admin)' },
   'POST /api/jobs/{name}/redrive': { summary: 'Send a stage’s dead letters back to its queue (admin)' },

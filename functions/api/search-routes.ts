@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAssetRead } from '../../core/access/access.js';
-import { getAssets, getExif } from '../../core/assets/asset-queries.js';
+import { countAssets, getAssets, getExif, searchAssets } from '../../core/assets/asset-queries.js';
+import type { Asset } from '../../core/assets/asset.js';
+import { parseSha1 } from '../../core/assets/checksum.js';
 import { BadRequest, Unavailable } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
@@ -9,12 +11,82 @@ import { DateInput, jsonBody } from '../../core/http/validate.js';
 import { clipModel } from '../../core/ml/loaded-models.js';
 import { searchPlaces } from '../../core/places/reverse-geocode.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
+import { newestAssetPerCity } from '../../core/search/explore.js';
 import { SUGGESTION_TYPES, searchSuggestions } from '../../core/search/search-suggestions.js';
 import { cachedTextVector, smartSearch } from '../../core/search/smart-search.js';
+import { searchPeopleByName } from '../../core/people/people-queries.js';
+import type { Queryable } from '../../core/ports/database.js';
 import { timelineScope } from '../../core/timeline/timeline-scope.js';
-import { assetDto } from './dto.js';
+import { assetDto, personDto } from './dto.js';
 
 const Place = z.string().trim().min(1).max(200);
+const Visibility = z.enum(['archive', 'timeline', 'hidden', 'locked']);
+/** An EXIF value to match, or null for "not known" (Immich's StringFilterNullable). */
+const ExifValue = z.string().max(200).nullable().optional();
+
+/** Immich's search filters (MetadataSearchDto, RandomSearchDto, StatisticsSearchDto share them). */
+const SearchFilters = z.object({
+  type: z.enum(['IMAGE', 'VIDEO']).optional(),
+  isFavorite: z.boolean().optional(),
+  visibility: Visibility.optional(),
+  withDeleted: z.boolean().optional(),
+  takenAfter: DateInput.optional(),
+  takenBefore: DateInput.optional(),
+  createdAfter: DateInput.optional(),
+  createdBefore: DateInput.optional(),
+  updatedAfter: DateInput.optional(),
+  updatedBefore: DateInput.optional(),
+  trashedAfter: DateInput.optional(),
+  trashedBefore: DateInput.optional(),
+  originalFileName: z.string().max(255).optional(),
+  originalPath: z.string().max(4096).optional(),
+  city: ExifValue,
+  state: ExifValue,
+  country: ExifValue,
+  make: ExifValue,
+  model: ExifValue,
+  lensModel: ExifValue,
+  description: z.string().max(1000).optional(),
+  rating: z.number().int().min(-1).max(5).nullable().optional(),
+  isMotion: z.boolean().optional(),
+  isOffline: z.boolean().optional(),
+  isEncoded: z.boolean().optional(),
+  isNotInAlbum: z.boolean().optional(),
+  libraryId: z.uuid().nullable().optional(),
+  /** Assets carrying every one of these tags (or a tag under it); null: assets with no tag. */
+  tagIds: z.array(z.uuid()).max(20).nullable().optional(),
+  albumIds: z.array(z.uuid()).max(100).optional(),
+  personIds: z.array(z.uuid()).max(20).optional(),
+  withStacked: z.boolean().optional(),
+});
+export const MetadataSearch = SearchFilters.extend({
+  id: z.uuid().optional(),
+  checksum: z.string().optional(),
+  trashedOnly: z.boolean().optional(),
+  withExif: z.boolean().optional(),
+  /** Shoebox's addition: assets carrying all these tags, by whole value ('Family/Anna'). */
+  tagNames: z.array(z.string().max(200)).max(20).optional(),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  page: z.number().int().min(1).max(100_000).default(1),
+  size: z.number().int().min(1).max(1000).default(250),
+});
+export const RandomSearch = SearchFilters.extend({ withExif: z.boolean().optional(), size: z.number().int().min(1).max(1000).default(250) });
+export const StatisticsSearch = SearchFilters;
+const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+/** POST /search/large-assets takes its filters in the query string (as the SDK sends them). */
+const LargeAssetsQuery = z.object({
+  minFileSize: z.coerce.number().int().min(0).optional(),
+  size: z.coerce.number().int().min(1).max(1000).default(250),
+  type: z.enum(['IMAGE', 'VIDEO']).optional(),
+  visibility: Visibility.optional(),
+  isFavorite: Flag.optional(),
+  withDeleted: Flag.optional(),
+  withExif: Flag.optional(),
+  takenAfter: DateInput.optional(),
+  takenBefore: DateInput.optional(),
+  libraryId: z.uuid().optional(),
+});
+const PersonSearchQuery = z.object({ name: z.string().trim().min(1).max(200), withHidden: Flag.optional() });
 /** Immich's SmartSearchDto, less what Shoebox does not have (lens, language). */
 export const SmartSearchBody = z
   .object({
@@ -52,26 +124,69 @@ export const PlacesQuery = z.object({ name: z.string().trim().min(1).max(200) })
 /** Immich's explore page: one recent photo per place where the user took photos. */
 const EXPLORE_PLACES = 12;
 
+/** These assets' responses in the order given (undefined where one is gone meanwhile). */
+async function assetsInOrder(db: Queryable, ids: string[], withExif: boolean) {
+  const byId = new Map((await getAssets(db, ids)).map((a) => [a.id, a]));
+  const shown = await assetList(db, ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])), withExif);
+  const dtoById = new Map(shown.map((dto) => [dto.id, dto]));
+  return ids.map((id) => dtoById.get(id));
+}
+
+/** Assets as a search answers them, EXIF included when asked. */
+async function assetList(db: Queryable, items: Asset[], withExif: boolean | undefined) {
+  const exif = withExif ? await getExif(db, items.map((a) => a.id)) : new Map();
+  return items.map((asset) => assetDto(asset, exif.get(asset.id)));
+}
+
 export const searchRoutes = new Hono<ApiEnv>()
+  .post('/search/metadata', authenticate, async (c) => {
+    const q = await jsonBody(c, MetadataSearch);
+    const { db } = c.var.ports;
+    const { items, total } = await searchAssets(db, { ...q, checksum: q.checksum ? parseSha1(q.checksum) : undefined, ownerId: c.var.auth.user.id });
+    return c.json({
+      albums: { total: 0, count: 0, items: [], facets: [] },
+      assets: {
+        total,
+        count: items.length,
+        items: await assetList(db, items, q.withExif),
+        facets: [],
+        nextPage: q.page * q.size < total ? String(q.page + 1) : null,
+        nextCursor: null,
+      },
+    });
+  })
+  .post('/search/random', authenticate, async (c) => {
+    const q = await jsonBody(c, RandomSearch);
+    const { items } = await searchAssets(c.var.ports.db, { ...q, ownerId: c.var.auth.user.id, order: 'desc', orderBy: 'random', page: 1 });
+    return c.json(await assetList(c.var.ports.db, items, q.withExif));
+  })
+  .post('/search/statistics', authenticate, async (c) => {
+    const q = await jsonBody(c, StatisticsSearch);
+    return c.json({ total: await countAssets(c.var.ports.db, { ...q, ownerId: c.var.auth.user.id }) });
+  })
+  .post('/search/large-assets', authenticate, async (c) => {
+    const q = LargeAssetsQuery.parse(c.req.query());
+    const { items } = await searchAssets(c.var.ports.db, { ...q, ownerId: c.var.auth.user.id, order: 'desc', orderBy: 'fileSize', page: 1 });
+    return c.json(await assetList(c.var.ports.db, items, q.withExif));
+  })
+  .get('/search/person', authenticate, async (c) => {
+    const { name, withHidden } = PersonSearchQuery.parse(c.req.query());
+    return c.json((await searchPeopleByName(c.var.ports.db, c.var.auth.user.id, name, withHidden ?? false)).map(personDto));
+  })
+  .get('/search/cities', authenticate, async (c) => {
+    const { db } = c.var.ports;
+    const places = await newestAssetPerCity(db, c.var.auth.user.id, 1000);
+    return c.json((await assetsInOrder(db, places.map((p) => p.id), true)).filter(Boolean));
+  })
   .get('/search/places', authenticate, (c) => {
     const { name } = PlacesQuery.parse({ name: c.req.query('name') });
     return c.json(searchPlaces(name));
   })
   .get('/search/explore', authenticate, async (c) => {
     const { db } = c.var.ports;
-    const { rows } = await db.query<{ id: string; city: string }>(
-      `SELECT * FROM (
-         SELECT DISTINCT ON (e.city) a.id, e.city, a.taken_at FROM assets a JOIN asset_exif e ON e.asset_id = a.id
-          WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND a.visibility = 'timeline' AND a.status <> 'uploading' AND e.city IS NOT NULL
-          ORDER BY e.city, a.taken_at DESC) per_city
-       ORDER BY taken_at DESC LIMIT ${EXPLORE_PLACES}`,
-      [c.var.auth.user.id],
-    );
-    const ids = rows.map((r) => r.id);
-    const [assets, exif] = await Promise.all([getAssets(db, ids), getExif(db, ids)]);
-    const byId = new Map(assets.map((a) => [a.id, a]));
-    const items = rows.flatMap((r) => (byId.has(r.id) ? [{ value: r.city, data: assetDto(byId.get(r.id)!, exif.get(r.id)) }] : []));
-    return c.json([{ fieldName: 'exifInfo.city', items }]);
+    const places = await newestAssetPerCity(db, c.var.auth.user.id, EXPLORE_PLACES);
+    const assets = await assetsInOrder(db, places.map((p) => p.id), true);
+    return c.json([{ fieldName: 'exifInfo.city', items: places.flatMap((p, i) => (assets[i] ? [{ value: p.city, data: assets[i] }] : [])) }]);
   })
   .get('/search/suggestions', authenticate, async (c) => {
     const { type, ...filter } = SuggestionsQuery.parse(c.req.query());
