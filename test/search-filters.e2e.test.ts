@@ -1,4 +1,4 @@
-import { createPerson, getAssetsByCity, init, searchAssetStatistics, searchAssets, searchLargeAssets, searchPerson, searchRandom } from '@immich/sdk';
+import { AssetTypeEnum, createPerson, getAssetsByCity, init, searchAssetStatistics, searchAssets, searchLargeAssets, searchPerson, searchRandom } from '@immich/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { immichShapeProblems } from './immich-shapes.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
@@ -60,7 +60,7 @@ describe('search filters, random, statistics, large files, people and cities', (
     expect(await found({ city: 'lisboa' })).toEqual(sorted('lisbon'));
     expect(await found({ rating: 4 })).toEqual(sorted('lisbon'));
     expect(await found({ isNotInAlbum: true })).toEqual(sorted('porto', 'nowhere', 'big'));
-    expect(await found({ libraryId: null, type: 'VIDEO' })).toEqual(sorted('big'));
+    expect(await found({ libraryId: null, type: AssetTypeEnum.Video })).toEqual(sorted('big'));
     expect(await found({ withDeleted: true })).toEqual(sorted('lisbon', 'porto', 'nowhere', 'trashed', 'big'));
     // Bea's Lisbon photo is hers: Ada's search never shows it, and Bea's never shows Ada's.
     expect(await found({ city: 'Lisboa' }, bea)).toEqual([ids.beas]);
@@ -74,7 +74,7 @@ describe('search filters, random, statistics, large files, people and cities', (
     expect((await searchRandom({ randomSearchDto: { city: 'Porto', withExif: true } }, as(ada)))[0]!.exifInfo!.city).toBe('Porto');
 
     expect(await searchAssetStatistics({ statisticsSearchDto: {} }, as(ada))).toEqual({ total: 4 });
-    expect(await searchAssetStatistics({ statisticsSearchDto: { type: 'IMAGE', isNotInAlbum: true } }, as(ada))).toEqual({ total: 2 });
+    expect(await searchAssetStatistics({ statisticsSearchDto: { type: AssetTypeEnum.Image, isNotInAlbum: true } }, as(ada))).toEqual({ total: 2 });
 
     const large = await searchLargeAssets({ minFileSize: 2_000_000 }, as(ada));
     expect(large.map((a) => a.id)).toEqual([ids.big, ids.porto]);
