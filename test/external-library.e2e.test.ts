@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeXmpSidecar } from '../core/media/xmp-sidecar.js';
 import { DAILY_JOBS } from '../functions/scheduled/daily-jobs.js';
-import { mediaPath } from './media-samples.js';
+import { mediaPath, readMedia } from './media-samples.js';
 import { apiClient, filesUnder, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
@@ -108,6 +108,24 @@ describe('external libraries: files indexed in place, never written', () => {
     expect(sha1(Buffer.from(await response.arrayBuffer()))).toBe(sha1(await readFile(path.join(folder, '2019', 'fir.jpg'))));
     expect((await get(carl, `/assets/${fir.id}`)).status).toBe(400);
     expect((await get(carl, `/assets/${fir.id}/original`)).status).toBe(400);
+  });
+
+  it('shows the library as its folders on disk, and uploads by month, in Immich’s folder view', async () => {
+    const upload = await api.upload(bea, await readMedia('exif-samples__DSCN0010.jpg'), 'DSCN0010.jpg');
+    const folders: string[] = (await get(bea, '/view/folder/unique-paths')).body;
+    expect(folders).toEqual([folder, path.join(folder, '2019'), 'Uploads/2008/10'].sort());
+    const inFolder = async (p: string, user = bea) => ((await get(user, `/view/folder?path=${encodeURIComponent(p)}`)).body as Json[]).map((a) => a.originalFileName);
+    // Only the files right in a folder, by name; a trailing slash means the same folder.
+    expect(await inFolder(folder)).toEqual(['anemones.jpg', 'broken.jpg']);
+    expect(await inFolder(`${path.join(folder, '2019')}/`)).toEqual(['fir.jpg']);
+    expect(await inFolder('Uploads/2008/10')).toEqual(['DSCN0010.jpg']);
+    expect(await inFolder(path.join(folder, '20'))).toEqual([]);
+    // Someone else's folders are not yours to list.
+    expect((await get(carl, '/view/folder/unique-paths')).body).toEqual([]);
+    expect(await inFolder(folder, carl)).toEqual([]);
+    expect((await get(bea, '/view/folder')).status).toBe(400);
+    await send(bea, 'DELETE', '/assets', { ids: [upload], force: true });
+    expect((await get(bea, '/view/folder/unique-paths')).body).not.toContain('Uploads/2008/10');
   });
 
   it('finds changed, removed, returned and new files on a rescan', async () => {

@@ -271,6 +271,15 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     await beaPage.getByRole('link', { name: 'Shared links' }).waitFor();
     expect(await beaPage.getByRole('link', { name: 'Libraries' }).count()).toBe(0);
     expect(await beaPage.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    // Bea browses the library by its folders on disk, one level at a time.
+    await beaPage.goto(`${origin}/folders/?path=${encodeURIComponent(folder)}`);
+    await beaPage.getByRole('navigation', { name: 'Folder path' }).getByRole('link', { name: 'nas' }).waitFor();
+    await beaPage.getByRole('list', { name: 'Folders' }).getByRole('link', { name: '2019' }).click();
+    await beaPage.waitForURL(/path=.*2019/);
+    await beaPage.locator('.tile').nth(1).waitFor();
+    expect(await beaPage.locator('.tile').count()).toBe(2);
+    await beaPage.getByRole('navigation', { name: 'Folder path' }).getByRole('link', { name: 'All folders' }).click();
+    await beaPage.getByRole('list', { name: 'Folders' }).getByRole('link').first().waitFor();
     await other.close();
   });
 
@@ -385,7 +394,7 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
   });
 
   it('names every control on every page, and keeps text readable in light and dark', async () => {
-    const pages = ['/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/tags/', `/tags/?id=${ids.tag}`, '/sharing/', '/partners/', '/favorites/', '/archive/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
+    const pages = ['/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/tags/', `/tags/?id=${ids.tag}`, '/folders/', '/sharing/', '/partners/', '/favorites/', '/archive/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
     const interactive = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'listbox', 'switch', 'menuitem']);
     const cdp = await page.context().newCDPSession(page);
     const unnamed: string[] = [];

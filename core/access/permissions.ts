@@ -146,6 +146,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission | 'public' | 'any'> = 
   'PUT /stacks/{id}': 'stack.update',
   'DELETE /stacks/{id}': 'stack.delete',
   'DELETE /stacks/{id}/assets/{assetId}': 'stack.update',
+  'GET /view/folder/unique-paths': 'folder.read',
+  'GET /view/folder': 'folder.read',
   'GET /tags': 'tag.read',
   'POST /tags': 'tag.create',
   'PUT /tags': 'tag.create',

@@ -2,7 +2,7 @@ import { taggedWith } from '../tags/tags.js';
 import type { Queryable } from '../ports/database.js';
 import type { Asset, AssetFile, AssetFileType } from './asset.js';
 
-const ASSET_COLUMNS = `
+export const ASSET_COLUMNS = `
   a.id, a.owner_id AS "ownerId", a.library_id AS "libraryId", a.device_asset_id AS "deviceAssetId",
   a.device_id AS "deviceId", a.type, a.status, a.failed_reason AS "failedReason",
   a.original_path AS "originalPath", a.original_file_name AS "originalFileName",

@@ -23,6 +23,7 @@ import { searchRoutes } from './search-routes.js';
 import { systemConfigRoutes } from './system-config-routes.js';
 import { timelineRoutes } from './timeline-routes.js';
 import { userRoutes } from './user-routes.js';
+import { viewRoutes } from './view-routes.js';
 
 /** The whole HTTP API as one Hono app, served by the local server and by API Gateway alike. */
 export function createApi(ports: Ports): Hono<ApiEnv> {
@@ -50,6 +51,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', partnerRoutes);
   api.route('/', stackRoutes);
   api.route('/', tagRoutes);
+  api.route('/', viewRoutes);
   api.route('/', libraryRoutes);
   api.route('/', jobRoutes);
   api.route('/', searchRoutes);

@@ -152,6 +152,8 @@ const DOCS: Record<string, RouteDoc> = {
   'PUT /api/stacks/{id}': { summary: 'Make another of its assets the primary', body: StackUpdate },
   'DELETE /api/stacks/{id}': { summary: 'Unstack (the assets stay)' },
   'DELETE /api/stacks/{id}/assets/{assetId}': { summary: 'Take one asset out of a stack (not the primary)' },
+  'GET /api/view/folder/unique-paths': { summary: 'The folders your photos are in: an external library’s folders on disk, uploads as Uploads/YYYY/MM' },
+  'GET /api/view/folder': { summary: 'The photos right in one folder (?path=), by file name' },
   'GET /api/tags': { summary: 'Your tags, by value (whole path: Family/Anna)' },
   'POST /api/tags': { summary: 'Create a tag, at the top or under parentId (a tag with the same path is refused)', body: TagCreate },
   'PUT /api/tags': { summary: 'The tags with these paths, made with every level above them where missing (safe in parallel)', body: TagUpsert },
