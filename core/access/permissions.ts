@@ -146,6 +146,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission | 'public' | 'any'> = 
   'PUT /stacks/{id}': 'stack.update',
   'DELETE /stacks/{id}': 'stack.delete',
   'DELETE /stacks/{id}/assets/{assetId}': 'stack.update',
+  'POST /download/info': 'asset.download',
+  'POST /download/archive': 'asset.download',
   'GET /view/folder/unique-paths': 'folder.read',
   'GET /view/folder': 'folder.read',
   'GET /tags': 'tag.read',

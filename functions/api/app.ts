@@ -9,6 +9,7 @@ import { albumRoutes } from './album-routes.js';
 import { assetRoutes } from './asset-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { databaseBackupRoutes, maintenanceGate } from './database-backup-routes.js';
+import { downloadRoutes } from './download-routes.js';
 import { jobRoutes } from './job-routes.js';
 import { syncRoutes } from './sync-routes.js';
 import { libraryRoutes } from './library-routes.js';
@@ -52,6 +53,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', stackRoutes);
   api.route('/', tagRoutes);
   api.route('/', viewRoutes);
+  api.route('/', downloadRoutes);
   api.route('/', libraryRoutes);
   api.route('/', jobRoutes);
   api.route('/', searchRoutes);

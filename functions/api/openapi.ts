@@ -7,6 +7,7 @@ import { AssetBulkUpdate, AssetDelete, AssetMetadataUpsert, AssetIds, AssetUpdat
 import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { StackCreate, StackIds, StackUpdate } from './stack-routes.js';
+import { DownloadArchive, DownloadInfo } from './download-routes.js';
 import { TagAssetIds, TagBulkAssets, TagCreate, TagUpdate, TagUpsert } from './tag-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
 import { MemoryUpdate } from './timeline-routes.js';
@@ -152,6 +153,8 @@ const DOCS: Record<string, RouteDoc> = {
   'PUT /api/stacks/{id}': { summary: 'Make another of its assets the primary', body: StackUpdate },
   'DELETE /api/stacks/{id}': { summary: 'Unstack (the assets stay)' },
   'DELETE /api/stacks/{id}/assets/{assetId}': { summary: 'Take one asset out of a stack (not the primary)' },
+  'POST /api/download/info': { summary: 'How assets (assetIds), an album or your library (userId) split into archives of about archiveSize bytes (4 GiB), live photos’ motion parts included', body: DownloadInfo },
+  'POST /api/download/archive': { summary: 'A zip of these originals, streamed as it is read (stored, ZIP64 past 4 GiB; a shared link must allow downloads)', body: DownloadArchive },
   'GET /api/view/folder/unique-paths': { summary: 'The folders your photos are in: an external library’s folders on disk, uploads as Uploads/YYYY/MM' },
   'GET /api/view/folder': { summary: 'The photos right in one folder (?path=), by file name' },
   'GET /api/tags': { summary: 'Your tags, by value (whole path: Family/Anna)' },
