@@ -1,3 +1,4 @@
+import { additions, removals, succeeded, type BulkIdResult } from '../bulk-ids.js';
 import { BadRequest } from '../errors.js';
 import { transaction, type Database, type Queryable } from '../ports/database.js';
 
@@ -15,13 +16,6 @@ export interface Tag {
   parentId: string | null;
   createdAt: Date;
   updatedAt: Date;
-}
-
-/** One id's outcome in a bulk add or remove (Immich's BulkIdResponseDto). */
-export interface BulkIdResult {
-  id: string;
-  success: boolean;
-  error?: 'duplicate' | 'no_permission' | 'not_found';
 }
 
 export const TAG_COLUMNS = `t.id, t.owner_id AS "ownerId", t.value, t.color, t.parent_id AS "parentId",
@@ -161,26 +155,15 @@ async function taggedAssetIds(db: Queryable, tagId: string, assetIds: readonly s
 
 /** Tags each of `assetIds` (`allowed` are those the requester may tag); one result per id, in order. */
 export async function addAssetsToTag(db: Queryable, tagId: string, assetIds: readonly string[], allowed: Set<string>): Promise<BulkIdResult[]> {
-  const present = await taggedAssetIds(db, tagId, assetIds);
-  const results = assetIds.map((id): BulkIdResult => {
-    if (present.has(id)) return { id, success: false, error: 'duplicate' };
-    if (!allowed.has(id)) return { id, success: false, error: 'no_permission' };
-    present.add(id);
-    return { id, success: true };
-  });
-  await tagAssets(db, [tagId], results.filter((r) => r.success).map((r) => r.id));
+  const results = additions(assetIds, await taggedAssetIds(db, tagId, assetIds), allowed);
+  await tagAssets(db, [tagId], succeeded(results));
   return results;
 }
 
 /** Untags each of `assetIds`; the tag's owner may untag any asset, wherever the tag came from. */
 export async function removeAssetsFromTag(db: Queryable, tagId: string, assetIds: readonly string[]): Promise<BulkIdResult[]> {
-  const present = await taggedAssetIds(db, tagId, assetIds);
-  const results = assetIds.map((id): BulkIdResult => {
-    if (!present.has(id)) return { id, success: false, error: 'not_found' };
-    present.delete(id);
-    return { id, success: true };
-  });
-  const removed = results.filter((r) => r.success).map((r) => r.id);
+  const results = removals(assetIds, await taggedAssetIds(db, tagId, assetIds));
+  const removed = succeeded(results);
   if (removed.length > 0) await db.query('DELETE FROM tag_assets WHERE tag_id = $1 AND asset_id = ANY($2::uuid[])', [tagId, removed]);
   return results;
 }

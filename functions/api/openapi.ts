@@ -10,7 +10,7 @@ import { StackCreate, StackIds, StackUpdate } from './stack-routes.js';
 import { DownloadArchive, DownloadInfo } from './download-routes.js';
 import { TagAssetIds, TagBulkAssets, TagCreate, TagUpdate, TagUpsert } from './tag-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
-import { MemoryUpdate } from './timeline-routes.js';
+import { MemoryAssetIds, MemoryCreate, MemoryUpdate } from './timeline-routes.js';
 import { MetadataSearch, RandomSearch, SmartSearchBody, StatisticsSearch } from './search-routes.js';
 import { FaceReassign, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
@@ -111,6 +111,10 @@ const DOCS: Record<string, RouteDoc> = {
   'PUT /api/system-config': { summary: 'Change server settings; ML changes apply to the next job, without a restart (admin)', body: SystemConfigUpdate },
   'PUT /api/jobs/{name}': { summary: 'Run smartSearch or faceDetection for assets not done (force: all of them) (admin)', body: JobCommand },
   'GET /api/memories': { summary: '“On this day” memories; for=YYYY-MM-DD builds and returns that day’s' },
+  'POST /api/memories': { summary: 'Make an “on this day” memory (memoryAt, data.year) with your or your partners’ assets', body: MemoryCreate },
+  'GET /api/memories/statistics': { summary: 'How many memories you have (isSaved=true: saved ones)' },
+  'PUT /api/memories/{id}/assets': { summary: 'Add assets to your memory; per-id results', body: MemoryAssetIds },
+  'DELETE /api/memories/{id}/assets': { summary: 'Take assets out of your memory; per-id results', body: MemoryAssetIds },
   'GET /api/memories/{id}': { summary: 'One memory with its assets' },
   'PUT /api/memories/{id}': { summary: 'Save a memory or mark it seen', body: MemoryUpdate },
   'DELETE /api/memories/{id}': { summary: 'Hide a memory for good' },

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { ownedAssetIds, ownedTagIds, requireTagOwner, shareableAssetIds } from '../../core/access/access.js';
 import { writeSidecars } from '../../core/assets/asset-edits.js';
+import { succeeded } from '../../core/bulk-ids.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
 import { jsonBody, uuidParam } from '../../core/http/validate.js';
@@ -101,13 +102,13 @@ export const tagRoutes = new Hono<ApiEnv>()
     const { db } = c.var.ports;
     // Your own photos and your partners' (Immich's asset.share), as for albums.
     const results = await addAssetsToTag(db, id, ids, await shareableAssetIds(db, c.var.auth, ids));
-    await tagsChanged(c, results.filter((r) => r.success).map((r) => r.id));
+    await tagsChanged(c, succeeded(results));
     return c.json(results);
   })
   .delete('/tags/:id/assets', async (c) => {
     const id = await ownTag(c, 'tag.asset');
     const { ids } = await jsonBody(c, TagAssetIds);
     const results = await removeAssetsFromTag(c.var.ports.db, id, ids);
-    await tagsChanged(c, results.filter((r) => r.success).map((r) => r.id));
+    await tagsChanged(c, succeeded(results));
     return c.json(results);
   });

@@ -1,17 +1,19 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { showsMetadata } from './dto.js';
 import { z } from 'zod';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
 import { getAssets, getExif } from '../../core/assets/asset-queries.js';
+import { addMemoryAssets, createMemory, memoryStatistics, removeMemoryAssets } from '../../core/memories/memories.js';
 import { generateOnThisDay, getMemory, listMemories, updateMemory, type MemoryRow } from '../../core/memories/on-this-day.js';
 import { isValidCoordinate, reverseGeocode } from '../../core/places/reverse-geocode.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { mapMarkersJson } from '../../core/timeline/map-markers.js';
 import { timeBucketAssets, timeBuckets } from '../../core/timeline/time-buckets.js';
 import { timelineScope, type TimelineFilter } from '../../core/timeline/timeline-scope.js';
-import { DateInput, jsonBody } from '../../core/http/validate.js';
+import { DateInput, jsonBody, uuidParam } from '../../core/http/validate.js';
+import { shareableAssetIds } from '../../core/access/access.js';
 import { assetDto } from './dto.js';
 
 const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -45,6 +47,17 @@ const GeocodeQuery = z.object({ lat: z.coerce.number(), lon: z.coerce.number() }
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}/).transform((d) => d.slice(0, 10));
 const MemoryQuery = z.object({ for: Day.optional(), isSaved: Flag.optional() });
 export const MemoryUpdate = z.strictObject({ isSaved: z.boolean().optional(), seenAt: DateInput.optional() });
+/** Immich's MemoryCreateDto: an "on this day" memory for a date and the year its photos are from. */
+export const MemoryCreate = z.object({
+  type: z.literal('on_this_day'),
+  data: z.object({ year: z.number().int().min(1000).max(9999) }),
+  memoryAt: DateInput,
+  assetIds: z.array(z.uuid()).max(10_000).optional(),
+  isSaved: z.boolean().optional(),
+  seenAt: DateInput.optional(),
+});
+export const MemoryAssetIds = z.object({ ids: z.array(z.uuid()).min(1).max(10_000) });
+const MemoryStatisticsQuery = z.object({ isSaved: Flag.optional() });
 
 function filterOf(q: z.infer<typeof TimelineQuery>): TimelineFilter {
   const { albumId, userId, withPartners, withStacked, isFavorite, isTrashed, visibility, type, city, personId, tagId } = q;
@@ -70,6 +83,13 @@ async function memoryDto(ports: Ports, m: MemoryRow) {
     updatedAt: m.updatedAt.toISOString(),
     assets: assets.map((a) => assetDto(a, exif.get(a.id))),
   };
+}
+
+/** The requester's memory named in the path (someone else's looks missing). */
+async function ownMemory(c: Context<ApiEnv>, permission: string): Promise<string> {
+  const id = uuidParam(c);
+  if (!(await getMemory(c.var.ports.db, c.var.auth.user.id, id))) throw new BadRequest(`Not found or no ${permission} access`);
+  return id;
 }
 
 function memoryId(id: string): string {
@@ -116,6 +136,31 @@ export const timelineRoutes = new Hono<ApiEnv>()
     if (q.for) await generateOnThisDay(ports.db, q.for, c.var.auth.user.id);
     const memories = await listMemories(ports.db, c.var.auth.user.id, { day: q.for, isSaved: q.isSaved });
     return c.json(await Promise.all(memories.map((m) => memoryDto(ports, m))));
+  })
+  .post('/memories', authenticate, async (c) => {
+    const body = await jsonBody(c, MemoryCreate);
+    const { ports } = c.var;
+    const me = c.var.auth.user.id;
+    const id = await createMemory(ports.db, me, { memoryAt: body.memoryAt, year: body.data.year, isSaved: body.isSaved, seenAt: body.seenAt });
+    // Immich adds the assets the requester may share and skips the rest.
+    const ids = body.assetIds ?? [];
+    await addMemoryAssets(ports.db, id, ids, await shareableAssetIds(ports.db, c.var.auth, ids));
+    return c.json(await memoryDto(ports, (await getMemory(ports.db, me, id))!), 201);
+  })
+  .get('/memories/statistics', authenticate, async (c) => {
+    const { isSaved } = MemoryStatisticsQuery.parse(c.req.query());
+    return c.json(await memoryStatistics(c.var.ports.db, c.var.auth.user.id, isSaved));
+  })
+  .put('/memories/:id/assets', authenticate, async (c) => {
+    const id = await ownMemory(c, 'memoryAsset.create');
+    const { ids } = await jsonBody(c, MemoryAssetIds);
+    const { db } = c.var.ports;
+    return c.json(await addMemoryAssets(db, id, ids, await shareableAssetIds(db, c.var.auth, ids)));
+  })
+  .delete('/memories/:id/assets', authenticate, async (c) => {
+    const id = await ownMemory(c, 'memoryAsset.delete');
+    const { ids } = await jsonBody(c, MemoryAssetIds);
+    return c.json(await removeMemoryAssets(c.var.ports.db, id, ids));
   })
   .get('/memories/:id', authenticate, async (c) => {
     const memory = await getMemory(c.var.ports.db, c.var.auth.user.id, memoryId(c.req.param('id')));
