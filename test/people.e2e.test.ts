@@ -108,10 +108,13 @@ describe('people', () => {
     const bea = (await api.call<Json>('POST', '/people', { key: alice.apiKey, body: { name: 'Bea' } })).body;
     await api.call('PUT', `/faces/${blueFace.id}`, { key: alice.apiKey, body: { id: bea.id } });
 
-    const merged = await api.call<Json[]>('POST', `/people/${gina.id}/merge`, { key: alice.apiKey, body: { ids: [bea.id, gina.id, '00000000-0000-4000-8000-000000000000'] } });
+    // Into itself is refused outright, as Immich refuses it, and nothing is merged.
+    const itself = await api.call<Json>('POST', `/people/${gina.id}/merge`, { key: alice.apiKey, body: { ids: [bea.id, gina.id] } });
+    expect(itself).toMatchObject({ status: 400, body: { message: 'Cannot merge a person into themselves' } });
+    expect((await get(alice, `/people/${bea.id}`)).status).toBe(200);
+    const merged = await api.call<Json[]>('POST', `/people/${gina.id}/merge`, { key: alice.apiKey, body: { ids: [bea.id, '00000000-0000-4000-8000-000000000000'] } });
     expect(merged.body).toEqual([
       { id: bea.id, success: true },
-      { id: gina.id, success: false, error: 'duplicate' },
       { id: '00000000-0000-4000-8000-000000000000', success: false, error: 'not_found' },
     ]);
     expect((await get(alice, `/people/${gina.id}/statistics`)).body).toEqual({ assets: 2 });
@@ -175,5 +178,43 @@ describe('people', () => {
     expect((await api.call('PUT', `/people/${renamed.id}`, { key: alice.apiKey, body: { name: 'Renamed on the web' } })).status).toBe(200);
     const delta = await stream();
     expect(delta.filter((l) => l.type === 'PersonV1').map((l) => [l.data.id, l.data.name])).toEqual([[renamed.id, 'Renamed on the web']]);
+  });
+
+  it('reassigns a person’s faces in a photo, deletes a wrong face, and deletes people (their faces stay)', async () => {
+    const me = (method: string, path: string, body?: unknown) => api.call<any>(method, path, { key: alice.apiKey, body });
+    const rosa = (await get(alice, '/people')).body.people.find((p: Json) => p.name === 'Rosa');
+    const photo = photos.red![3]!;
+    const rita = (await me('POST', '/people', { name: 'Rita' })).body;
+    const moved = await me('PUT', `/people/${rita.id}/reassign`, { data: [{ assetId: photo, personId: rosa.id }] });
+    expect(moved).toMatchObject({ status: 200, body: [{ id: rita.id, name: 'Rita' }] });
+    expect((await get(alice, `/faces?id=${photo}`)).body.map((f: Json) => f.person?.name)).toEqual(['Rita']);
+    // Bob may not reassign into, or delete, Alice's people or faces.
+    const bobs = (await api.call<Json>('POST', '/people', { key: bob.apiKey, body: { name: 'Bob’s own' } })).body;
+    expect((await api.call('PUT', `/people/${rita.id}/reassign`, { key: bob.apiKey, body: { data: [{ assetId: photo, personId: rita.id }] } })).status).toBe(400);
+    await api.call('PUT', `/people/${bobs.id}/reassign`, { key: bob.apiKey, body: { data: [{ assetId: photo, personId: rita.id }] } });
+    expect((await get(alice, `/faces?id=${photo}`)).body.map((f: Json) => f.person?.name)).toEqual(['Rita']);
+    const [face] = (await get(alice, `/faces?id=${photo}`)).body;
+    expect((await api.call('DELETE', `/faces/${face.id}`, { key: bob.apiKey, body: {} })).status).toBe(400);
+    expect((await api.call('DELETE', `/people/${rita.id}`, { key: bob.apiKey })).status).toBe(400);
+    expect((await api.call('DELETE', '/people', { key: alice.apiKey, body: { ids: [rita.id, bobs.id] } })).status).toBe(400);
+    expect((await get(alice, `/people/${rita.id}`)).status).toBe(200);
+
+    // Deleting Rita leaves her face, unnamed; deleting the face takes it away.
+    expect((await me('DELETE', `/people/${rita.id}`)).status).toBe(204);
+    expect((await get(alice, `/people/${rita.id}`)).status).toBe(400);
+    expect((await get(alice, `/faces?id=${photo}`)).body.map((f: Json) => f.person)).toEqual([null]);
+    expect((await me('DELETE', `/faces/${face.id}`, { force: true })).status).toBe(204);
+    expect((await get(alice, `/faces?id=${photo}`)).body).toEqual([]);
+    expect((await me('DELETE', `/faces/${face.id}`, {})).status).toBe(400);
+    for (const [method, path, body] of [
+      ['PUT', `/people/${rosa.id}/reassign`, { data: [] }],
+      ['PUT', `/people/${rosa.id}/reassign`, { data: [{ assetId: 'x', personId: rosa.id }] }],
+      ['DELETE', '/people', { ids: [] }],
+      ['DELETE', '/people/not-a-uuid', undefined],
+      ['DELETE', '/faces/not-a-uuid', {}],
+    ] as const) {
+      expect((await me(method, path, body)).status, `${method} ${path}`).toBe(400);
+    }
+    expect((await get(alice, `/people/${rosa.id}`)).status).toBe(200);
   });
 });

@@ -92,12 +92,9 @@ export async function updatePerson(db: Queryable, ownerId: string, id: string, c
 /** Moves every face of `from` into `into` and removes `from`: nothing is lost. Per-id results. */
 export async function mergePeople(db: Database, ownerId: string, into: string, from: string[]): Promise<Array<{ id: string; success: boolean; error?: string }>> {
   await requirePerson(db, ownerId, into);
+  if (from.includes(into)) throw new BadRequest('Cannot merge a person into themselves');
   const results: Array<{ id: string; success: boolean; error?: string }> = [];
   for (const id of from) {
-    if (id === into) {
-      results.push({ id, success: false, error: 'duplicate' });
-      continue;
-    }
     const merged = await transaction(db, async (tx) => {
       const { rowCount } = await tx.query('SELECT 1 FROM people WHERE id = $1 AND owner_id = $2 FOR UPDATE', [id, ownerId]);
       if (!rowCount) return false;
@@ -122,6 +119,38 @@ export async function reassignFace(db: Queryable, ownerId: string, faceId: strin
   await db.query(`UPDATE people SET face_id = $2, updated_at = now() WHERE id = $1 AND face_id IS NULL`, [personId, faceId]);
   // A person left without faces keeps its name, and loses its cover.
   await db.query(`UPDATE people p SET face_id = NULL WHERE p.owner_id = $1 AND p.face_id = $2 AND p.id <> $3`, [ownerId, faceId, personId]);
+}
+
+/**
+ * Deletes people (all of them the owner's, else none); their faces stay, unnamed, for the next
+ * clustering or a person to claim them.
+ */
+export async function deletePeople(db: Queryable, ownerId: string, ids: readonly string[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM people WHERE owner_id = $1 AND id = ANY($2::uuid[])', [ownerId, unique]);
+  if (rows.length !== unique.length) throw new BadRequest('Not found or no person.delete access');
+  await db.query('DELETE FROM people WHERE owner_id = $1 AND id = ANY($2::uuid[])', [ownerId, unique]);
+}
+
+/** Immich's reassign: the faces of `from.personId` in `from.assetId`, for each pair, become `personId`'s. */
+export async function reassignFacesOf(db: Queryable, ownerId: string, personId: string, pairs: ReadonlyArray<{ assetId: string; personId: string }>): Promise<void> {
+  await requirePerson(db, ownerId, personId);
+  for (const pair of pairs) {
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM asset_faces WHERE owner_id = $1 AND asset_id = $2 AND person_id = $3', [ownerId, pair.assetId, pair.personId]);
+    for (const face of rows) await reassignFace(db, ownerId, face.id, personId);
+  }
+}
+
+/** Deletes a face (a wrong detection); its person, if it was their cover, takes another. */
+export async function deleteFace(db: Queryable, ownerId: string, faceId: string): Promise<void> {
+  const { rows } = await db.query<{ personId: string | null }>('DELETE FROM asset_faces WHERE id = $1 AND owner_id = $2 RETURNING person_id AS "personId"', [faceId, ownerId]);
+  if (!rows[0]) throw new BadRequest('Not found or no face.delete access');
+  if (rows[0].personId) {
+    await db.query(
+      `UPDATE people SET face_id = coalesce(face_id, (SELECT id FROM asset_faces WHERE person_id = $1 ORDER BY score DESC LIMIT 1)), updated_at = now() WHERE id = $1`,
+      [rows[0].personId],
+    );
+  }
 }
 
 export interface FaceRow {

@@ -12,7 +12,7 @@ import { TagAssetIds, TagBulkAssets, TagCreate, TagUpdate, TagUpsert } from './t
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
 import { MemoryAssetIds, MemoryCreate, MemoryUpdate } from './timeline-routes.js';
 import { MetadataSearch, RandomSearch, SmartSearchBody, StatisticsSearch } from './search-routes.js';
-import { FaceReassign, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
+import { FaceDelete, FaceReassign, FacesReassign, PeopleDelete, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
 import { JobCommand } from './job-routes.js';
 import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
@@ -98,6 +98,10 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/people': { summary: 'Your people (faces grouped by identity), most photos first; withHidden=true adds hidden ones' },
   'POST /api/people': { summary: 'Create a person (then move faces into it with PUT /faces/{id})', body: PersonCreate },
   'PUT /api/people': { summary: 'Change several people at once; per-id results', body: PeopleUpdate },
+  'DELETE /api/people': { summary: 'Delete several of your people (all or none); their faces stay, unnamed', body: PeopleDelete },
+  'DELETE /api/people/{id}': { summary: 'Delete one of your people; their faces stay, unnamed' },
+  'PUT /api/people/{id}/reassign': { summary: 'Move the faces of data[].personId in data[].assetId to this person', body: FacesReassign },
+  'DELETE /api/faces/{id}': { summary: 'Delete a face (a wrong detection); its person takes another cover', body: FaceDelete },
   'POST /api/people/recluster': { summary: 'Group all your faces again from scratch (faces moved by hand and named people stay)' },
   'GET /api/people/{id}': { summary: 'One person' },
   'PUT /api/people/{id}': { summary: 'Rename, set the birth date, hide, favourite or pick the cover face (featureFaceAssetId)', body: PersonUpdate },

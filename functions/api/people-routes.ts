@@ -6,11 +6,14 @@ import { derivedKey } from '../../core/assets/object-keys.js';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
-import { DayInput, jsonBody } from '../../core/http/validate.js';
+import { DayInput, jsonBody, uuidParam } from '../../core/http/validate.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
 import { reclusterFaces } from '../../core/people/recognize-faces.js';
 import {
   createPerson,
+  deleteFace,
+  deletePeople,
+  reassignFacesOf,
   faceById,
   facesOfAsset,
   listPeople,
@@ -36,6 +39,10 @@ export const PersonCreate = PersonUpdate.omit({ featureFaceAssetId: true });
 export const PeopleUpdate = z.strictObject({ people: z.array(PersonUpdate.extend({ id: Id })).min(1).max(1000) });
 export const PersonMerge = z.strictObject({ ids: z.array(Id).min(1).max(1000) });
 export const FaceReassign = z.strictObject({ id: Id });
+/** Immich's BulkIdsDto (DELETE /people), AssetFaceUpdateDto (PUT /people/{id}/reassign) and AssetFaceDeleteDto. */
+export const PeopleDelete = z.object({ ids: z.array(Id).min(1).max(1000) });
+export const FacesReassign = z.object({ data: z.array(z.object({ assetId: Id, personId: Id })).min(1).max(1000) });
+export const FaceDelete = z.object({ force: z.boolean().optional() });
 
 const personId = (id: string) => {
   if (!Id.safeParse(id).success) throw new BadRequest('Not found or no person.read access');
@@ -82,6 +89,24 @@ export const peopleRoutes = new Hono<ApiEnv>()
     await updatePerson(c.var.ports.db, c.var.auth.user.id, id, await jsonBody(c, PersonUpdate));
     return c.json(personDto(await requirePerson(c.var.ports.db, c.var.auth.user.id, id)));
   })
+  .delete('/people', async (c) => {
+    const { ids } = await jsonBody(c, PeopleDelete);
+    await deletePeople(c.var.ports.db, c.var.auth.user.id, ids);
+    return c.body(null, 204);
+  })
+  .delete('/people/:id', async (c) => {
+    await deletePeople(c.var.ports.db, c.var.auth.user.id, [uuidParam(c)]);
+    return c.body(null, 204);
+  })
+  .put('/people/:id/reassign', async (c) => {
+    const id = uuidParam(c);
+    const { data } = await jsonBody(c, FacesReassign);
+    const { db } = c.var.ports;
+    await reassignFacesOf(db, c.var.auth.user.id, id, data);
+    const person = personDto(await requirePerson(db, c.var.auth.user.id, id));
+    // Immich answers the person once per pair asked.
+    return c.json(data.map(() => person));
+  })
   .post('/people/:id/merge', async (c) => {
     const { ids } = await jsonBody(c, PersonMerge);
     return c.json(await mergePeople(c.var.ports.db, c.var.auth.user.id, personId(c.req.param('id')), ids));
@@ -113,6 +138,13 @@ export const peopleRoutes = new Hono<ApiEnv>()
     const people = new Map<string, Person>();
     for (const f of faces) if (f.personId && !people.has(f.personId)) people.set(f.personId, await requirePerson(db, me, f.personId).catch(() => undefined as never));
     return c.json(faces.map((f) => faceDto(f, f.personId ? people.get(f.personId) : undefined)));
+  })
+  // No soft delete: a deleted face is gone (force or not); detection run again on the photo may find it anew.
+  .delete('/faces/:id', async (c) => {
+    const id = uuidParam(c);
+    await jsonBody(c, FaceDelete);
+    await deleteFace(c.var.ports.db, c.var.auth.user.id, id);
+    return c.body(null, 204);
   })
   .put('/faces/:id', async (c) => {
     const faceId = z.uuid().parse(c.req.param('id'));

@@ -60,8 +60,9 @@ export default function PhotoMap() {
       const at = new URLSearchParams(location.search);
       const lat = Number(at.get('lat'));
       const lon = Number(at.get('lon'));
-      if (at.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) map.setView([lat, lon], 10);
-      else if (m.length) map.fitBounds(L.latLngBounds(m.map((x) => [x.lat, x.lon] as [number, number])), { maxZoom: 6, padding: [40, 40] });
+      // No animation into the first view: markers are redrawn when it ends, and one clicked meanwhile would be gone.
+      if (at.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) map.setView([lat, lon], 10, { animate: false });
+      else if (m.length) map.fitBounds(L.latLngBounds(m.map((x) => [x.lat, x.lon] as [number, number])), { maxZoom: 6, padding: [40, 40], animate: false });
       draw();
     });
     map.on('zoomend moveend', draw);
