@@ -6,12 +6,12 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
-import { downloadArchive, getDownloadInfo, init } from '@immich/sdk';
+import { downloadArchive, getDownloadInfo } from '@immich/sdk';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMedia } from './media-samples.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
-import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
+import { as, startHousehold, type Household, type TestRuntime, type TestUser } from './test-runtime.js';
 import { unzipEntries } from './unzip.js';
 
 const HOST = '127.0.0.25';
@@ -25,23 +25,16 @@ const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
  */
 describe('downloads', () => {
   let runtime: TestRuntime;
-  let api: ReturnType<typeof apiClient>;
+  let api: Household['api'];
   let ada: TestUser;
   let bea: TestUser;
   let cy: TestUser;
   let work: string;
-  const as = (user: TestUser) => ({ headers: { 'x-api-key': user.apiKey } });
   const originals: Record<string, Buffer> = {};
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ SHOEBOX_HOST: HOST });
-    api = apiClient(`http://${HOST}:${runtime.port}`);
-    ada = await api.signUpAdmin('ada@example.com', 'a long enough password');
-    bea = await api.createUser(ada, 'bea@example.com');
-    cy = await api.createUser(ada, 'cy@example.com');
-    expect((await api.call('POST', '/partners', { key: ada.apiKey, body: { sharedWithId: bea.id } })).status).toBe(201);
-    init({ baseUrl: `http://${HOST}:${runtime.port}/api`, apiKey: ada.apiKey });
+    ({ runtime, api, ada, bea, cy } = await startHousehold(HOST, [['ada', 'bea']]));
     work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-downloads-'));
     for (const [key, file, name] of [
       ['fir', 'test-assets__silver_fir.jpg', 'IMG_0001.jpg'],

@@ -1,8 +1,8 @@
-import { addMemoryAssets, createMemory, deleteMemory, getMemory, init, memoriesStatistics, MemoryType, removeMemoryAssets } from '@immich/sdk';
+import { addMemoryAssets, createMemory, deleteMemory, getMemory, memoriesStatistics, MemoryType, removeMemoryAssets } from '@immich/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { immichShapeProblems } from './immich-shapes.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
-import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
+import { as, startHousehold, type Household, type TestRuntime, type TestUser } from './test-runtime.js';
 
 const HOST = '127.0.0.26';
 
@@ -13,20 +13,13 @@ const HOST = '127.0.0.26';
  */
 describe('memories made by hand', () => {
   let runtime: TestRuntime;
-  let api: ReturnType<typeof apiClient>;
+  let api: Household['api'];
   let ada: TestUser;
   let bea: TestUser;
   let cy: TestUser;
-  const as = (user: TestUser) => ({ headers: { 'x-api-key': user.apiKey } });
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ SHOEBOX_HOST: HOST });
-    api = apiClient(`http://${HOST}:${runtime.port}`);
-    ada = await api.signUpAdmin('ada@example.com', 'a long enough password');
-    bea = await api.createUser(ada, 'bea@example.com');
-    cy = await api.createUser(ada, 'cy@example.com');
-    expect((await api.call('POST', '/partners', { key: bea.apiKey, body: { sharedWithId: ada.id } })).status).toBe(201);
-    init({ baseUrl: `http://${HOST}:${runtime.port}/api`, apiKey: ada.apiKey });
+    ({ runtime, api, ada, bea, cy } = await startHousehold(HOST, [['bea', 'ada']]));
   });
   afterAll(() => runtime?.close());
 

@@ -1,8 +1,8 @@
-import { AssetTypeEnum, createPerson, getAssetsByCity, init, searchAssetStatistics, searchAssets, searchLargeAssets, searchPerson, searchRandom } from '@immich/sdk';
+import { AssetTypeEnum, createPerson, getAssetsByCity, searchAssetStatistics, searchAssets, searchLargeAssets, searchPerson, searchRandom } from '@immich/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { immichShapeProblems } from './immich-shapes.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
-import { apiClient, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
+import { as, startHousehold, type Household, type TestRuntime, type TestUser } from './test-runtime.js';
 
 const HOST = '127.0.0.24';
 
@@ -15,19 +15,14 @@ const HOST = '127.0.0.24';
  */
 describe('search filters, random, statistics, large files, people and cities', () => {
   let runtime: TestRuntime;
-  let api: ReturnType<typeof apiClient>;
+  let api: Household['api'];
   let ada: TestUser;
   let bea: TestUser;
-  const as = (user: TestUser) => ({ headers: { 'x-api-key': user.apiKey } });
   const ids: Record<string, string | undefined> = {};
   const set = (id: string, sql: string, ...values: unknown[]) => runtime.ports.db.query(`UPDATE assets SET ${sql} WHERE id = $1`, [id, ...values]);
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ SHOEBOX_HOST: HOST });
-    api = apiClient(`http://${HOST}:${runtime.port}`);
-    ada = await api.signUpAdmin('ada@example.com', 'a long enough password');
-    bea = await api.createUser(ada, 'bea@example.com');
-    init({ baseUrl: `http://${HOST}:${runtime.port}/api`, apiKey: ada.apiKey });
+    ({ runtime, api, ada, bea } = await startHousehold(HOST));
     [ids.lisbon, ids.porto, ids.nowhere, ids.trashed, ids.big] = await insertSyntheticAssets(runtime.ports.db, ada.id, [
       { localDateTime: '2021-01-01T10:00:00', latitude: 38.7, longitude: -9.1, city: 'Lisboa' },
       { localDateTime: '2022-01-01T10:00:00', latitude: 41.1, longitude: -8.6, city: 'Porto' },

@@ -6,7 +6,6 @@ import {
   getAssetInfo,
   getTagById,
   getTimeBuckets,
-  init,
   searchAssets,
   searchSmart,
   tagAssets,
@@ -23,7 +22,7 @@ import { readXmpSidecar } from '../core/media/xmp-sidecar.js';
 import { applyFileTags } from '../core/tags/tags.js';
 import { immichShapeProblems } from './immich-shapes.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
-import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
+import { as, startHousehold, waitFor, type Household, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
 const HOST = '127.0.0.23';
@@ -51,11 +50,10 @@ async function jpegWithKeywords(seed: number): Promise<Buffer> {
  */
 describe('tags', () => {
   let runtime: TestRuntime;
-  let api: ReturnType<typeof apiClient>;
+  let api: Household['api'];
   let ada: TestUser;
   let bea: TestUser;
   let cy: TestUser;
-  const as = (user: TestUser) => ({ headers: { 'x-api-key': user.apiKey } });
   const expectShape = (value: unknown, type: string) => expect(immichShapeProblems(value, type), type).toEqual([]);
   const photos = (owner: TestUser, n: number) =>
     insertSyntheticAssets(runtime.ports.db, owner.id, Array.from({ length: n }, (_, i) => ({ localDateTime: `2023-0${i + 1}-10T09:00:00` })));
@@ -63,15 +61,8 @@ describe('tags', () => {
     readXmpSidecar((await readAll(await runtime.ports.store.read(derivedKey(owner.id, assetId, 'edits', 'xmp')), 1 << 20)).toString('utf8')).tags ?? [];
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ SHOEBOX_HOST: HOST });
-    api = apiClient(`http://${HOST}:${runtime.port}`);
-    ada = await api.signUpAdmin('ada@example.com', 'a long enough password');
-    bea = await api.createUser(ada, 'bea@example.com');
-    cy = await api.createUser(ada, 'cy@example.com');
     // Ada shares her library with Bea; Cy is a stranger to both.
-    expect((await api.call('POST', '/partners', { key: ada.apiKey, body: { sharedWithId: bea.id } })).status).toBe(201);
-    // Each call names its user (as(...)); the default key is Ada's.
-    init({ baseUrl: `http://${HOST}:${runtime.port}/api`, apiKey: ada.apiKey });
+    ({ runtime, api, ada, bea, cy } = await startHousehold(HOST, [['ada', 'bea']]));
   });
   afterAll(() => runtime?.close());
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { init } from '@immich/sdk';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -152,3 +153,33 @@ export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
+
+/** A household for tests that drive the server as Immich's SDK does: Ada (admin), Bea and Cy. */
+export interface Household {
+  runtime: TestRuntime;
+  api: ReturnType<typeof apiClient>;
+  ada: TestUser;
+  bea: TestUser;
+  cy: TestUser;
+}
+
+/**
+ * A runtime at `host` (not localhost: another origin to every client) with Ada, Bea and Cy; the
+ * partner shares asked for (`[from, to]`); @immich/sdk pointed at it with Ada's key as the
+ * default (a call names another user with `as(user)`).
+ */
+export async function startHousehold(host: string, partners: Array<['ada' | 'bea' | 'cy', 'ada' | 'bea' | 'cy']> = []): Promise<Household> {
+  const runtime = await startTestRuntime({ SHOEBOX_HOST: host });
+  const api = apiClient(`http://${host}:${runtime.port}`);
+  const ada = await api.signUpAdmin('ada@example.com', 'a long enough password');
+  const people = { ada, bea: await api.createUser(ada, 'bea@example.com'), cy: await api.createUser(ada, 'cy@example.com') };
+  for (const [from, to] of partners) {
+    const shared = await api.call('POST', '/partners', { key: people[from].apiKey, body: { sharedWithId: people[to].id } });
+    if (shared.status !== 201) throw new Error(`partner ${from} → ${to}: ${shared.status}`);
+  }
+  init({ baseUrl: `http://${host}:${runtime.port}/api`, apiKey: ada.apiKey });
+  return { runtime, api, ...people };
+}
+
+/** Request options for @immich/sdk calls as this user. */
+export const as = (user: TestUser) => ({ headers: { 'x-api-key': user.apiKey } });
