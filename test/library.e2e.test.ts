@@ -351,7 +351,19 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect((await open(`/assets/${notShared}?key=${key}&token=${token}`)).status).toBe(200);
       expect((await open(`/assets/${photo}?key=${key}&token=${token}`)).status).toBe(400);
 
-      for (let i = 0; i < 10; i++) expect((await open(`/shared-links/me?key=${key}&password=guess${i}`)).status).toBe(401);
+      // Immich 3's way in: POST /shared-links/login with the password in the body, a cookie back.
+      const login = (password: unknown, k = key) => open(`/shared-links/login?key=${k}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+      const loggedIn = await login('open sesame');
+      expect(loggedIn.status).toBe(201);
+      expect(loggedIn.headers.get('set-cookie')).toContain('immich_shared_link_token=');
+      expect(await loggedIn.json()).toMatchObject({ key, token, type: 'INDIVIDUAL', assets: [expect.objectContaining({ id: notShared })] });
+      expect(await (await login('wrong')).json()).toEqual({ message: 'Invalid password' });
+      expect((await login('')).status).toBe(400);
+      expect(await (await login('x', 'no-such-key')).json()).toEqual({ message: 'Invalid share key' });
+      const open_ = await send(admin, 'POST', '/shared-links', { type: 'INDIVIDUAL', assetIds: [notShared] });
+      expect(await (await login('x', open_.body.key)).json()).toEqual({ message: 'Shared link is not password protected' });
+
+      for (let i = 0; i < 9; i++) expect((await open(`/shared-links/me?key=${key}&password=guess${i}`)).status).toBe(401);
       expect((await open(`/shared-links/me?key=${key}&password=open%20sesame`)).status).toBe(429);
 
       const expired = await send(admin, 'POST', '/shared-links', { type: 'INDIVIDUAL', assetIds: [notShared], expiresAt: new Date(Date.now() - 1000).toISOString() });
@@ -480,6 +492,13 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect((await get(fay, '/map/markers')).body).toEqual([{ id: lisbon, lat: 38.72, lon: -9.14, city: 'Lisbon', state: null, country: 'Portugal' }]);
       expect((await get(fay, '/map/markers?isArchived=true')).body.map((m: Json) => m.id).sort()).toEqual([lisbon, archived].sort());
       expect((await get(fay, '/map/reverse-geocode?lat=41.15&lon=-8.61')).body).toEqual([{ city: 'Porto', state: null, country: 'Portugal' }]);
+      // An album's map: its geotagged photos, for its members and its link alone.
+      const album = (await send(fay, 'POST', '/albums', { albumName: 'Map', assetIds: [lisbon] })).body.id;
+      expect((await get(fay, `/albums/${album}/map-markers`)).body.map((m: Json) => m.id)).toEqual([lisbon]);
+      expect((await get(admin, `/albums/${album}/map-markers`)).status).toBe(400);
+      const albumLink = (await send(fay, 'POST', '/shared-links', { type: 'ALBUM', albumId: album })).body.key;
+      expect((await api.call<Json[]>('GET', `/albums/${album}/map-markers?key=${albumLink}`)).body.map((m) => m.id)).toEqual([lisbon]);
+      expect((await get(fay, '/albums/not-a-uuid/map-markers')).status).toBe(400);
       // Markers are remembered until the library changes: an edit shows at once.
       await send(fay, 'PUT', `/assets/${lisbon}`, { latitude: 41.15, longitude: -8.61 });
       expect((await get(fay, '/map/markers')).body).toEqual([{ id: lisbon, lat: 41.15, lon: -8.61, city: 'Porto', state: null, country: 'Portugal' }]);

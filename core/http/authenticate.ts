@@ -130,13 +130,13 @@ export const authenticateOrSharedLink: MiddlewareHandler<ApiEnv> = async (c, nex
   if (key === undefined) return authenticate(c, next);
   const { db, clock } = c.var.ports;
   const link = key.length <= 128 ? await sharedLinkByKey(db, key) : undefined;
-  if (!link || (link.expiresAt && link.expiresAt <= clock.now())) throw new Unauthorized('Invalid or expired share key');
+  if (!link || (link.expiresAt && link.expiresAt <= clock.now())) throw new Unauthorized('Invalid share key');
   if (link.passwordHash) {
     const token = c.req.query('token') ?? getCookie(c, SHARED_LINK_COOKIE);
-    if (token !== sharedLinkToken(link)) throw new Unauthorized('This shared link needs its password');
+    if (token !== sharedLinkToken(link)) throw new Unauthorized('Password required');
   }
   const owner = await getUser(db, link.ownerId);
-  if (!owner || owner.deletedAt) throw new Unauthorized('Invalid or expired share key');
+  if (!owner || owner.deletedAt) throw new Unauthorized('Invalid share key');
   c.set('auth', { user: owner, sharedLink: link });
   await next();
 };

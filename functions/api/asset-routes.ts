@@ -3,6 +3,7 @@ import { AssetMetadataItems, readAssetMetadata, upsertAssetMetadata } from '../.
 import { z } from 'zod';
 import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
 import { editAssets, linkLivePhoto } from '../../core/assets/asset-edits.js';
+import { ASSET_JOB_NAMES, runAssetJobs } from '../../core/assets/asset-jobs.js';
 import { assetStatistics, getAsset, getAssetFile, getExif } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
 import { isLibraryFile } from '../../core/assets/original-files.js';
@@ -23,6 +24,8 @@ const Uuid = z.uuid();
 const Ids = z.array(z.uuid()).min(1).max(10_000);
 export const AssetDelete = z.object({ ids: Ids, force: z.boolean().default(false) });
 export const AssetIds = z.object({ ids: Ids });
+/** Immich's AssetJobsDto. */
+export const AssetJobs = z.object({ assetIds: Ids, name: z.enum(ASSET_JOB_NAMES) });
 const Visibility = z.enum(['archive', 'timeline', 'hidden', 'locked']);
 /** Immich's UpdateAssetDto; latitude and longitude come as a pair. */
 export const AssetUpdate = z.strictObject({
@@ -207,6 +210,12 @@ export const assetRoutes = new Hono<ApiEnv>()
     await requireAssetOwner(db, c.var.auth, ids, 'asset.delete');
     if (body.force) await removeAssets(db, store, ids);
     else await trashAssets(db, ids);
+    return c.body(null, 204);
+  })
+  .post('/assets/jobs', authenticate, async (c) => {
+    const { assetIds, name } = await jsonBody(c, AssetJobs);
+    await requireAssetOwner(c.var.ports.db, c.var.auth, assetIds);
+    await runAssetJobs(c.var.ports, assetIds, name);
     return c.body(null, 204);
   })
   .post('/trash/empty', authenticate, async (c) => {

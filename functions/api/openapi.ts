@@ -3,13 +3,13 @@ import { ROUTE_PERMISSIONS, routeKey } from '../../core/access/permissions.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
 import { ActivityCreate } from './activity-routes.js';
 import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, AlbumUsersAdd } from './album-routes.js';
-import { AssetBulkUpdate, AssetDelete, AssetMetadataUpsert, AssetIds, AssetUpdate } from './asset-routes.js';
+import { AssetBulkUpdate, AssetDelete, AssetIds, AssetJobs, AssetMetadataUpsert, AssetUpdate } from './asset-routes.js';
 import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { StackCreate, StackIds, StackUpdate } from './stack-routes.js';
 import { DownloadArchive, DownloadInfo } from './download-routes.js';
 import { TagAssetIds, TagBulkAssets, TagCreate, TagUpdate, TagUpsert } from './tag-routes.js';
-import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit } from './shared-link-routes.js';
+import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit, SharedLinkLogin } from './shared-link-routes.js';
 import { MemoryAssetIds, MemoryCreate, MemoryUpdate } from './timeline-routes.js';
 import { MetadataSearch, RandomSearch, SmartSearchBody, StatisticsSearch } from './search-routes.js';
 import { FaceDelete, FaceReassign, FacesReassign, PeopleDelete, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
@@ -86,12 +86,14 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/assets/{id}': { summary: 'Asset details with EXIF (owner, partner, album member, or ?key= of a shared link)' },
   'PUT /api/assets/{id}': { summary: 'Edit favourite, visibility, date/time with zone, location, description, rating; stored as data and an XMP sidecar', body: AssetUpdate },
   'PUT /api/assets': { summary: 'Edit many of your assets at once', body: AssetBulkUpdate },
+  'POST /api/assets/jobs': { summary: 'Run a stage again for your assets: refresh-metadata, regenerate-thumbnail, refresh-faces, transcode-video', body: AssetJobs },
   'POST /api/trash/empty': { summary: 'Delete everything in your trash for good' },
   'POST /api/trash/restore': { summary: 'Restore everything in your trash' },
   'POST /api/trash/restore/assets': { summary: 'Restore these trashed assets', body: AssetIds },
   'GET /api/timeline/buckets': { summary: 'Months with asset counts (filters: albumId, userId, withPartners, isFavorite, isTrashed, visibility, key)' },
   'GET /api/timeline/bucket': { summary: 'One month’s assets as columns, by local capture time (same filters + timeBucket)' },
   'GET /api/map/markers': { summary: 'Geotagged assets as map markers (isArchived, isFavorite, fileCreatedAfter/Before, withPartners, withSharedAlbums)' },
+  'GET /api/albums/{id}/map-markers': { summary: 'The album’s geotagged photos as map markers (members, or ?key= of the album’s link)' },
   'GET /api/map/reverse-geocode': { summary: 'The nearest town to lat/lon, from the shipped GeoNames data (offline)' },
   'POST /api/search/smart': { summary: 'Smart search: your assets ranked by CLIP similarity to a text (query) or an asset (queryAssetId), with filters', body: SmartSearchBody },
   'GET /api/search/suggestions': { summary: 'Place and camera values your photos have (type: country, state, city, camera-make, camera-model; narrowed by country, state, make)' },
@@ -139,6 +141,7 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/activities/statistics': { summary: 'Comment and like counts of an album or asset' },
   'DELETE /api/activities/{id}': { summary: 'Delete your comment or like (the album owner may delete any)' },
   'GET /api/shared-links/me': { summary: 'Open a shared link by key (with password when it has one)' },
+  'POST /api/shared-links/login': { summary: 'Unlock a shared link with a password (?key=): sets the link’s cookie, returns the link and its token (wrong passwords are throttled)', body: SharedLinkLogin },
   'GET /api/shared-links': { summary: 'Your shared links (albumId to filter)' },
   'POST /api/shared-links': { summary: 'Create a public link to an album or to assets: password, expiry, download, upload, metadata', body: SharedLinkCreate },
   'GET /api/shared-links/{id}': { summary: 'One of your shared links' },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { requireAlbumRole, shareableAssetIds } from '../../core/access/access.js';
@@ -41,6 +41,9 @@ export const SharedLinkCreate = z
   });
 export const SharedLinkEdit = z.strictObject(Options);
 export const SharedLinkAssets = z.object({ assetIds: z.array(z.uuid()).min(1).max(10_000) });
+/** Immich's SharedLinkLoginDto. */
+export const SharedLinkLogin = z.object({ password: z.string().min(1).max(1024) });
+const LoginQuery = z.object({ key: z.string().max(128) });
 const MeQuery = z.object({ key: z.string().max(128), password: z.string().max(1024).optional(), token: z.string().max(128).optional() });
 
 /** Wrong passwords are counted per link: a link's password cannot be guessed at network speed. */
@@ -76,31 +79,51 @@ function linkId(id: string): string {
   return id;
 }
 
+/** The link a key names, unless it has expired (an unknown key looks the same). */
+async function openLink(c: Context<ApiEnv>, key: string): Promise<SharedLink> {
+  const link = await sharedLinkByKey(c.var.ports.db, key);
+  if (!link || (link.expiresAt && link.expiresAt <= c.var.ports.clock.now())) throw new Unauthorized('Invalid share key');
+  return link;
+}
+
+/**
+ * Checks a link's password, throttled per client and link as logins are, and on success sets
+ * the cookie that stands for it (a day; the token also comes back for clients without cookies).
+ */
+async function unlockLink(c: Context<ApiEnv>, link: SharedLink, password: string): Promise<void> {
+  const now = c.var.ports.clock.now().getTime();
+  const client = clientAddress(c, c.var.ports.config);
+  const wait = passwordThrottle.retryAfterMs(client, link.id, now);
+  if (wait > 0) throw new TooManyRequests(`Too many wrong passwords; try again in ${Math.ceil(wait / 60_000)} minutes`);
+  if (!(await verifyPassword(password, link.passwordHash!))) {
+    passwordThrottle.recordFailure(client, link.id, now);
+    throw new Unauthorized('Invalid password');
+  }
+  passwordThrottle.recordSuccess(client, link.id);
+  setCookie(c, SHARED_LINK_COOKIE, sharedLinkToken(link), { httpOnly: true, sameSite: 'Lax', secure: requestIsHttps(c, c.var.ports.config), path: '/', maxAge: 24 * 3600 });
+}
+
 export const sharedLinkRoutes = new Hono<ApiEnv>()
-  // The one route for link holders: opens the link, checking its password when it has one.
+  // The routes for link holders: open the link (checking its password when it has one), or log in to it.
   .get('/shared-links/me', async (c) => {
     const q = MeQuery.parse(c.req.query());
-    const { db, clock } = c.var.ports;
-    const link = await sharedLinkByKey(db, q.key);
-    const now = clock.now();
-    if (!link || (link.expiresAt && link.expiresAt <= now)) throw new Unauthorized('Invalid or expired share key');
-    if (link.passwordHash) {
-      const token = q.token ?? getCookie(c, SHARED_LINK_COOKIE);
-      if (token !== sharedLinkToken(link)) {
-        if (q.password === undefined) throw new Unauthorized('This shared link needs its password');
-        const client = clientAddress(c, c.var.ports.config);
-        const wait = passwordThrottle.retryAfterMs(client, link.id, now.getTime());
-        if (wait > 0) throw new TooManyRequests(`Too many wrong passwords; try again in ${Math.ceil(wait / 60_000)} minutes`);
-        if (!(await verifyPassword(q.password, link.passwordHash))) {
-          passwordThrottle.recordFailure(client, link.id, now.getTime());
-          throw new Unauthorized('Wrong password for this shared link');
-        }
-        passwordThrottle.recordSuccess(client, link.id);
-        setCookie(c, SHARED_LINK_COOKIE, sharedLinkToken(link), { httpOnly: true, sameSite: 'Lax', secure: requestIsHttps(c, c.var.ports.config), path: '/', maxAge: 24 * 3600 });
-      }
+    const link = await openLink(c, q.key);
+    if (link.passwordHash && (q.token ?? getCookie(c, SHARED_LINK_COOKIE)) !== sharedLinkToken(link)) {
+      if (q.password === undefined) throw new Unauthorized('Password required');
+      await unlockLink(c, link, q.password);
     }
     const body = await linkResponse(c.var.ports, link, { withAssets: true, forHolder: true });
     return c.json({ ...body, key: link.key, token: link.passwordHash ? sharedLinkToken(link) : undefined });
+  })
+  // Immich 3's way in to a link with a password: the password in the body, a cookie back.
+  .post('/shared-links/login', async (c) => {
+    const { key } = LoginQuery.parse(c.req.query());
+    const { password } = await jsonBody(c, SharedLinkLogin);
+    const link = await openLink(c, key);
+    if (!link.passwordHash) throw new BadRequest('Shared link is not password protected');
+    await unlockLink(c, link, password);
+    const body = await linkResponse(c.var.ports, link, { withAssets: true, forHolder: true });
+    return c.json({ ...body, key: link.key, token: sharedLinkToken(link) }, 201);
   })
   .use('/shared-links', authenticate)
   .use('/shared-links/*', authenticate)

@@ -124,6 +124,11 @@ export const timelineRoutes = new Hono<ApiEnv>()
     });
     return c.body(await mapMarkersJson(c.var.ports.db, scope), 200, { 'content-type': 'application/json' });
   })
+  // An album's photos on its map: its members', or a link holder's when the link is the album's.
+  .get('/albums/:id/map-markers', authenticateOrSharedLink, async (c) => {
+    const scope = await timelineScope(c.var.ports.db, c.var.auth, { albumId: uuidParam(c) });
+    return c.body(await mapMarkersJson(c.var.ports.db, scope), 200, { 'content-type': 'application/json' });
+  })
   .get('/map/reverse-geocode', authenticate, async (c) => {
     const { lat, lon } = GeocodeQuery.parse(c.req.query());
     if (!isValidCoordinate(lat, lon)) throw new BadRequest('lat must be within ±90 and lon within ±180');

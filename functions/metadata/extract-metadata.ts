@@ -40,7 +40,8 @@ export type MetadataJob = ObjectCreated | LibraryFileJob;
 export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<void> {
   const { db } = ports;
   const asset = 'key' in job ? await uploadedAsset(job, ports) : await getAsset(db, job.assetId);
-  if (!asset || ('assetId' in job && !isLibraryFile(asset))) return;
+  // By id: a library file, or an upload whose bytes are all here (a re-read asked for by its owner).
+  if (!asset || ('assetId' in job && !isLibraryFile(asset) && asset.status === 'uploading')) return;
   const scanned = await scanOriginal(ports, asset);
   if (!scanned) return;
   const detected = await verify(asset, scanned);

@@ -1,4 +1,4 @@
-import { ThumbnailJob } from '../../core/jobs.js';
+import { assetJobKey, ThumbnailJob } from '../../core/jobs.js';
 import type { Stage } from '../../core/runtime/queue-handler.js';
 import { STAGE, transcodeVideo } from './transcode-video.js';
 
@@ -6,6 +6,6 @@ import { STAGE, transcodeVideo } from './transcode-video.js';
 export const transcodeStage: Stage<ThumbnailJob> = {
   name: STAGE,
   parse: (body) => [ThumbnailJob.parse(JSON.parse(body))],
-  idempotencyKey: (job) => `${job.assetId}:${job.checksum}`,
+  idempotencyKey: assetJobKey,
   run: transcodeVideo,
 };
