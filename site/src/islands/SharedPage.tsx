@@ -27,7 +27,8 @@ export default function SharedPage() {
       const message = e instanceof ApiError ? e.message : 'The link cannot be opened';
       if (/password/i.test(message)) {
         setNeedsPassword(true);
-        if (password) setError(message);
+        // The server's "Invalid password", said as a person would; throttling keeps its own words.
+        if (password) setError(message === 'Invalid password' ? 'Wrong password — try again.' : message);
       } else setError(message);
     }
   };
