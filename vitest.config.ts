@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    // The default output, plus every skipped test with its reason (test/skipped-reporter.ts).
+    reporters: ['default', './test/skipped-reporter.ts'],
   },
 });
