@@ -71,3 +71,9 @@ export const DayInput = z
 export function uuidParam(c: Context, name = 'id'): string {
   return z.object({ [name]: z.uuid() }).parse({ [name]: c.req.param(name) })[name]!;
 }
+
+/** Immich's AssetVisibility, as a request gives it. */
+export const VisibilityInput = z.enum(['archive', 'timeline', 'hidden', 'locked']);
+
+/** A query-string boolean: 'true' or 'false', nothing else. */
+export const QueryFlag = z.enum(['true', 'false']).transform((v) => v === 'true');

@@ -44,6 +44,12 @@ export function taggedWith(tag: string, owner: string): string {
       AND (t.id = want.id OR starts_with(t.value, want.value || '/')))`;
 }
 
+/** The owner's assets carrying a tag or one under it. */
+export async function ownAssetsTaggedWith(db: Queryable, ownerId: string, tagId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT a.id FROM assets a WHERE a.owner_id = $2 AND ${taggedWith('$1', '$2')}`, [tagId, ownerId]);
+  return rows.map((row) => row.id);
+}
+
 export async function listTags(db: Queryable, ownerId: string): Promise<Tag[]> {
   const { rows } = await db.query<Tag>(`SELECT ${TAG_COLUMNS} FROM tags t WHERE t.owner_id = $1 ORDER BY t.value`, [ownerId]);
   return rows;
@@ -203,6 +209,15 @@ export async function tagsOfAssets(db: Queryable, ownerId: string, assetIds: rea
  * or untagged it since ('tags' in asset_exif.locked_properties): their choice outlives a re-read.
  */
 export async function applyFileTags(db: Queryable, assetId: string, ownerId: string, values: readonly string[]): Promise<void> {
+  if (values.length === 0) {
+    // Most files have no keywords: one statement on the ingest path, the lock checked inside it.
+    await db.query(
+      `DELETE FROM tag_assets ta USING tags t WHERE ta.asset_id = $1 AND t.id = ta.tag_id AND t.owner_id = $2
+         AND NOT EXISTS (SELECT 1 FROM asset_exif x WHERE x.asset_id = $1 AND 'tags' = ANY(x.locked_properties))`,
+      [assetId, ownerId],
+    );
+    return;
+  }
   const { rows } = await db.query<{ locked: boolean }>(`SELECT 'tags' = ANY(locked_properties) AS locked FROM asset_exif WHERE asset_id = $1`, [assetId]);
   if (rows[0]?.locked) return;
   await setAssetTags(db, assetId, ownerId, values);

@@ -11,7 +11,7 @@ import { removeAssets, restoreAssets, trashAssets, trashedAssetIds } from '../..
 import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
-import { DateInput, jsonBody } from '../../core/http/validate.js';
+import { DateInput, jsonBody, VisibilityInput as Visibility } from '../../core/http/validate.js';
 import { mediaResponse, type MediaOptions, type MediaSource } from '../../core/http/media-response.js';
 import type { ByteRange } from '../../core/ports/object-store.js';
 import { facesOfAsset, getPeople } from '../../core/people/people-queries.js';
@@ -26,7 +26,6 @@ export const AssetDelete = z.object({ ids: Ids, force: z.boolean().default(false
 export const AssetIds = z.object({ ids: Ids });
 /** Immich's AssetJobsDto. */
 export const AssetJobs = z.object({ assetIds: Ids, name: z.enum(ASSET_JOB_NAMES) });
-const Visibility = z.enum(['archive', 'timeline', 'hidden', 'locked']);
 /** Immich's UpdateAssetDto; latitude and longitude come as a pair. */
 export const AssetUpdate = z.strictObject({
   isFavorite: z.boolean().optional(),

@@ -7,7 +7,7 @@ import { parseSha1 } from '../../core/assets/checksum.js';
 import { BadRequest, Unavailable } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
-import { DateInput, jsonBody } from '../../core/http/validate.js';
+import { DateInput, jsonBody, QueryFlag as Flag, VisibilityInput as Visibility } from '../../core/http/validate.js';
 import { clipModel } from '../../core/ml/loaded-models.js';
 import { searchPlaces } from '../../core/places/reverse-geocode.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
@@ -20,7 +20,6 @@ import { timelineScope } from '../../core/timeline/timeline-scope.js';
 import { assetDto, personDto } from './dto.js';
 
 const Place = z.string().trim().min(1).max(200);
-const Visibility = z.enum(['archive', 'timeline', 'hidden', 'locked']);
 /** An EXIF value to match, or null for "not known" (Immich's StringFilterNullable). */
 const ExifValue = z.string().max(200).nullable().optional();
 
@@ -72,7 +71,6 @@ export const MetadataSearch = SearchFilters.extend({
 });
 export const RandomSearch = SearchFilters.extend({ withExif: z.boolean().optional(), size: z.number().int().min(1).max(1000).default(250) });
 export const StatisticsSearch = SearchFilters;
-const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** POST /search/large-assets takes its filters in the query string (as the SDK sends them). */
 const LargeAssetsQuery = z.object({
   minFileSize: z.coerce.number().int().min(0).optional(),
@@ -97,7 +95,7 @@ export const SmartSearchBody = z
     size: z.number().int().min(1).max(1000).default(100),
     type: z.enum(['IMAGE', 'VIDEO']).optional(),
     isFavorite: z.boolean().optional(),
-    visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
+    visibility: Visibility.optional(),
     withArchived: z.boolean().optional(),
     takenAfter: DateInput.optional(),
     takenBefore: DateInput.optional(),
@@ -123,14 +121,6 @@ export const PlacesQuery = z.object({ name: z.string().trim().min(1).max(200) })
 
 /** Immich's explore page: one recent photo per place where the user took photos. */
 const EXPLORE_PLACES = 12;
-
-/** These assets' responses in the order given (undefined where one is gone meanwhile). */
-async function assetsInOrder(db: Queryable, ids: string[], withExif: boolean) {
-  const byId = new Map((await getAssets(db, ids)).map((a) => [a.id, a]));
-  const shown = await assetList(db, ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])), withExif);
-  const dtoById = new Map(shown.map((dto) => [dto.id, dto]));
-  return ids.map((id) => dtoById.get(id));
-}
 
 /** Assets as a search answers them, EXIF included when asked. */
 async function assetList(db: Queryable, items: Asset[], withExif: boolean | undefined) {
@@ -176,7 +166,8 @@ export const searchRoutes = new Hono<ApiEnv>()
   .get('/search/cities', authenticate, async (c) => {
     const { db } = c.var.ports;
     const places = await newestAssetPerCity(db, c.var.auth.user.id, 1000);
-    return c.json((await assetsInOrder(db, places.map((p) => p.id), true)).filter(Boolean));
+    // getAssets keeps the order asked: newest place first.
+    return c.json(await assetList(db, await getAssets(db, places.map((p) => p.id)), true));
   })
   .get('/search/places', authenticate, (c) => {
     const { name } = PlacesQuery.parse({ name: c.req.query('name') });
@@ -185,8 +176,8 @@ export const searchRoutes = new Hono<ApiEnv>()
   .get('/search/explore', authenticate, async (c) => {
     const { db } = c.var.ports;
     const places = await newestAssetPerCity(db, c.var.auth.user.id, EXPLORE_PLACES);
-    const assets = await assetsInOrder(db, places.map((p) => p.id), true);
-    return c.json([{ fieldName: 'exifInfo.city', items: places.flatMap((p, i) => (assets[i] ? [{ value: p.city, data: assets[i] }] : [])) }]);
+    const assets = new Map((await assetList(db, await getAssets(db, places.map((p) => p.id)), true)).map((a) => [a.id, a]));
+    return c.json([{ fieldName: 'exifInfo.city', items: places.flatMap((p) => (assets.has(p.id) ? [{ value: p.city, data: assets.get(p.id)! }] : [])) }]);
   })
   .get('/search/suggestions', authenticate, async (c) => {
     const { type, ...filter } = SuggestionsQuery.parse(c.req.query());

@@ -12,10 +12,10 @@ import {
   deleteTag,
   listTags,
   lockAssetTags,
+  ownAssetsTaggedWith,
   readTag,
   removeAssetsFromTag,
   tagAssets,
-  taggedWith,
   updateTag,
   upsertTags,
 } from '../../core/tags/tags.js';
@@ -51,15 +51,6 @@ async function tagsChanged(c: Context<ApiEnv>, assetIds: readonly string[]): Pro
   await writeSidecars(db, store, owned);
 }
 
-/** Assets carrying a tag or one under it (a rename changes what all their sidecars say). */
-async function assetsTagged(c: Context<ApiEnv>, tagId: string): Promise<string[]> {
-  const { rows } = await c.var.ports.db.query<{ id: string }>(`SELECT a.id FROM assets a WHERE a.owner_id = $2 AND ${taggedWith('$1', '$2')}`, [
-    tagId,
-    c.var.auth.user.id,
-  ]);
-  return rows.map((row) => row.id);
-}
-
 /** Tags (`/tags`): each user's own hierarchy of labels ('Family/Anna'), from files' keywords and by hand. */
 export const tagRoutes = new Hono<ApiEnv>()
   .use('/tags', authenticate)
@@ -88,7 +79,8 @@ export const tagRoutes = new Hono<ApiEnv>()
     const id = await ownTag(c, 'tag.update');
     const change = await jsonBody(c, TagUpdate);
     const tag = await updateTag(c.var.ports.db, id, change);
-    if (change.name !== undefined) await tagsChanged(c, await assetsTagged(c, id));
+    // A rename changes what the sidecars of every asset under the tag say.
+    if (change.name !== undefined) await tagsChanged(c, await ownAssetsTaggedWith(c.var.ports.db, c.var.auth.user.id, id));
     return c.json(tagDto(tag));
   })
   .delete('/tags/:id', async (c) => {

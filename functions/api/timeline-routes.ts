@@ -12,11 +12,10 @@ import type { Ports } from '../../core/runtime/ports.js';
 import { mapMarkersJson } from '../../core/timeline/map-markers.js';
 import { timeBucketAssets, timeBuckets } from '../../core/timeline/time-buckets.js';
 import { timelineScope, type TimelineFilter } from '../../core/timeline/timeline-scope.js';
-import { DateInput, jsonBody, uuidParam } from '../../core/http/validate.js';
+import { DateInput, jsonBody, QueryFlag as Flag, uuidParam, VisibilityInput } from '../../core/http/validate.js';
 import { shareableAssetIds } from '../../core/access/access.js';
 import { assetDto } from './dto.js';
 
-const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const TimelineQuery = z.object({
   albumId: z.uuid().optional(),
   userId: z.uuid().optional(),
@@ -24,7 +23,7 @@ const TimelineQuery = z.object({
   withStacked: Flag.optional(),
   isFavorite: Flag.optional(),
   isTrashed: Flag.optional(),
-  visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
+  visibility: VisibilityInput.optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   /** Shoebox's additions: one kind of asset, one place. */
   type: z.enum(['IMAGE', 'VIDEO']).optional(),

@@ -9,7 +9,7 @@ import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
 import type { Queryable } from '../../core/ports/database.js';
 import { changeSharedLinkAssets, type SharedLink } from '../../core/sharing/shared-link.js';
-import { DateInput, jsonBody } from '../../core/http/validate.js';
+import { DateInput, jsonBody, VisibilityInput } from '../../core/http/validate.js';
 import { checkBulkUpload } from './check-bulk-upload.js';
 import { createUpload, type UploadTicket } from './create-upload.js';
 import { requestOrigin } from '../../core/http/request-origin.js';
@@ -27,7 +27,7 @@ export const UploadCreate = z
     deviceAssetId: z.string().max(255).optional(),
     deviceId: z.string().max(255).optional(),
     isFavorite: z.boolean().optional(),
-    visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
+    visibility: VisibilityInput.optional(),
   })
   .refine((body) => body.fileName ?? body.filename, { message: 'fileName is required' });
 export const UploadComplete = z.object({
