@@ -76,12 +76,36 @@ export interface RunningProxy {
 
 /** One of the proxies in front of a Shoebox on `upstream`, at https://<host>:<free port>, answering. */
 export async function startReverseProxy(proxy: Proxy, work: string, host: string, upstream: number): Promise<RunningProxy> {
-  const port = await freePort();
-  const origin = `https://${host}:${port}`;
-  const started = await proxy.start(work, host, port, upstream);
-  // Generous: on a busy CI machine (another test writing a 2 GiB upload) Caddy's first start,
-  // which makes its own CA and certificate, has taken over 20 s.
-  const ca = await waitFor(started.ca, `${proxy.name}’s CA`, 45_000);
-  await waitFor(async () => ((await rawRequest(`${origin}/api/server/ping`, { ca }).catch(() => undefined))?.status === 200 ? true : undefined), `${proxy.name} to proxy`, 45_000);
-  return { origin, ca, stop: () => started.process.kill('SIGTERM') };
+  // A free port can be taken by a parallel test before the proxy binds it; the proxy then
+  // exits at once, and a fresh port is tried. Any other failure says what the proxy logged.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const origin = `https://${host}:${port}`;
+    const started = await proxy.start(work, host, port, upstream);
+    let exited: string | undefined;
+    started.process.once('exit', (code, signal) => { exited = `exited (${signal ?? code})`; });
+    const unlessExited = async <T>(check: () => Promise<T | undefined>): Promise<T | undefined> => {
+      if (exited) throw new Error(exited);
+      return check();
+    };
+    try {
+      // Generous: on a busy CI machine (another test writing a 2 GiB upload) Caddy's first start,
+      // which makes its own CA and certificate, has taken over 20 s.
+      const ca = await waitFor(() => unlessExited(started.ca), `${proxy.name}’s CA`, 60_000);
+      await waitFor(() => unlessExited(async () => ((await rawRequest(`${origin}/api/server/ping`, { ca }).catch(() => undefined))?.status === 200 ? true : undefined)), `${proxy.name} to proxy`, 60_000);
+      return { origin, ca, stop: () => started.process.kill('SIGTERM') };
+    } catch (error) {
+      started.process.kill('SIGKILL');
+      if (exited && attempt < 3) continue;
+      const log = await proxyLog(proxy, work);
+      throw new Error(`${proxy.name} at ${origin}: ${(error as Error).message}\n${log}`);
+    }
+  }
+}
+
+/** The end of what the proxy wrote, for a failure's message. */
+async function proxyLog(proxy: Proxy, work: string): Promise<string> {
+  const file = path.join(work, proxy.name === 'caddy' ? 'caddy.log' : 'error.log');
+  const text = await readFile(file, 'utf8').catch(() => '(no log)');
+  return text.slice(-4000);
 }
