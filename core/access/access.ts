@@ -1,4 +1,5 @@
-import { BadRequest, NotFound } from '../errors.js';
+import type { AssetVisibility } from '../assets/asset.js';
+import { BadRequest, NotFound, Unauthorized } from '../errors.js';
 import type { Queryable } from '../ports/database.js';
 import type { SharedLink } from '../sharing/shared-link.js';
 
@@ -9,11 +10,35 @@ import type { SharedLink } from '../sharing/shared-link.js';
  *
  * A user reads their own assets, their partners' (not locked, not trashed) and those in
  * albums they own or were added to. A shared link reads only what it grants: its assets,
- * or its album's. Changing an asset is for its owner alone.
+ * or its album's. Changing an asset is for its owner alone. A locked asset (the locked
+ * folder) is its owner's alone, and only in a session unlocked with their PIN code.
  */
 export interface Requester {
   user: { id: string };
   sharedLink?: SharedLink;
+  /** A session unlocked with the owner's PIN code (Immich's elevated permission). */
+  elevated?: boolean;
+}
+
+/** SQL over asset row `a`: one of user `$u`'s own assets this requester may reach — a locked one only when unlocked. */
+function ownAsset(u: string, who: Requester): string {
+  // `elevated` is the server's own boolean, never the client's text.
+  return who.elevated ? `a.owner_id = ${u}` : `(a.owner_id = ${u} AND a.visibility <> 'locked')`;
+}
+
+/** Refuses unless the session is unlocked (Immich's 401 for the locked folder in a locked session). */
+export function requireUnlocked(who: Requester): void {
+  if (!who.elevated) throw new Unauthorized('Elevated permission is required');
+}
+
+/**
+ * The requester's own library as an owner-only search sees it (metadata search, counts, random
+ * picks): locked assets only in an unlocked session, and asking for the locked folder itself
+ * in a locked session is refused.
+ */
+export function ownLibrary(who: Requester, visibility: AssetVisibility | undefined): { ownerId: string; withLocked: boolean } {
+  if (visibility === 'locked') requireUnlocked(who);
+  return { ownerId: who.user.id, withLocked: who.elevated === true };
 }
 
 export type AlbumRole = 'owner' | 'editor' | 'viewer';
@@ -31,8 +56,8 @@ export const LISTED_TO_OTHERS = `(a.deleted_at IS NULL AND a.visibility IN ('tim
 export const COUNTED_FOR_OTHERS = `(NOT c.is_trashed AND c.visibility IN ('timeline', 'archive'))`;
 
 /** SQL: asset row `a` is readable by the user in parameter `$u` (a uuid). */
-function readableByUser(u: string): string {
-  return `(a.owner_id = ${u}
+function readableByUser(u: string, who: Requester): string {
+  return `(${ownAsset(u, who)}
     OR (${REACHABLE_BY_OTHERS}
         AND a.owner_id IN (SELECT p.shared_by_id FROM partners p WHERE p.shared_with_id = ${u}))
     OR (${REACHABLE_BY_OTHERS} AND EXISTS (
@@ -57,25 +82,26 @@ export async function readableAssetIds(db: Queryable, who: Requester, ids: reado
         who.sharedLink.id,
         who.sharedLink.albumId,
       ])
-    : await db.query<{ id: string }>(`SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND ${readableByUser('$2')}`, [ids, who.user.id]);
+    : await db.query<{ id: string }>(`SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND ${readableByUser('$2', who)}`, [ids, who.user.id]);
   return new Set(rows.map((row) => row.id));
 }
 
 /** The ids among `ids` the requester owns (a shared link owns nothing). */
 export async function ownedAssetIds(db: Queryable, who: Requester, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0 || who.sharedLink) return new Set();
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2::uuid[])', [who.user.id, ids]);
+  const { rows } = await db.query<{ id: string }>(`SELECT a.id FROM assets a WHERE ${ownAsset('$1', who)} AND a.id = ANY($2::uuid[])`, [who.user.id, ids]);
   return new Set(rows.map((row) => row.id));
 }
 
 /**
  * The ids among `ids` the requester may put into an album or a shared link: their own and
- * their partners'. Seeing an asset in someone's album does not make it yours to pass on.
+ * their partners'. Seeing an asset in someone's album does not make it yours to pass on, and
+ * a locked asset is never passed on, unlocked or not.
  */
 export async function shareableAssetIds(db: Queryable, who: Requester, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0 || who.sharedLink) return new Set();
   const { rows } = await db.query<{ id: string }>(
-    `SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND (a.owner_id = $2 OR (${REACHABLE_BY_OTHERS}
+    `SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND ((a.owner_id = $2 AND a.visibility <> 'locked') OR (${REACHABLE_BY_OTHERS}
        AND a.owner_id IN (SELECT p.shared_by_id FROM partners p WHERE p.shared_with_id = $2)))`,
     [ids, who.user.id],
   );

@@ -158,6 +158,26 @@ export async function removeAlbumAssets(db: Queryable, albumId: string, assetIds
   return new Set(rows.map((r) => r.id));
 }
 
+/**
+ * Takes assets out of every album and individual shared link (they went into the locked
+ * folder); a cover among them falls back to another asset of its album.
+ */
+export async function removeFromEverySharing(db: Queryable, assetIds: string[]): Promise<void> {
+  await db.query(
+    `WITH removed AS (
+       DELETE FROM album_assets WHERE asset_id = ANY($1::uuid[]) RETURNING album_id
+     ), unlinked AS (
+       DELETE FROM shared_link_assets WHERE asset_id = ANY($1::uuid[])
+     )
+     UPDATE albums al SET updated_at = now(),
+       thumbnail_asset_id = CASE WHEN al.thumbnail_asset_id = ANY($1::uuid[])
+         THEN (SELECT aa.asset_id FROM album_assets aa WHERE aa.album_id = al.id AND aa.asset_id <> ALL($1::uuid[]) LIMIT 1)
+         ELSE al.thumbnail_asset_id END
+     WHERE al.id IN (SELECT album_id FROM removed)`,
+    [assetIds],
+  );
+}
+
 export async function albumAssetIds(db: Queryable, albumId: string, order: 'asc' | 'desc'): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT a.id FROM album_assets aa JOIN assets a ON a.id = aa.asset_id

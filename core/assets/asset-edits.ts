@@ -5,6 +5,7 @@ import type { Queryable } from '../ports/database.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { reverseGeocode } from '../places/reverse-geocode.js';
 import type { AssetVisibility } from './asset.js';
+import { removeFromEverySharing } from '../albums/album-queries.js';
 import { setAssetTags } from '../tags/tags.js';
 import { derivedKey } from './object-keys.js';
 
@@ -80,6 +81,9 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
       locked,
     ],
   );
+  // After the move, not before: a crash between leaves locked assets in albums, where nobody but
+  // their owner can reach them anyway (access never lists a locked asset to others).
+  if (edit.visibility === 'locked') await removeFromEverySharing(db, ids);
   if (edit.tags !== undefined) {
     const { rows } = await db.query<{ id: string; ownerId: string }>('SELECT id, owner_id AS "ownerId" FROM assets WHERE id = ANY($1::uuid[])', [ids]);
     for (const row of rows) await setAssetTags(db, row.id, row.ownerId, edit.tags);

@@ -183,6 +183,8 @@ export interface AssetFilter {
   type?: Asset['type'];
   isFavorite?: boolean;
   visibility?: Asset['visibility'];
+  /** The locked folder too, when no visibility is asked for (an unlocked session: see ownLibrary). */
+  withLocked?: boolean;
   withDeleted?: boolean;
   takenAfter?: Date;
   takenBefore?: Date;
@@ -246,6 +248,7 @@ function filterSql(q: AssetFilter): { where: string; params: unknown[] } {
   if (q.type) add('a.type = ?', q.type);
   if (q.isFavorite !== undefined) add('a.is_favorite = ?', q.isFavorite);
   if (q.visibility) add('a.visibility = ?', q.visibility);
+  else if (!q.withLocked) where.push(`a.visibility <> 'locked'`);
   if (q.status) add('a.status = ?', q.status);
   if (q.trashedOnly || q.trashedAfter || q.trashedBefore) where.push('a.deleted_at IS NOT NULL');
   else if (!q.withDeleted) where.push('a.deleted_at IS NULL');
@@ -315,14 +318,14 @@ function likePattern(text: string): string {
 
 export async function assetStatistics(
   db: Queryable,
-  ownerId: string,
+  library: { ownerId: string; withLocked: boolean },
   q: { isFavorite?: boolean; isTrashed: boolean; visibility?: Asset['visibility'] },
 ): Promise<{ images: number; videos: number; total: number }> {
   const { rows } = await db.query<{ images: number; videos: number; total: number }>(
     `SELECT count(*) FILTER (WHERE type = 'IMAGE')::int AS images, count(*) FILTER (WHERE type = 'VIDEO')::int AS videos, count(*)::int AS total
      FROM assets WHERE owner_id = $1 AND status <> 'uploading' AND ($2::boolean IS NULL OR is_favorite = $2)
-       AND (deleted_at IS NOT NULL) = $3 AND ($4::text IS NULL OR visibility = $4)`,
-    [ownerId, q.isFavorite ?? null, q.isTrashed, q.visibility ?? null],
+       AND (deleted_at IS NOT NULL) = $3 AND (visibility = $4 OR ($4::text IS NULL AND ($5 OR visibility <> 'locked')))`,
+    [library.ownerId, q.isFavorite ?? null, q.isTrashed, q.visibility ?? null, library.withLocked],
   );
   return rows[0]!;
 }

@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { matchedRoutes } from 'hono/route';
 import { requireRoutePermission, routeKey } from '../access/permissions.js';
 import { Forbidden, Unauthorized } from '../errors.js';
+import { sessionUnlockedUntil } from '../auth/pin-code.js';
 import { hashSecret } from '../auth/tokens.js';
 import { sharedLinkByKey, type SharedLink } from '../sharing/shared-link.js';
 import { getUser, userByApiKey, userBySessionToken } from '../users/user-queries.js';
@@ -108,10 +109,16 @@ async function resolveAuth(
   const token = credentials.sessionHeader || bearer || credentials.cookie;
   if (!token) return undefined;
   const hash = hashSecret(token);
-  return cached(`session:${hash.toString('base64')}`, now.getTime(), async () => {
+  const auth = await cached(`session:${hash.toString('base64')}`, now.getTime(), async () => {
     const found = await userBySessionToken(ports.db, hash, now);
-    return found ? { user: found.user, sessionId: found.sessionId } : undefined;
+    return found ? { user: found.user, sessionId: found.sessionId, pinExpiresAt: found.pinExpiresAt } : undefined;
   });
+  if (!auth?.sessionId || !auth.pinExpiresAt) return auth && { ...auth, elevated: false };
+  // An unlocked session is checked against the database on every request, so a lock (here or
+  // in another process) is never outlived by the cache; a locked one costs nothing extra.
+  const until = await sessionUnlockedUntil(ports.db, auth.sessionId, now);
+  auth.pinExpiresAt = until ?? null;
+  return { ...auth, elevated: until !== undefined };
 }
 
 export const SHARED_LINK_COOKIE = 'immich_shared_link_token';

@@ -44,7 +44,7 @@ export interface MemoryRow {
 const MEMORY_SELECT = `SELECT m.id, m.owner_id AS "ownerId", to_char(m.memory_at, 'YYYY-MM-DD') AS "memoryAt", m.year,
     m.is_saved AS "isSaved", m.seen_at AS "seenAt", m.hidden_at AS "hiddenAt", m.created_at AS "createdAt", m.updated_at AS "updatedAt",
     ARRAY(SELECT ma.asset_id FROM memory_assets ma JOIN assets a ON a.id = ma.asset_id
-          WHERE ma.memory_id = m.id AND a.deleted_at IS NULL ORDER BY a.local_date_time) AS "assetIds"
+          WHERE ma.memory_id = m.id AND a.deleted_at IS NULL AND a.visibility <> 'locked' ORDER BY a.local_date_time) AS "assetIds"
   FROM memories m`;
 
 /** A user's visible memories, for one day or all, newest day and most recent year first. */

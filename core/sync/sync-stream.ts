@@ -87,6 +87,8 @@ export const ASSET_COLUMNS = `a.sync_seq AS seq, a.id, a.owner_id AS "ownerId", 
   a.width, a.height, false AS "isEdited"`;
 // An upload whose bytes are not yet verified is not an asset yet: it syncs once it is.
 const SYNCABLE = `a.status <> 'uploading'`;
+// A locked asset is its owner's alone: a partner's phone never holds one (see 0009_locked_folder).
+const PARTNER_SYNCABLE = `${SYNCABLE} AND a.visibility <> 'locked'`;
 
 export const EXIF_COLUMNS = `e.sync_seq AS seq, e.asset_id AS "assetId", e.city, e.country, e.date_time_original AS "dateTimeOriginal",
   e.description, e.exif_image_height AS "exifImageHeight", e.exif_image_width AS "exifImageWidth", e.exposure_time AS "exposureTime",
@@ -183,9 +185,9 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
       'PartnerAssetBackfillV2',
       'PartnerAssetV2',
       PARTNER_GRANTS,
-      (grant) => `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.owner_id = ${grant} AND $1::uuid IS NOT NULL AND ${SYNCABLE} AND a.sync_seq > $2 AND a.sync_seq <= $3`,
+      (grant) => `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.owner_id = ${grant} AND $1::uuid IS NOT NULL AND ${PARTNER_SYNCABLE} AND a.sync_seq > $2 AND a.sync_seq <= $3`,
     );
-    yield* upserts(scope, 'PartnerAssetV2', `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.owner_id IN ${MY_PARTNERS} AND ${SYNCABLE} AND a.sync_seq > $2 AND a.sync_seq <= $3`);
+    yield* upserts(scope, 'PartnerAssetV2', `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.owner_id IN ${MY_PARTNERS} AND ${PARTNER_SYNCABLE} AND a.sync_seq > $2 AND a.sync_seq <= $3`);
   },
   async *StacksV1(scope) {
     yield* deletes(scope, 'StackDeleteV1');
@@ -208,9 +210,9 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
       'PartnerAssetExifBackfillV1',
       'PartnerAssetExifV1',
       PARTNER_GRANTS,
-      (grant) => `SELECT ${EXIF_COLUMNS} FROM asset_exif e JOIN assets a ON a.id = e.asset_id WHERE a.owner_id = ${grant} AND $1::uuid IS NOT NULL AND ${SYNCABLE} AND e.sync_seq > $2 AND e.sync_seq <= $3`,
+      (grant) => `SELECT ${EXIF_COLUMNS} FROM asset_exif e JOIN assets a ON a.id = e.asset_id WHERE a.owner_id = ${grant} AND $1::uuid IS NOT NULL AND ${PARTNER_SYNCABLE} AND e.sync_seq > $2 AND e.sync_seq <= $3`,
     );
-    yield* upserts(scope, 'PartnerAssetExifV1', `SELECT ${EXIF_COLUMNS} FROM asset_exif e JOIN assets a ON a.id = e.asset_id WHERE a.owner_id IN ${MY_PARTNERS} AND ${SYNCABLE} AND e.sync_seq > $2 AND e.sync_seq <= $3`);
+    yield* upserts(scope, 'PartnerAssetExifV1', `SELECT ${EXIF_COLUMNS} FROM asset_exif e JOIN assets a ON a.id = e.asset_id WHERE a.owner_id IN ${MY_PARTNERS} AND ${PARTNER_SYNCABLE} AND e.sync_seq > $2 AND e.sync_seq <= $3`);
   },
   async *AlbumsV2(scope) {
     yield* deletes(scope, 'AlbumDeleteV1');

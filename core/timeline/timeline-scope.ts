@@ -1,4 +1,4 @@
-import { albumRole, COUNTED_FOR_OTHERS, LISTED_TO_OTHERS, partnerIds, type Requester } from '../access/access.js';
+import { albumRole, COUNTED_FOR_OTHERS, LISTED_TO_OTHERS, partnerIds, requireUnlocked, type Requester } from '../access/access.js';
 import { BadRequest } from '../errors.js';
 import type { Queryable } from '../ports/database.js';
 import type { AssetVisibility } from '../assets/asset.js';
@@ -53,6 +53,7 @@ type Clause = [assets: string, counts: string | null, ...values: unknown[]];
 export async function timelineScope(db: Queryable, who: Requester, f: TimelineFilter): Promise<ScopeSql> {
   const clauses: Clause[] = [];
   let owners: string[] | undefined;
+  if (f.visibility === 'locked') requireUnlocked(who);
 
   // A link shows its own content; asking it for someone's library is asking for too much.
   if (who.sharedLink && (f.userId || f.withPartners || f.withSharedAlbums)) throw new BadRequest('Not found or no timeline.read access');

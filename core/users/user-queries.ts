@@ -68,18 +68,22 @@ export async function insertSession(db: Queryable, userId: string, tokenHash: Bu
   ]);
 }
 
-export async function userBySessionToken(db: Queryable, tokenHash: Buffer, now: Date): Promise<{ user: User; sessionId: string } | undefined> {
+export async function userBySessionToken(
+  db: Queryable,
+  tokenHash: Buffer,
+  now: Date,
+): Promise<{ user: User; sessionId: string; pinExpiresAt: Date | null } | undefined> {
   // Named: prepared once per connection, since every request authenticates.
-  const { rows } = await db.query<User & { sessionId: string }>({
+  const { rows } = await db.query<User & { sessionId: string; pinExpiresAt: Date | null }>({
     name: 'user-by-session-token',
-    text: `SELECT ${USER_COLUMNS}, s.id AS "sessionId" FROM sessions s JOIN users u ON u.id = s.user_id
+    text: `SELECT ${USER_COLUMNS}, s.id AS "sessionId", s.pin_expires_at AS "pinExpiresAt" FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL`,
     values: [tokenHash, now],
   });
   const row = rows[0];
   if (!row) return undefined;
-  const { sessionId, ...user } = row;
-  return { user, sessionId };
+  const { sessionId, pinExpiresAt, ...user } = row;
+  return { user, sessionId, pinExpiresAt };
 }
 
 export async function sessionExpiry(db: Queryable, sessionId: string): Promise<Date | undefined> {

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { AssetMetadataItems, readAssetMetadata, upsertAssetMetadata } from '../../core/assets/asset-metadata.js';
 import { z } from 'zod';
-import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
+import { ownLibrary, requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
 import { editAssets, linkLivePhoto } from '../../core/assets/asset-edits.js';
 import { ASSET_JOB_NAMES, runAssetJobs } from '../../core/assets/asset-jobs.js';
 import { assetStatistics, getAsset, getAssetFile, getExif } from '../../core/assets/asset-queries.js';
@@ -134,7 +134,7 @@ export const assetRoutes = new Hono<ApiEnv>()
   .get('/assets/statistics', authenticate, async (c) => {
     const q = StatisticsQuery.parse(c.req.query());
     return c.json(
-      await assetStatistics(c.var.ports.db, c.var.auth.user.id, {
+      await assetStatistics(c.var.ports.db, ownLibrary(c.var.auth, q.visibility), {
         isFavorite: q.isFavorite === undefined ? undefined : q.isFavorite === 'true',
         isTrashed: q.isTrashed === 'true',
         visibility: q.visibility,

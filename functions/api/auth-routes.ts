@@ -6,7 +6,8 @@ import { hashSecret, newSecret } from '../../core/auth/tokens.js';
 import { BadRequest, NotFound, TooManyRequests, Unauthorized } from '../../core/errors.js';
 import { PERMISSIONS, requireGrantable } from '../../core/access/permissions.js';
 import { PasswordThrottle } from '../../core/auth/login-throttle.js';
-import type { ApiEnv } from '../../core/http/api-env.js';
+import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
+import { changePinCode, hasPinCode, lockSession, resetPinCode, setUpPinCode, unlockSession } from '../../core/auth/pin-code.js';
 import { authenticate, forgetUserCredentials, SESSION_COOKIE } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
 import { clientAddress, requestIsHttps } from '../../core/http/request-origin.js';
@@ -40,6 +41,17 @@ export const ApiKeyCreate = z.object({
   permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).default(['all']),
 });
 const Uuid = z.uuid();
+const PinCode = z.string().regex(/^\d{6}$/, 'A PIN code is six digits');
+export const PinCodeSetup = z.object({ pinCode: PinCode });
+/** Immich's PinCodeResetDto and SessionUnlockDto: the PIN, or the account password instead. */
+export const PinCodeReset = z.object({ pinCode: PinCode.optional(), password: z.string().max(1024).optional() });
+export const PinCodeChange = PinCodeReset.extend({ newPinCode: PinCode });
+
+/** The session a request came with; the locked folder unlocks a session, never an API key. */
+function sessionOf(auth: AuthContext): string {
+  if (!auth.sessionId) throw new BadRequest('This endpoint can only be used with a session token');
+  return auth.sessionId;
+}
 
 export const authRoutes = new Hono<ApiEnv>()
   /** The first account; it becomes admin. Refused once anyone exists. */
@@ -104,9 +116,43 @@ export const authRoutes = new Hono<ApiEnv>()
   // What the phone app asks after login and on every start: is this token still good, and how.
   .post('/auth/validateToken', authenticate, (c) => c.json({ authStatus: true }))
   .get('/auth/status', authenticate, async (c) => {
-    const { sessionId } = c.var.auth;
-    const expiresAt = sessionId ? await sessionExpiry(c.var.ports.db, sessionId) : undefined;
-    return c.json({ password: true, pinCode: false, isElevated: false, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) });
+    const { sessionId, elevated, pinExpiresAt, user } = c.var.auth;
+    const { db } = c.var.ports;
+    const expiresAt = sessionId ? await sessionExpiry(db, sessionId) : undefined;
+    return c.json({
+      ...(await hasPinCode(db, user.id)),
+      isElevated: elevated === true,
+      ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+      ...(elevated && pinExpiresAt ? { pinExpiresAt: pinExpiresAt.toISOString() } : {}),
+    });
+  })
+  // The locked folder's PIN code and the session's unlock (Immich's /auth/pin-code, /auth/session/*).
+  .post('/auth/pin-code', authenticate, async (c) => {
+    const body = await jsonBody(c, PinCodeSetup);
+    await setUpPinCode(c.var.ports.db, c.var.auth.user.id, body.pinCode);
+    return c.body(null, 204);
+  })
+  .put('/auth/pin-code', authenticate, async (c) => {
+    const body = await jsonBody(c, PinCodeChange);
+    await changePinCode(c.var.ports.db, c.var.auth.user.id, body, body.newPinCode, c.var.ports.clock.now());
+    return c.body(null, 204);
+  })
+  .delete('/auth/pin-code', authenticate, async (c) => {
+    const body = await jsonBody(c, PinCodeReset);
+    await resetPinCode(c.var.ports.db, c.var.auth.user.id, body, c.var.ports.clock.now());
+    forgetUserCredentials(c.var.auth.user.id);
+    return c.body(null, 204);
+  })
+  .post('/auth/session/unlock', authenticate, async (c) => {
+    const body = await jsonBody(c, PinCodeReset);
+    await unlockSession(c.var.ports.db, c.var.auth.user.id, sessionOf(c.var.auth), body.pinCode, c.var.ports.clock.now());
+    forgetUserCredentials(c.var.auth.user.id);
+    return c.body(null, 204);
+  })
+  .post('/auth/session/lock', authenticate, async (c) => {
+    await lockSession(c.var.ports.db, sessionOf(c.var.auth));
+    forgetUserCredentials(c.var.auth.user.id);
+    return c.body(null, 204);
   })
   /** Immich's path: the current password proves it is the user; other sessions may be ended too. */
   .post('/auth/change-password', authenticate, async (c) => {

@@ -17,7 +17,7 @@ import { SystemConfigUpdate } from './system-config-routes.js';
 import { JobCommand } from './job-routes.js';
 import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
 import { DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
-import { ApiKeyCreate, ChangePassword, Login, SignUp } from './auth-routes.js';
+import { ApiKeyCreate, ChangePassword, Login, PinCodeChange, PinCodeReset, PinCodeSetup, SignUp } from './auth-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate, UserUpdateMe } from './user-routes.js';
 import { UserPreferencesUpdate } from '../../core/users/user-preferences.js';
 import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.js';
@@ -38,7 +38,12 @@ const DOCS: Record<string, RouteDoc> = {
   'PUT /api/users/me': { summary: 'Change your name, e-mail or avatar colour (the password: POST /auth/change-password)', body: UserUpdateMe },
   'GET /api/users/me/preferences': { summary: 'Your preferences (Immich’s UserPreferences: defaults with your changes over them)' },
   'PUT /api/users/me/preferences': { summary: 'Change some preferences; sections and fields not sent stay as they were', body: UserPreferencesUpdate },
-  'GET /api/auth/status': { summary: 'How you are signed in: password, PIN code, session expiry' },
+  'GET /api/auth/status': { summary: 'How you are signed in: password, PIN code, session expiry, whether the locked folder is open (isElevated, pinExpiresAt)' },
+  'POST /api/auth/pin-code': { summary: 'Set your locked-folder PIN code (six digits); 400 when you have one', body: PinCodeSetup },
+  'PUT /api/auth/pin-code': { summary: 'Change your PIN code, proving it with the current PIN or your password', body: PinCodeChange },
+  'DELETE /api/auth/pin-code': { summary: 'Remove your PIN code (the current PIN or your password proves it is you); locks every session', body: PinCodeReset },
+  'POST /api/auth/session/unlock': { summary: 'Open the locked folder in this session for 15 minutes (extended while used) with your PIN code; sessions only, not API keys', body: PinCodeReset },
+  'POST /api/auth/session/lock': { summary: 'Close the locked folder in this session' },
   'POST /api/auth/validateToken': { summary: 'Whether the credential sent is still good ({authStatus: true}, else 401)' },
   'GET /api/server/storage': { summary: 'Size, use and free space of the disk the library is on (on S3: the bytes stored)' },
   'POST /api/sync/stream': { summary: 'The phone app’s sync: JSON lines {type, data, ack} of what changed since this session’s checkpoints, then SyncCompleteV1 (sessions only)', body: SyncStreamRequest },

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireAssetRead } from '../../core/access/access.js';
+import { ownLibrary, requireAssetRead } from '../../core/access/access.js';
 import { countAssets, getAssets, getExif, searchAssets } from '../../core/assets/asset-queries.js';
 import type { Asset } from '../../core/assets/asset.js';
 import { parseSha1 } from '../../core/assets/checksum.js';
@@ -132,7 +132,7 @@ export const searchRoutes = new Hono<ApiEnv>()
   .post('/search/metadata', authenticate, async (c) => {
     const q = await jsonBody(c, MetadataSearch);
     const { db } = c.var.ports;
-    const { items, total } = await searchAssets(db, { ...q, checksum: q.checksum ? parseSha1(q.checksum) : undefined, ownerId: c.var.auth.user.id });
+    const { items, total } = await searchAssets(db, { ...q, checksum: q.checksum ? parseSha1(q.checksum) : undefined, ...ownLibrary(c.var.auth, q.visibility) });
     return c.json({
       albums: { total: 0, count: 0, items: [], facets: [] },
       assets: {
@@ -147,16 +147,16 @@ export const searchRoutes = new Hono<ApiEnv>()
   })
   .post('/search/random', authenticate, async (c) => {
     const q = await jsonBody(c, RandomSearch);
-    const { items } = await searchAssets(c.var.ports.db, { ...q, ownerId: c.var.auth.user.id, order: 'desc', orderBy: 'random', page: 1 });
+    const { items } = await searchAssets(c.var.ports.db, { ...q, ...ownLibrary(c.var.auth, q.visibility), order: 'desc', orderBy: 'random', page: 1 });
     return c.json(await assetList(c.var.ports.db, items, q.withExif));
   })
   .post('/search/statistics', authenticate, async (c) => {
     const q = await jsonBody(c, StatisticsSearch);
-    return c.json({ total: await countAssets(c.var.ports.db, { ...q, ownerId: c.var.auth.user.id }) });
+    return c.json({ total: await countAssets(c.var.ports.db, { ...q, ...ownLibrary(c.var.auth, q.visibility) }) });
   })
   .post('/search/large-assets', authenticate, async (c) => {
     const q = LargeAssetsQuery.parse(c.req.query());
-    const { items } = await searchAssets(c.var.ports.db, { ...q, ownerId: c.var.auth.user.id, order: 'desc', orderBy: 'fileSize', page: 1 });
+    const { items } = await searchAssets(c.var.ports.db, { ...q, ...ownLibrary(c.var.auth, q.visibility), order: 'desc', orderBy: 'fileSize', page: 1 });
     return c.json(await assetList(c.var.ports.db, items, q.withExif));
   })
   .get('/search/person', authenticate, async (c) => {

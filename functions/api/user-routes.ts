@@ -152,7 +152,7 @@ export const userRoutes = new Hono<ApiEnv>()
   .get('/admin/users/:id/statistics', async (c) => {
     const { db } = c.var.ports;
     const user = await existingUser(db, c.req.param('id'));
-    return c.json(await assetStatistics(db, user.id, { isTrashed: false }));
+    return c.json(await assetStatistics(db, { ownerId: user.id, withLocked: true }, { isTrashed: false }));
   })
   .get('/server/statistics', authenticate, requireAdmin, async (c) => {
     const usage = await usageByUser(c.var.ports.db);

@@ -5,7 +5,7 @@ import { downloadOriginals } from '../lib/download-originals';
 interface Props {
   ids: string[];
   /** The page it is on: a partner's photos can only be downloaded; the trash restores or deletes. */
-  kind: 'library' | 'favorites' | 'archive' | 'trash' | 'partner';
+  kind: 'library' | 'favorites' | 'archive' | 'trash' | 'partner' | 'locked';
   /** Called after a change that may move the selection off this page. */
   onChanged(): void;
   onClear(): void;
@@ -28,7 +28,13 @@ export default function SelectionBar({ ids, kind, onChanged, onClear }: Props) {
           <button class="button" onClick={destroy}>Delete for good</button>
         </>
       )}
-      {kind !== 'trash' && kind !== 'partner' && (
+      {kind === 'locked' && (
+        <>
+          <button class="button" onClick={edit({ visibility: 'timeline' })}>Move out of locked folder</button>
+          <button class="button" onClick={destroy}>Delete for good</button>
+        </>
+      )}
+      {kind !== 'trash' && kind !== 'partner' && kind !== 'locked' && (
         <>
           {kind === 'favorites' ? (
             <button class="button" onClick={edit({ isFavorite: false })}>Remove from favourites</button>
@@ -41,6 +47,7 @@ export default function SelectionBar({ ids, kind, onChanged, onClear }: Props) {
             <button class="button" onClick={edit({ visibility: 'archive' })}>Archive</button>
           )}
           <button class="button" onClick={run(() => api('DELETE', '/assets', { ids }))}>Move to trash</button>
+          <button class="button" onClick={edit({ visibility: 'locked' })}>Move to locked folder</button>
           <AddToAlbum ids={ids} onDone={onClear} />
           <ShareSelection key={ids.join()} ids={ids} />
         </>

@@ -21,7 +21,7 @@ interface Props {
   query?: string;
   emptyText?: string;
   /** Which page it is: the selection's actions follow (restore in the trash, unarchive in the archive…). */
-  kind?: 'library' | 'favorites' | 'archive' | 'trash';
+  kind?: 'library' | 'favorites' | 'archive' | 'trash' | 'locked';
   uploads?: boolean;
 }
 

@@ -11,6 +11,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The server's 401 for the locked folder in a session that is not unlocked. */
+export const ELEVATION_REQUIRED = 'Elevated permission is required';
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`/api${path}`, {
     method,
@@ -18,11 +21,13 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (response.status === 401 && !location.pathname.startsWith('/login') && !sharedKey()) {
-    location.href = `/login/?next=${encodeURIComponent(location.pathname + location.search)}`;
-  }
   const text = await response.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
+  // A locked folder that locked itself is not a lost login: its page asks for the PIN again.
+  const folderLocked = (json as { message?: string } | undefined)?.message === ELEVATION_REQUIRED;
+  if (response.status === 401 && !folderLocked && !location.pathname.startsWith('/login') && !sharedKey()) {
+    location.href = `/login/?next=${encodeURIComponent(location.pathname + location.search)}`;
+  }
   if (!response.ok) throw new ApiError(response.status, errorMessage(json) ?? response.statusText);
   return json as T;
 }
