@@ -74,7 +74,8 @@ export async function sessionUnlockedUntil(db: Queryable, sessionId: string, now
   const { rows } = await db.query<{ until: Date | null }>('SELECT pin_expires_at AS until FROM sessions WHERE id = $1', [sessionId]);
   const until = rows[0]?.until;
   if (!until || until <= now) return undefined;
-  if (until.getTime() - now.getTime() >= EXTENDED_MS) return until;
+  // Stretched only once it has a minute less than EXTENDED_MS left: one write a minute at most.
+  if (until.getTime() - now.getTime() >= EXTENDED_MS - 60_000) return until;
   const extended = new Date(now.getTime() + EXTENDED_MS);
   await db.query('UPDATE sessions SET pin_expires_at = $2 WHERE id = $1 AND pin_expires_at IS NOT NULL', [sessionId, extended]);
   return extended;
