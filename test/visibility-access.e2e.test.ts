@@ -86,9 +86,15 @@ describe('visibility and trash hold on every path, for every role', () => {
     expect(sawShown).toBe(true);
   });
 
-  it('the owner still sees both, in their own locked view and trash', async () => {
-    const locked = await api.call<any>('GET', `/timeline/bucket?visibility=locked&timeBucket=${MONTH}`, { key: users.owner.apiKey });
+  it('the owner still sees both, in their own locked view (an unlocked session only) and trash', async () => {
+    const path = `/timeline/bucket?visibility=locked&timeBucket=${MONTH}`;
+    expect((await api.call<any>('GET', path, { key: users.owner.apiKey })).status).toBe(401);
+    const token = users.owner.accessToken;
+    expect((await api.call('POST', '/auth/pin-code', { token, body: { pinCode: '123456' } })).status).toBe(204);
+    expect((await api.call('POST', '/auth/session/unlock', { token, body: { pinCode: '123456' } })).status).toBe(204);
+    const locked = await api.call<any>('GET', path, { token });
     expect(locked.body.id).toEqual([ids.locked]);
+    expect((await api.call('POST', '/auth/session/lock', { token })).status).toBe(204);
     const trashed = await api.call<any>('GET', `/timeline/bucket?isTrashed=true&timeBucket=${MONTH}`, { key: users.owner.apiKey });
     expect(trashed.body.id).toEqual([ids.trashed]);
   });
@@ -124,7 +130,9 @@ describe('an upload link cannot claim or follow the owner’s other files', () =
     api = apiClient(runtime.url);
     owner = await api.signUpAdmin();
     photoBytes = await readMedia('exif-samples__DSCN0010.jpg');
-    privatePhoto = await api.upload(owner, photoBytes, 'private.jpg', { visibility: 'locked' });
+    // Uploaded, then locked: a locked asset is out of an API key's reach, its processing too.
+    privatePhoto = await api.upload(owner, photoBytes, 'private.jpg');
+    expect((await api.call('PUT', '/assets', { key: owner.apiKey, body: { ids: [privatePhoto], visibility: 'locked' } })).status).toBe(204);
     const album = (await api.call<any>('POST', '/albums', { key: owner.apiKey, body: { albumName: 'Drop box' } })).body.id;
     key = (await api.call<any>('POST', '/shared-links', { key: owner.apiKey, body: { type: 'ALBUM', albumId: album, allowUpload: true } })).body.key;
   }, 60_000);
