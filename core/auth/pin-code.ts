@@ -34,7 +34,8 @@ async function secrets(db: Queryable, userId: string): Promise<Secrets> {
   return rows[0] ?? { pinCodeHash: null, passwordHash: null };
 }
 
-export async function hasPinCode(db: Queryable, userId: string): Promise<{ pinCode: boolean; password: boolean }> {
+/** Which sign-in secrets the user has: a PIN code, a password (Immich's auth status). */
+export async function secretsSet(db: Queryable, userId: string): Promise<{ pinCode: boolean; password: boolean }> {
   const found = await secrets(db, userId);
   return { pinCode: found.pinCodeHash !== null, password: found.passwordHash !== null };
 }

@@ -7,7 +7,7 @@ import { BadRequest, NotFound, TooManyRequests, Unauthorized } from '../../core/
 import { PERMISSIONS, requireGrantable } from '../../core/access/permissions.js';
 import { PasswordThrottle } from '../../core/auth/login-throttle.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
-import { changePinCode, hasPinCode, lockSession, resetPinCode, setUpPinCode, unlockSession } from '../../core/auth/pin-code.js';
+import { changePinCode, secretsSet, lockSession, resetPinCode, setUpPinCode, unlockSession } from '../../core/auth/pin-code.js';
 import { authenticate, forgetUserCredentials, SESSION_COOKIE } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
 import { clientAddress, requestIsHttps } from '../../core/http/request-origin.js';
@@ -120,7 +120,7 @@ export const authRoutes = new Hono<ApiEnv>()
     const { db } = c.var.ports;
     const expiresAt = sessionId ? await sessionExpiry(db, sessionId) : undefined;
     return c.json({
-      ...(await hasPinCode(db, user.id)),
+      ...(await secretsSet(db, user.id)),
       isElevated: elevated === true,
       ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
       ...(elevated && pinExpiresAt ? { pinExpiresAt: pinExpiresAt.toISOString() } : {}),
