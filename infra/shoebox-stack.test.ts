@@ -75,7 +75,7 @@ describe('the Shoebox stack', () => {
     }
     template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'shoebox-library', VisibilityTimeout: 5400 });
     template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'shoebox-transcode', VisibilityTimeout: 5400 });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, AlarmActions: [Match.anyValue()] });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
@@ -124,7 +124,7 @@ describe('the Shoebox stack', () => {
 
   it('runs the functions on Node 22, outside any VPC, configured for S3, SQS, DynamoDB and the Data API', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SHOEBOX_STORE: 's3' } } } });
-    expect(Object.keys(functions)).toHaveLength(9);
+    expect(Object.keys(functions)).toHaveLength(10);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.VpcConfig).toBeUndefined();

@@ -71,6 +71,7 @@ export class ShoeboxStack extends Stack {
       library: new PipelineQueue(this, 'LibraryQueue', { queueName: 'library', prefix: props.prefix, consumerTimeout: SCAN_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
       embed: new PipelineQueue(this, 'EmbedQueue', { queueName: 'embed', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
       faces: new PipelineQueue(this, 'FacesQueue', { queueName: 'faces', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
+      duplicates: new PipelineQueue(this, 'DuplicatesQueue', { queueName: 'duplicates', prefix: props.prefix, consumerTimeout: STAGE_TIMEOUT, maxReceiveCount: MAX_RECEIVES }),
     };
     // The bucket itself announces new originals: the pipeline's first message.
     buckets.originals.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queues.metadata.queue), { prefix: 'originals/' });
@@ -135,6 +136,8 @@ export class ShoeboxStack extends Stack {
     // 1769 MB is one full vCPU; 3538 MB two, which onnxruntime uses within one inference.
     const embed = new ShoeboxFunction(this, 'Embed', { entry: 'functions/embed/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'], ephemeralStorageMiB: 2048 });
     const faces = new ShoeboxFunction(this, 'Faces', { entry: 'functions/faces/handler.ts', memorySize: 3538, timeout: STAGE_TIMEOUT, environment: { ...mlEnvironment, SHOEBOX_ML_THREADS: '2' }, nodeModules: ['sharp', 'onnxruntime-node'], ephemeralStorageMiB: 2048 });
+    // Database work only (one vector query per asset): no model, no media.
+    const duplicates = new ShoeboxFunction(this, 'Duplicates', { entry: 'functions/duplicates/handler.ts', memorySize: 512, timeout: STAGE_TIMEOUT, environment });
     // The phone app's sync stream alone, streamed through a function URL (functions/api/sync-stream-handler.ts):
     // a first sync outgrows API Gateway's 29 s and a buffered Lambda answer. CloudFront proves itself with a secret header.
     const originSecret = new secretsmanager.Secret(this, 'SyncStreamOriginSecret', {
@@ -154,7 +157,7 @@ export class ShoeboxStack extends Stack {
     const libraryScan = new ShoeboxFunction(this, 'LibraryScan', { entry: 'functions/library-scan/handler.ts', memorySize: 1024, timeout: SCAN_TIMEOUT, environment });
     const libraryBuckets = (props.libraryBuckets ?? []).map((name, i) => s3.Bucket.fromBucketName(this, `LibraryBucket${i}`, name));
 
-    for (const { fn } of [api, syncStream, metadata, thumbnail, transcode, embed, faces, scheduled, libraryScan]) {
+    for (const { fn } of [api, syncStream, metadata, thumbnail, transcode, embed, faces, duplicates, scheduled, libraryScan]) {
       for (const bucket of libraryBuckets) bucket.grantRead(fn);
       fn.node.addDependency(migrated);
       database.cluster.grantDataApiAccess(fn);
@@ -174,6 +177,8 @@ export class ShoeboxStack extends Stack {
     embed.fn.addEventSource(new SqsEventSource(queues.embed.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
     // Faces cluster per owner under an advisory lock: few concurrent invocations keep waits short.
     faces.fn.addEventSource(new SqsEventSource(queues.faces.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }));
+    // Detection holds its owner's lock: few concurrent invocations keep waits short.
+    duplicates.fn.addEventSource(new SqsEventSource(queues.duplicates.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }));
     libraryScan.fn.addEventSource(new SqsEventSource(queues.library.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
     // Daily (memories, trash, deleted users, abandoned uploads): each run wakes the paused database for a few minutes, and idle should cost nothing.
     new events.Rule(this, 'DailySchedule', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(scheduled.fn)] });

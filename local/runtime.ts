@@ -20,6 +20,7 @@ import { libraryStage } from '../functions/library-scan/stage.js';
 import { runDueDailyJobs } from '../functions/scheduled/daily-jobs.js';
 import { transcodeStage } from '../functions/transcode/stage.js';
 import { embedStage } from '../functions/embed/stage.js';
+import { duplicatesStage } from '../functions/duplicates/stage.js';
 import { facesStage } from '../functions/faces/stage.js';
 import { checkVideoTools } from '../core/media/ffmpeg.js';
 import { sweepExpiredUploads } from '../functions/upload/sweep-expired-uploads.js';
@@ -108,6 +109,8 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
       // onnxruntime uses every core per inference: one job at a time each.
       worker(ports, uploads, 'embed', queueHandler(embedStage, ports), config.ml.workers),
       worker(ports, uploads, 'faces', queueHandler(facesStage, ports), config.ml.workers),
+      // One at a time: detection holds its owner's lock, and costs one vector query.
+      worker(ports, uploads, 'duplicates', queueHandler(duplicatesStage, ports), 1),
     );
   };
   if (config.workers.enabled) {

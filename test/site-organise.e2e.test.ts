@@ -436,8 +436,38 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     expect((await send(ada, 'GET', `/assets/${photo}`)).body.tags).toEqual([]);
   });
 
+  it('reviews duplicates side by side: the larger copy is ticked, resolving trashes the other, keep-all dismisses', async () => {
+    const lilac = await colourPhoto(150, 40, 170, 7, 640, 480);
+    const big = await api.upload(ada, lilac, 'lila groß.jpg');
+    const small = await api.upload(ada, await sharp(lilac).resize(320, 240).jpeg({ quality: 60 }).toBuffer(), 'lila klein.jpg');
+    await waitFor(async () => {
+      const groups = (await send(ada, 'GET', '/duplicates')).body as Json[];
+      return groups.some((g) => g.assets.some((a: Json) => a.id === big) && g.assets.some((a: Json) => a.id === small)) ? true : undefined;
+    }, 'the two copies to be found');
+    await page.goto(`${origin}/duplicates/`);
+    const group = page.getByRole('region').filter({ has: page.locator(`img[src*="${big}"]`) });
+    const keep = (id: string) => group.locator('li', { has: page.locator(`img[src*="${id}"]`) }).getByRole('checkbox', { name: 'Keep' });
+    await group.getByText('lila klein.jpg').waitFor();
+    expect(await keep(big).isChecked()).toBe(true);
+    expect(await keep(small).isChecked()).toBe(false);
+    await shoot('duplicates');
+    await group.getByRole('button', { name: 'Keep 1, trash 1' }).click();
+    await page.getByRole('status').filter({ hasText: '1 photo moved to the trash.' }).waitFor();
+    expect((await send(ada, 'GET', `/assets/${small}`)).body).toMatchObject({ isTrashed: true, duplicateId: null });
+    expect((await send(ada, 'GET', `/assets/${big}`)).body).toMatchObject({ isTrashed: false, duplicateId: null });
+
+    // Back from the trash and grouped again, then kept both.
+    expect((await send(ada, 'POST', '/trash/restore/assets', { ids: [small] })).status).toBe(200);
+    expect((await send(ada, 'PUT', '/assets', { ids: [big, small], duplicateId: crypto.randomUUID() })).status).toBe(204);
+    await page.reload();
+    await group.getByRole('button', { name: 'Keep all', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Kept them all' }).waitFor();
+    await group.waitFor({ state: 'detached' });
+    for (const id of [big, small]) expect((await send(ada, 'GET', `/assets/${id}`)).body).toMatchObject({ isTrashed: false, duplicateId: null });
+  });
+
   it('names every control on every page, and keeps text readable in light and dark', async () => {
-    const pages = ['/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/tags/', `/tags/?id=${ids.tag}`, '/folders/', '/sharing/', '/partners/', '/favorites/', '/archive/', '/locked/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
+    const pages = ['/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/tags/', `/tags/?id=${ids.tag}`, '/folders/', '/duplicates/', '/sharing/', '/partners/', '/favorites/', '/archive/', '/locked/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
     const interactive = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'listbox', 'switch', 'menuitem']);
     const cdp = await page.context().newCDPSession(page);
     const unnamed: string[] = [];

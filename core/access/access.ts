@@ -136,6 +136,35 @@ export async function requireTagOwner(db: Queryable, who: Requester, ids: readon
   if (ids.some((id) => !owned.has(id))) throw new BadRequest(`Not found or no ${permission} access`);
 }
 
+/**
+ * Duplicate groups are their owner's alone (as in Immich): a group id is the requester's when
+ * one of their own assets is in it. Another user's assets under the same id are not in it.
+ */
+export async function ownedDuplicateIds(db: Queryable, who: Requester, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0 || who.sharedLink) return new Set();
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT DISTINCT a.duplicate_id AS id FROM assets a WHERE ${ownAsset('$1', who)} AND a.duplicate_id = ANY($2::uuid[])`,
+    [who.user.id, ids],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function requireDuplicateOwner(db: Queryable, who: Requester, ids: readonly string[], permission: string): Promise<void> {
+  const owned = await ownedDuplicateIds(db, who, ids);
+  if (ids.some((id) => !owned.has(id))) throw new BadRequest(`Not found or no ${permission} access`);
+}
+
+/** The albums among `albumIds` the requester may add assets to: their own, and those they edit. */
+export async function albumsToAddTo(db: Queryable, who: Requester, albumIds: readonly string[]): Promise<string[]> {
+  if (albumIds.length === 0 || who.sharedLink) return [];
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT al.id FROM albums al WHERE al.id = ANY($1::uuid[])
+       AND (al.owner_id = $2 OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $2 AND au.role = 'editor'))`,
+    [albumIds, who.user.id],
+  );
+  return rows.map((row) => row.id);
+}
+
 /** The requester's role in an album, or undefined when they may not see it at all. */
 export async function albumRole(db: Queryable, who: Requester, albumId: string): Promise<AlbumRole | undefined> {
   if (who.sharedLink) return who.sharedLink.albumId === albumId ? 'viewer' : undefined;

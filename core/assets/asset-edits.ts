@@ -25,6 +25,8 @@ export interface AssetEdit {
   rating?: number | null;
   /** The asset's tags by value, 'Family/Anna' (Shoebox's addition; Immich tags through /tags). */
   tags?: string[];
+  /** Puts the assets into one duplicate group, or (null) out of theirs (Immich's bulk update: the web app's "stack" action). */
+  duplicateId?: string | null;
 }
 
 /** Property names as Immich's clients know them (asset_exif.locked_properties). */
@@ -84,6 +86,7 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
   // After the move, not before: a crash between leaves locked assets in albums, where nobody but
   // their owner can reach them anyway (access never lists a locked asset to others).
   if (edit.visibility === 'locked') await removeFromEverySharing(db, ids);
+  if (edit.duplicateId !== undefined) await db.query('UPDATE assets SET duplicate_id = $2, updated_at = now() WHERE id = ANY($1::uuid[])', [ids, edit.duplicateId]);
   if (edit.tags !== undefined) {
     const { rows } = await db.query<{ id: string; ownerId: string }>('SELECT id, owner_id AS "ownerId" FROM assets WHERE id = ANY($1::uuid[])', [ids]);
     for (const row of rows) await setAssetTags(db, row.id, row.ownerId, edit.tags);

@@ -33,6 +33,8 @@ export interface Asset {
   isOffline: boolean;
   livePhotoVideoId: string | null;
   stackId: string | null;
+  /** The duplicate group it is in, until its owner resolves or dismisses the group. */
+  duplicateId: string | null;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;

@@ -22,6 +22,11 @@ export const MachineLearningSettings = z.object({
     /** Faces (this one included) a new person needs. */
     minFaces: z.number().int().min(1).max(50),
   }),
+  duplicateDetection: z.object({
+    enabled: z.boolean(),
+    /** Cosine distance between CLIP vectors within which two assets are the same picture (Immich: 0.01). */
+    maxDistance: z.number().min(0.001).max(0.1),
+  }),
 });
 export type MachineLearningSettings = z.infer<typeof MachineLearningSettings>;
 
@@ -30,6 +35,7 @@ export function defaultMlSettings(config: Config): MachineLearningSettings {
     enabled: true,
     clip: { enabled: true, modelName: config.ml.clipModel },
     facialRecognition: { enabled: true, modelName: config.ml.faceModel, minScore: 0.7, maxDistance: 0.5, minFaces: 3 },
+    duplicateDetection: { enabled: true, maxDistance: 0.01 },
   };
 }
 
@@ -39,7 +45,13 @@ export async function readMlSettings(db: Queryable, config: Config): Promise<Mac
   if (!rows[0]) return defaults;
   // Stored by an older version, or partial: what parses wins, the rest stays default.
   const stored = rows[0].value as Partial<MachineLearningSettings>;
-  const merged = { ...defaults, ...stored, clip: { ...defaults.clip, ...stored.clip }, facialRecognition: { ...defaults.facialRecognition, ...stored.facialRecognition } };
+  const merged = {
+    ...defaults,
+    ...stored,
+    clip: { ...defaults.clip, ...stored.clip },
+    facialRecognition: { ...defaults.facialRecognition, ...stored.facialRecognition },
+    duplicateDetection: { ...defaults.duplicateDetection, ...stored.duplicateDetection },
+  };
   const parsed = MachineLearningSettings.safeParse(merged);
   return parsed.success ? parsed.data : defaults;
 }

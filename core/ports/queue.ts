@@ -1,5 +1,5 @@
 /** Names of the queues that chain the pipeline; one stage reads each. */
-export const QueueNames = ['metadata', 'thumbnail', 'transcode', 'library', 'embed', 'faces'] as const;
+export const QueueNames = ['metadata', 'thumbnail', 'transcode', 'library', 'embed', 'faces', 'duplicates'] as const;
 export type QueueName = (typeof QueueNames)[number];
 
 export interface QueueMessage {

@@ -16,6 +16,7 @@ import { libraryRoutes } from './library-routes.js';
 import { openApiDocument } from './openapi.js';
 import { partnerRoutes } from './partner-routes.js';
 import { stackRoutes } from './stack-routes.js';
+import { duplicateRoutes } from './duplicate-routes.js';
 import { tagRoutes } from './tag-routes.js';
 import { serverRoutes } from './server-routes.js';
 import { sharedLinkRoutes } from './shared-link-routes.js';
@@ -51,6 +52,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', sharedLinkRoutes);
   api.route('/', partnerRoutes);
   api.route('/', stackRoutes);
+  api.route('/', duplicateRoutes);
   api.route('/', tagRoutes);
   api.route('/', viewRoutes);
   api.route('/', downloadRoutes);

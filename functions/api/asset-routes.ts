@@ -43,7 +43,7 @@ export const AssetUpdate = z.strictObject({
 });
 /** Immich's `AssetMetadataUpsertDto`. */
 export const AssetMetadataUpsert = z.object({ items: AssetMetadataItems });
-export const AssetBulkUpdate = AssetUpdate.omit({ livePhotoVideoId: true }).extend({ ids: Ids });
+export const AssetBulkUpdate = AssetUpdate.omit({ livePhotoVideoId: true }).extend({ ids: Ids, duplicateId: z.uuid().nullable().optional() });
 const ThumbnailQuery = z.object({ size: z.enum(['thumbnail', 'preview', 'fullsize']).default('thumbnail') });
 const StatisticsQuery = z.object({
   isFavorite: z.enum(['true', 'false']).optional(),
@@ -73,7 +73,7 @@ async function assetResponse(ports: Ports, auth: AuthContext, asset: Asset) {
   return dto;
 }
 
-function assetEdit(body: Omit<z.infer<typeof AssetUpdate>, 'livePhotoVideoId'>) {
+function assetEdit(body: Omit<z.infer<typeof AssetUpdate>, 'livePhotoVideoId'> & { duplicateId?: string | null }) {
   const { isArchived, ...edit } = body;
   // Immich's older clients send isArchived; visibility wins when both come.
   return { ...edit, visibility: edit.visibility ?? (isArchived === undefined ? undefined : isArchived ? 'archive' : 'timeline') } as const;

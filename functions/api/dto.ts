@@ -113,7 +113,7 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     tags: undefined as ReturnType<typeof tagDto>[] | undefined,
     // Filled by GET /assets/{id} and the stack routes (a list leaves it out, as Immich's do without withStacked).
     stack: null as StackSummary | null,
-    duplicateId: null,
+    duplicateId: asset.duplicateId,
     resized: asset.status === 'ready',
     exifInfo: exif ? exifDto(exif) : undefined,
     // Shoebox's additions: where the pipeline stands, and why it stopped if it did.

@@ -8,7 +8,7 @@ import { QueueNames } from '../../core/ports/queue.js';
 
 const QueueName = z.enum(QueueNames);
 /** Immich's job names for the ML stages, and what `PUT /jobs/{name}` asks of them. */
-const ML_JOBS = { smartSearch: 'embed', faceDetection: 'faces' } as const;
+const ML_JOBS = { smartSearch: 'embed', faceDetection: 'faces', duplicateDetection: 'duplicates' } as const;
 export const JobCommand = z.object({ command: z.literal('start'), force: z.boolean().default(false) });
 
 /** Queue health for admins, in the shape of Immich's GET /jobs, plus dead letters and redrive. */
@@ -35,7 +35,7 @@ export const jobRoutes = new Hono<ApiEnv>()
     return c.json(await c.var.ports.queue.deadLetters(name, 100));
   })
   .put('/jobs/:name', async (c) => {
-    const name = z.enum(['smartSearch', 'faceDetection']).parse(c.req.param('name'));
+    const name = z.enum(['smartSearch', 'faceDetection', 'duplicateDetection']).parse(c.req.param('name'));
     const { force } = await jsonBody(c, JobCommand);
     return c.json({ queued: await requeueMlJobs(c.var.ports, ML_JOBS[name], force ? 'all' : 'missing') });
   })

@@ -7,6 +7,7 @@ import { AssetBulkUpdate, AssetDelete, AssetIds, AssetJobs, AssetMetadataUpsert,
 import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { StackCreate, StackIds, StackUpdate } from './stack-routes.js';
+import { DuplicateIds, DuplicateResolve } from './duplicate-routes.js';
 import { DownloadArchive, DownloadInfo } from './download-routes.js';
 import { TagAssetIds, TagBulkAssets, TagCreate, TagUpdate, TagUpsert } from './tag-routes.js';
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit, SharedLinkLogin } from './shared-link-routes.js';
@@ -120,7 +121,7 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/system-config': { summary: 'Server settings (machineLearning: CLIP and face models, face thresholds) (admin)' },
   'GET /api/system-config/defaults': { summary: 'Server settings as they are before any change (admin)' },
   'PUT /api/system-config': { summary: 'Change server settings; ML changes apply to the next job, without a restart (admin)', body: SystemConfigUpdate },
-  'PUT /api/jobs/{name}': { summary: 'Run smartSearch or faceDetection for assets not done (force: all of them) (admin)', body: JobCommand },
+  'PUT /api/jobs/{name}': { summary: 'Run smartSearch, faceDetection or duplicateDetection for assets not done (force: all of them) (admin)', body: JobCommand },
   'GET /api/memories': { summary: '“On this day” memories; for=YYYY-MM-DD builds and returns that day’s' },
   'POST /api/memories': { summary: 'Make an “on this day” memory (memoryAt, data.year) with your or your partners’ assets', body: MemoryCreate },
   'GET /api/memories/statistics': { summary: 'How many memories you have (isSaved=true: saved ones)' },
@@ -169,6 +170,10 @@ const DOCS: Record<string, RouteDoc> = {
   'PUT /api/stacks/{id}': { summary: 'Make another of its assets the primary', body: StackUpdate },
   'DELETE /api/stacks/{id}': { summary: 'Unstack (the assets stay)' },
   'DELETE /api/stacks/{id}/assets/{assetId}': { summary: 'Take one asset out of a stack (not the primary)' },
+  'GET /api/duplicates': { summary: 'Your groups of the same picture, each with the one suggested to keep (largest file, most metadata)' },
+  'DELETE /api/duplicates': { summary: 'Dismiss groups: every asset in them is kept', body: DuplicateIds },
+  'DELETE /api/duplicates/{id}': { summary: 'Dismiss one group: every asset in it is kept' },
+  'POST /api/duplicates/resolve': { summary: 'Keep some, trash the rest; a single keeper takes the others’ favourite, rating, description, location, albums and tags', body: DuplicateResolve },
   'POST /api/download/info': { summary: 'How assets (assetIds), an album or your library (userId) split into archives of about archiveSize bytes (4 GiB), live photos’ motion parts included', body: DownloadInfo },
   'POST /api/download/archive': { summary: 'A zip of these originals, streamed as it is read (stored, ZIP64 past 4 GiB; a shared link must allow downloads)', body: DownloadArchive },
   'GET /api/view/folder/unique-paths': { summary: 'The folders your photos are in: an external library’s folders on disk, uploads as Uploads/YYYY/MM' },

@@ -20,7 +20,7 @@ export const serverRoutes = new Hono<ApiEnv>()
     return c.json({
       smartSearch: ml.enabled && ml.clip.enabled,
       facialRecognition: ml.enabled && ml.facialRecognition.enabled,
-      duplicateDetection: false,
+      duplicateDetection: ml.enabled && ml.clip.enabled && ml.duplicateDetection.enabled,
       map: true,
       reverseGeocoding: true,
       importFaces: false,

@@ -9,7 +9,8 @@ export const STAGE = 'embed';
 /**
  * The CLIP vector of an asset's preview (photos, and video posters), for smart search.
  * Without the model in the cache the asset is marked waiting, never failed: it is queued
- * again when the pack arrives. Upserts by asset, so a repeated job changes nothing.
+ * again when the pack arrives. Upserts by asset, so a repeated job changes nothing; then
+ * duplicate detection is queued for it.
  */
 export async function embedAsset(job: MlJob, ports: Ports): Promise<void> {
   const work = await startMlJob(job, ports, STAGE, (s) => ({ ...s.clip, what: 'smart search (CLIP)' }), (name) => clipModel(ports, name));
@@ -27,4 +28,6 @@ export async function embedAsset(job: MlJob, ports: Ports): Promise<void> {
         ON CONFLICT (asset_id, stage) DO UPDATE SET status = 'done', source_checksum = excluded.source_checksum, error = NULL, updated_at = now()`,
     values: [work.asset.id, work.model.name, vectorLiteral(vector), work.checksum],
   });
+  // A new vector may make it a copy of another picture (or no longer one).
+  await ports.queue.send('duplicates', [JSON.stringify(job)]);
 }
