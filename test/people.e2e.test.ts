@@ -217,4 +217,53 @@ describe('people', () => {
     }
     expect((await get(alice, `/people/${rosa.id}`)).status).toBe(200);
   });
+
+  it('adds a face the recognizer missed, drawn by hand; it survives detection run again, and only the owner may draw', async () => {
+    const me = (method: string, path: string, body?: unknown) => api.call<any>(method, path, { key: alice.apiKey, body });
+    const photo = photos.green![0]!;
+    const zoé = (await me('POST', '/people', { name: 'Zoé' })).body;
+    // Drawn on the 1280-px image the client showed: kept in the preview's pixels (640 × 480).
+    const drawn = { assetId: photo, personId: zoé.id, imageWidth: 1280, imageHeight: 960, x: 900, y: 100, width: 200, height: 240 };
+    const before = ((await get(alice, `/faces?id=${photo}`)).body as Json[]).length;
+    const created = await me('POST', '/faces', drawn);
+    expect(created.status).toBe(201);
+    const faces = (await get(alice, `/faces?id=${photo}`)).body as Json[];
+    expect(faces).toHaveLength(before + 1);
+    for (const f of faces) expect(immichShapeProblems(f, 'AssetFaceResponseDto')).toEqual([]);
+    const mine = faces.find((f) => f.person?.id === zoé.id)!;
+    expect(mine).toMatchObject({ imageWidth: 640, imageHeight: 480, boundingBoxX1: 450, boundingBoxY1: 50, boundingBoxX2: 550, boundingBoxY2: 170, sourceType: 'manual' });
+    // Her portrait is the drawn face, cut from the preview.
+    const portrait = await api.media(`/people/${zoé.id}/thumbnail`, alice.apiKey);
+    expect(portrait.status).toBe(200);
+    expect((await sharp(portrait.bytes).metadata()).format).toBe('jpeg');
+    expect((await get(alice, `/people/${zoé.id}/statistics`)).body).toEqual({ assets: 1 });
+
+    // Detection run again replaces its own faces only.
+    const facesRun = async () => (await runtime.ports.db.query(`SELECT updated_at AS at FROM asset_job_status WHERE asset_id = $1 AND stage = 'faces'`, [photo])).rows[0].at as Date;
+    const lastRun = await facesRun();
+    expect((await me('POST', '/assets/jobs', { assetIds: [photo], name: 'refresh-faces' })).status).toBe(204);
+    await waitFor(async () => ((await facesRun()) > lastRun ? true : undefined), 'faces detected again');
+    expect((await get(alice, `/faces?id=${photo}`)).body.map((f: Json) => f.id)).toContain(mine.id);
+    expect((await get(alice, `/faces?id=${photo}`)).body).toHaveLength(before + 1);
+
+    const bobs = (await api.call<Json>('POST', '/people', { key: bob.apiKey, body: { name: 'Bob’s' } })).body;
+    const limited = (await me('POST', '/api-keys', { name: 'faces read', permissions: ['face.read'] })).body.secret as string;
+    for (const [key, body, status] of [
+      [undefined, drawn, 401],
+      [limited, drawn, 403],
+      [bob.apiKey, drawn, 400], // Alice's photo and person
+      [bob.apiKey, { ...drawn, personId: bobs.id }, 400], // still Alice's photo
+      [alice.apiKey, { ...drawn, personId: bobs.id }, 400], // Bob's person
+      [alice.apiKey, { ...drawn, x: 1200 }, 400], // outside the image
+      [alice.apiKey, { ...drawn, width: 0 }, 400],
+      [alice.apiKey, { ...drawn, imageWidth: -5 }, 400],
+      [alice.apiKey, { ...drawn, x: 1.5 }, 400],
+      [alice.apiKey, { ...drawn, assetId: 'not-a-uuid' }, 400],
+      [alice.apiKey, { ...drawn, extra: true }, 400],
+      [alice.apiKey, '[]', 400],
+    ] as const) {
+      expect((await api.call('POST', '/faces', { key, body })).status, JSON.stringify(body)).toBe(status);
+    }
+    expect((await get(alice, `/faces?id=${photo}`)).body).toHaveLength(before + 1);
+  });
 });

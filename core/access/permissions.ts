@@ -189,6 +189,7 @@ export const ROUTE_PERMISSIONS: Record<string, Permission | 'public' | 'any'> = 
   'GET /people/{id}/statistics': 'person.statistics',
   'GET /people/{id}/thumbnail': 'person.read',
   'GET /faces': 'face.read',
+  'POST /faces': 'face.create',
   'PUT /faces/{id}': 'face.update',
   'GET /libraries': 'library.read',
   'POST /libraries': 'library.create',

@@ -141,6 +141,49 @@ export async function reassignFacesOf(db: Queryable, ownerId: string, personId: 
   }
 }
 
+/** A face box drawn by hand, in the coordinates of an image `imageWidth` × `imageHeight` (what the client showed). */
+export interface DrawnFace {
+  assetId: string;
+  personId: string;
+  imageWidth: number;
+  imageHeight: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Adds a face drawn by hand to a person. Its box is kept in the preview's pixels, as detected
+ * faces are (the person's portrait is cut from the preview); the person gets it as their
+ * portrait when they have none.
+ */
+export async function addDrawnFace(db: Queryable, ownerId: string, face: DrawnFace, preview: { width: number; height: number } | undefined): Promise<string> {
+  const sx = preview ? preview.width / face.imageWidth : 1;
+  const sy = preview ? preview.height / face.imageHeight : 1;
+  const { rows } = await db.query<{ id: string }>(
+    `WITH face AS (
+       INSERT INTO asset_faces (asset_id, owner_id, person_id, image_width, image_height, x1, y1, x2, y2, score, model, source_type)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, 'manual', 'manual') RETURNING id
+     ), cover AS (
+       UPDATE people SET face_id = (SELECT id FROM face), updated_at = now() WHERE id = $3 AND face_id IS NULL
+     )
+     SELECT id FROM face`,
+    [
+      face.assetId,
+      ownerId,
+      face.personId,
+      preview?.width ?? face.imageWidth,
+      preview?.height ?? face.imageHeight,
+      Math.round(face.x * sx),
+      Math.round(face.y * sy),
+      Math.round((face.x + face.width) * sx),
+      Math.round((face.y + face.height) * sy),
+    ],
+  );
+  return rows[0]!.id;
+}
+
 /** Deletes a face (a wrong detection); its person, if it was their cover, takes another. */
 export async function deleteFace(db: Queryable, ownerId: string, faceId: string): Promise<void> {
   const { rows } = await db.query<{ personId: string | null }>('DELETE FROM asset_faces WHERE id = $1 AND owner_id = $2 RETURNING person_id AS "personId"', [faceId, ownerId]);

@@ -13,7 +13,7 @@ import { TagAssetIds, TagBulkAssets, TagCreate, TagUpdate, TagUpsert } from './t
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit, SharedLinkLogin } from './shared-link-routes.js';
 import { MemoryAssetIds, MemoryCreate, MemoryUpdate } from './timeline-routes.js';
 import { MetadataSearch, RandomSearch, SmartSearchBody, StatisticsSearch } from './search-routes.js';
-import { FaceDelete, FaceReassign, FacesReassign, PeopleDelete, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
+import { FaceCreate, FaceDelete, FaceReassign, FacesReassign, PeopleDelete, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
 import { JobCommand } from './job-routes.js';
 import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
@@ -117,6 +117,7 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/people/{id}/statistics': { summary: 'How many of your assets show this person' },
   'GET /api/people/{id}/thumbnail': { summary: 'The person’s face, cropped from the cover asset’s preview (JPEG)' },
   'GET /api/faces': { summary: 'The faces found in an asset (id=asset id), with their boxes and people' },
+  'POST /api/faces': { summary: 'A face the recognizer missed, drawn by hand and given to one of your people (201, no body)', body: FaceCreate },
   'PUT /api/faces/{id}': { summary: 'Move a face to another of your people (id = person id)', body: FaceReassign },
   'GET /api/system-config': { summary: 'Server settings (machineLearning: CLIP and face models, face thresholds) (admin)' },
   'GET /api/system-config/defaults': { summary: 'Server settings as they are before any change (admin)' },

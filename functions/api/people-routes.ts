@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { z } from 'zod';
 import { requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
 import { derivedKey } from '../../core/assets/object-keys.js';
+import { getAssetFile } from '../../core/assets/asset-queries.js';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
@@ -10,6 +11,7 @@ import { DayInput, jsonBody, uuidParam } from '../../core/http/validate.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
 import { reclusterFaces } from '../../core/people/recognize-faces.js';
 import {
+  addDrawnFace,
   createPerson,
   deleteFace,
   deletePeople,
@@ -43,6 +45,11 @@ export const FaceReassign = z.strictObject({ id: Id });
 export const PeopleDelete = z.object({ ids: z.array(Id).min(1).max(1000) });
 export const FacesReassign = z.object({ data: z.array(z.object({ assetId: Id, personId: Id })).min(1).max(1000) });
 export const FaceDelete = z.object({ force: z.boolean().optional() });
+const Pixels = z.number().int().min(0).max(100_000);
+/** Immich's AssetFaceCreateDto: a box in an image of imageWidth × imageHeight (the one the client showed). */
+export const FaceCreate = z
+  .strictObject({ assetId: Id, personId: Id, imageWidth: Pixels.min(1), imageHeight: Pixels.min(1), x: Pixels, y: Pixels, width: Pixels.min(1), height: Pixels.min(1) })
+  .refine((f) => f.x + f.width <= f.imageWidth && f.y + f.height <= f.imageHeight, 'The face must lie inside the image');
 
 const personId = (id: string) => {
   if (!Id.safeParse(id).success) throw new BadRequest('Not found or no person.read access');
@@ -128,6 +135,16 @@ export const peopleRoutes = new Hono<ApiEnv>()
     const top = Math.max(0, Math.min(face.imageHeight - size, Math.round((face.y1 + face.y2 - size) / 2)));
     const jpeg = await sharp(preview).extract({ left, top, width: size, height: size }).resize(250, 250).jpeg({ quality: 85 }).toBuffer();
     return c.body(new Uint8Array(jpeg), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=3600' });
+  })
+  .post('/faces', async (c) => {
+    const face = await jsonBody(c, FaceCreate);
+    const { db } = c.var.ports;
+    await requireAssetOwner(db, c.var.auth, [face.assetId]);
+    await requirePerson(db, c.var.auth.user.id, face.personId);
+    const preview = await getAssetFile(db, face.assetId, 'preview');
+    const dims = preview?.width && preview.height ? { width: preview.width, height: preview.height } : undefined;
+    await addDrawnFace(db, c.var.auth.user.id, face, dims);
+    return c.body(null, 201);
   })
   .get('/faces', async (c) => {
     const assetId = z.uuid().parse(c.req.query('id'));
