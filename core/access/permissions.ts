@@ -91,6 +91,7 @@ export const ROUTE_PERMISSIONS: Record<string, Permission | 'public' | 'any'> = 
   'GET /assets/statistics': 'asset.statistics',
   'GET /assets/{id}': 'asset.read',
   'PUT /assets/{id}': 'asset.update',
+  'PUT /assets/copy': 'asset.copy',
   'PUT /assets': 'asset.update',
   'DELETE /assets': 'asset.delete',
   'GET /assets/{id}/thumbnail': 'asset.view',

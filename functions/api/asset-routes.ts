@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { AssetMetadataItems, readAssetMetadata, upsertAssetMetadata } from '../../core/assets/asset-metadata.js';
 import { z } from 'zod';
 import { ownLibrary, requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
+import { copyAssetPlace } from '../../core/assets/asset-copy.js';
 import { editAssets, linkLivePhoto } from '../../core/assets/asset-edits.js';
 import { ASSET_JOB_NAMES, runAssetJobs } from '../../core/assets/asset-jobs.js';
 import { assetStatistics, getAsset, getAssetFile, getExif } from '../../core/assets/asset-queries.js';
@@ -40,6 +41,16 @@ export const AssetUpdate = z.strictObject({
   tags: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
   /** Joins this still to its motion part (a live photo); null separates them. */
   livePhotoVideoId: z.uuid().nullable().optional(),
+});
+/** Immich's AssetCopyDto: what of the source the target takes (all of it unless turned off). */
+export const AssetCopy = z.strictObject({
+  sourceId: z.uuid(),
+  targetId: z.uuid(),
+  albums: z.boolean().default(true),
+  sharedLinks: z.boolean().default(true),
+  stack: z.boolean().default(true),
+  favorite: z.boolean().default(true),
+  sidecar: z.boolean().default(true),
 });
 /** Immich's `AssetMetadataUpsertDto`. */
 export const AssetMetadataUpsert = z.object({ items: AssetMetadataItems });
@@ -140,6 +151,14 @@ export const assetRoutes = new Hono<ApiEnv>()
         visibility: q.visibility,
       }),
     );
+  })
+  // Before /assets/:id, which would take 'copy' for an id.
+  .put('/assets/copy', authenticate, async (c) => {
+    const { sourceId, targetId, ...parts } = await jsonBody(c, AssetCopy);
+    const { db, store } = c.var.ports;
+    await requireAssetOwner(db, c.var.auth, [sourceId, targetId], 'asset.copy');
+    await copyAssetPlace(db, store, c.var.auth.user.id, sourceId, targetId, parts);
+    return c.body(null, 204);
   })
   .get('/assets/:id', authenticateOrSharedLink, async (c) => {
     const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
