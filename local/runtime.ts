@@ -13,7 +13,7 @@ import { migrate } from '../core/db/migrate.js';
 import type { Logger } from '../core/ports/logger.js';
 import { queueHandler } from '../core/runtime/queue-handler.js';
 import { objectCreatedMessage } from '../core/s3-event.js';
-import { createApi } from '../functions/api/app.js';
+import { createServerApp } from '../functions/api/app.js';
 import { metadataStage } from '../functions/metadata/stage.js';
 import { thumbnailStage } from '../functions/thumbnail/stage.js';
 import { libraryStage } from '../functions/library-scan/stage.js';
@@ -85,7 +85,9 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
   root.use(securityHeaders());
   const uploads = new UploadActivity();
   root.use(uploads.middleware);
-  root.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
+  // Before the site: /share/{key} and /.well-known are the server's, not pages.
+  const serverApp = createServerApp(ports);
+  root.route('/', serverApp);
   const site = path.resolve(import.meta.dirname, '../site/dist');
   if (existsSync(path.join(site, 'index.html'))) root.route('/', siteRoutes(site, pageOrigins(config)));
   else root.get('/', (c) => c.html(LANDING_PAGE));
@@ -94,7 +96,6 @@ export async function startLocalRuntime(config: Config, logger: Logger, clients:
     ports.store.onObjectCreated = (key, info) => ports.queue.send('metadata', [objectCreatedMessage(config.bucket, key, info)]);
     root.route('/', blobRoutes(ports.store));
   }
-  root.route('/', createApi(ports));
   app = root;
   const live = startLiveUpdates(server as HttpServer, ports);
 

@@ -2,6 +2,9 @@ import { Hono } from 'hono';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { errorResponse } from '../../core/http/errors.js';
 import { BadRequest } from '../../core/errors.js';
+import { requestOrigin } from '../../core/http/request-origin.js';
+import { sharePageHtml, sharePreview } from '../../core/sharing/share-page.js';
+import { sharedLinkByKey } from '../../core/sharing/shared-link.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { uploadRoutes } from '../upload/routes.js';
 import { activityRoutes } from './activity-routes.js';
@@ -26,6 +29,26 @@ import { systemConfigRoutes } from './system-config-routes.js';
 import { timelineRoutes } from './timeline-routes.js';
 import { userRoutes } from './user-routes.js';
 import { viewRoutes } from './view-routes.js';
+
+/**
+ * What the server answers beyond /api, on the local server and behind CloudFront alike:
+ * Immich's discovery document, and the share page at /share/{key} — the address Immich's
+ * apps give out for a shared link — with the link's preview for chat apps and mail.
+ */
+export function createServerApp(ports: Ports): Hono {
+  const app = new Hono();
+  app.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
+  app.get('/share/:key', async (c) => {
+    const key = c.req.param('key');
+    // Keys are 43 base64url characters; anything else is no link, and costs no query.
+    const link = /^[\w-]{1,100}$/.test(key) ? await sharedLinkByKey(ports.db, key) : undefined;
+    const preview = await sharePreview(ports.db, link, ports.clock.now());
+    c.header('cache-control', 'private, max-age=60');
+    return c.html(sharePageHtml(key, preview, requestOrigin(c, ports.config)));
+  });
+  app.route('/', createApi(ports));
+  return app;
+}
 
 /** The whole HTTP API as one Hono app, served by the local server and by API Gateway alike. */
 export function createApi(ports: Ports): Hono<ApiEnv> {

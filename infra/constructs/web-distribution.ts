@@ -58,6 +58,8 @@ export class WebDistribution extends Construct {
         },
         '/api/*': toApi,
         '/.well-known/*': toApi,
+        // Immich's share links: the preview page, made per link by the API function.
+        '/share/*': toApi,
       },
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
     });
