@@ -11,7 +11,8 @@ export const ASSET_COLUMNS = `
   a.local_date_time AS "localDateTime", a.time_zone AS "timeZone", a.file_created_at AS "fileCreatedAt",
   a.file_modified_at AS "fileModifiedAt", a.thumbhash, a.is_favorite AS "isFavorite", a.visibility,
   a.is_offline AS "isOffline", a.live_photo_video_id AS "livePhotoVideoId", a.stack_id AS "stackId",
-  a.duplicate_id AS "duplicateId", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.deleted_at AS "deletedAt"`;
+  a.duplicate_id AS "duplicateId", a.is_edited AS "isEdited", a.original_width AS "originalWidth", a.original_height AS "originalHeight",
+  a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.deleted_at AS "deletedAt"`;
 
 export interface NewAsset {
   id: string;

@@ -33,6 +33,11 @@ export interface Asset {
   isOffline: boolean;
   livePhotoVideoId: string | null;
   stackId: string | null;
+  /** Crop, rotate or mirror edits are applied to its thumbnails (core/assets/picture-edits.ts). */
+  isEdited: boolean;
+  /** The original's size while edited (width and height are then the edited picture's). */
+  originalWidth: number | null;
+  originalHeight: number | null;
   /** The duplicate group it is in, until its owner resolves or dismisses the group. */
   duplicateId: string | null;
   createdAt: Date;

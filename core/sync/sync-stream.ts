@@ -84,7 +84,7 @@ export const ASSET_COLUMNS = `a.sync_seq AS seq, a.id, a.owner_id AS "ownerId", 
   to_char(a.local_date_time, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "localDateTime", a.duration_ms AS duration,
   a.type, a.deleted_at AS "deletedAt", a.is_favorite AS "isFavorite", a.visibility,
   a.live_photo_video_id AS "livePhotoVideoId", a.stack_id AS "stackId", a.library_id AS "libraryId",
-  a.width, a.height, false AS "isEdited"`;
+  a.width, a.height, a.is_edited AS "isEdited"`;
 // An upload whose bytes are not yet verified is not an asset yet: it syncs once it is.
 const SYNCABLE = `a.status <> 'uploading'`;
 // A locked asset is its owner's alone: a partner's phone never holds one (see 0009_locked_folder).

@@ -3,6 +3,7 @@ import { AssetMetadataItems, readAssetMetadata, upsertAssetMetadata } from '../.
 import { z } from 'zod';
 import { ownLibrary, requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
 import { copyAssetPlace } from '../../core/assets/asset-copy.js';
+import { editProblem, PictureEdits, readPictureEdits, replacePictureEdits } from '../../core/assets/picture-edits.js';
 import { editAssets, linkLivePhoto } from '../../core/assets/asset-edits.js';
 import { ASSET_JOB_NAMES, runAssetJobs } from '../../core/assets/asset-jobs.js';
 import { assetStatistics, getAsset, getAssetFile, getExif } from '../../core/assets/asset-queries.js';
@@ -12,7 +13,7 @@ import { removeAssets, restoreAssets, trashAssets, trashedAssetIds } from '../..
 import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
-import { DateInput, jsonBody, VisibilityInput as Visibility } from '../../core/http/validate.js';
+import { DateInput, jsonBody, uuidParam, VisibilityInput as Visibility } from '../../core/http/validate.js';
 import { mediaResponse, type MediaOptions, type MediaSource } from '../../core/http/media-response.js';
 import type { ByteRange } from '../../core/ports/object-store.js';
 import { facesOfAsset, getPeople } from '../../core/people/people-queries.js';
@@ -178,6 +179,28 @@ export const assetRoutes = new Hono<ApiEnv>()
     await requireAssetOwner(c.var.ports.db, c.var.auth, [id]);
     await upsertAssetMetadata(c.var.ports.db, id, items);
     return c.json(await readAssetMetadata(c.var.ports.db, id));
+  })
+  .get('/assets/:id/edits', authenticate, async (c) => {
+    const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
+    return c.json({ assetId: asset.id, edits: await readPictureEdits(c.var.ports.db, asset.id) });
+  })
+  .put('/assets/:id/edits', authenticate, async (c) => {
+    const id = uuidParam(c);
+    const { edits } = await jsonBody(c, PictureEdits);
+    const { db } = c.var.ports;
+    await requireAssetOwner(db, c.var.auth, [id], 'asset.edit.create');
+    const problem = editProblem((await getAsset(db, id))!, edits);
+    if (problem) throw new BadRequest(problem);
+    const saved = await replacePictureEdits(db, id, edits);
+    await runAssetJobs(c.var.ports, [id], 'regenerate-thumbnail');
+    return c.json({ assetId: id, edits: saved });
+  })
+  .delete('/assets/:id/edits', authenticate, async (c) => {
+    const id = uuidParam(c);
+    await requireAssetOwner(c.var.ports.db, c.var.auth, [id], 'asset.edit.delete');
+    await replacePictureEdits(c.var.ports.db, id, []);
+    await runAssetJobs(c.var.ports, [id], 'regenerate-thumbnail');
+    return c.body(null, 204);
   })
   .put('/assets/:id', authenticate, async (c) => {
     const id = c.req.param('id');

@@ -100,7 +100,7 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     isArchived: asset.visibility === 'archive',
     isTrashed: asset.deletedAt !== null,
     isOffline: asset.isOffline,
-    isEdited: false,
+    isEdited: asset.isEdited,
     visibility: asset.visibility,
     width: asset.width,
     height: asset.height,

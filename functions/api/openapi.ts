@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROUTE_PERMISSIONS, routeKey } from '../../core/access/permissions.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
+import { PictureEdits } from '../../core/assets/picture-edits.js';
 import { ActivityCreate } from './activity-routes.js';
 import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, AlbumUsersAdd } from './album-routes.js';
 import { AssetBulkUpdate, AssetCopy, AssetDelete, AssetIds, AssetJobs, AssetMetadataUpsert, AssetUpdate } from './asset-routes.js';
@@ -92,6 +93,9 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/assets/{id}': { summary: 'Asset details with EXIF (owner, partner, album member, or ?key= of a shared link)' },
   'PUT /api/assets/{id}': { summary: 'Edit favourite, visibility, date/time with zone, location, description, rating; stored as data and an XMP sidecar', body: AssetUpdate },
   'PUT /api/assets': { summary: 'Edit many of your assets at once', body: AssetBulkUpdate },
+  'GET /api/assets/{id}/edits': { summary: 'The crop, rotation and mirror applied to a photo, in order' },
+  'PUT /api/assets/{id}/edits': { summary: 'Crop (first, in the original’s pixels), rotate (90° steps, clockwise) and mirror a photo; the thumbnails are made again, the original is untouched (owner)', body: PictureEdits },
+  'DELETE /api/assets/{id}/edits': { summary: 'Back to the original: the edits go and the thumbnails are made again (owner)' },
   'PUT /api/assets/copy': { summary: 'Put the target where the source is (an edited copy saved as new): albums, shared links, stack, favourite, edited metadata; the owner’s, each part on unless false', body: AssetCopy },
   'POST /api/assets/jobs': { summary: 'Run a stage again for your assets: refresh-metadata, regenerate-thumbnail, refresh-faces, transcode-video', body: AssetJobs },
   'POST /api/trash/empty': { summary: 'Delete everything in your trash for good' },

@@ -10,6 +10,7 @@ import { DEFAULT_THUMBNAIL_SETTINGS, renderThumbnails, type RenderedThumbnails }
 import type { Ports } from '../../core/runtime/ports.js';
 import { ownDecoder } from '../../core/media/image-decoders.js';
 import { readAll } from '../../core/ports/object-store.js';
+import { applyPictureEdits, readPictureEdits } from '../../core/assets/picture-edits.js';
 
 export const STAGE = 'thumbnail';
 /** RAW, HEIF, JPEG XL and BMP are read into memory for their decoders; a few to a hundred MB. */
@@ -27,17 +28,27 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
   const checksum = Buffer.from(job.checksum, 'hex');
 
   let rendered: RenderedThumbnails;
+  let editedSize: { width: number; height: number } | undefined;
   try {
     const settings = { ...DEFAULT_THUMBNAIL_SETTINGS, maxPixels: config.maxImagePixels };
     const decoder = ownDecoder(asset.originalMimeType);
-    if (asset.type === 'VIDEO') {
-      rendered = await renderThumbnails(await withOriginalFile(ports, asset, (file) => extractPoster(file, asset.durationMs)), settings);
-    } else if (isCameraRaw(asset.originalMimeType)) {
-      rendered = await renderThumbnails(await rawPicture(await readAll(await readOriginal(ports, asset), MAX_HELD_BYTES), config.maxImagePixels), settings);
-    } else if (decoder) {
-      rendered = await renderThumbnails(await decoder.decode(await readAll(await readOriginal(ports, asset), MAX_HELD_BYTES), config.maxImagePixels), settings);
+    let picture: Parameters<typeof renderThumbnails>[0];
+    let size: { width: number | null; height: number | null } | undefined;
+    if (asset.type === 'VIDEO') picture = await withOriginalFile(ports, asset, (file) => extractPoster(file, asset.durationMs));
+    else if (isCameraRaw(asset.originalMimeType)) picture = await rawPicture(await readAll(await readOriginal(ports, asset), MAX_HELD_BYTES), config.maxImagePixels);
+    else if (decoder) picture = await decoder.decode(await readAll(await readOriginal(ports, asset), MAX_HELD_BYTES), config.maxImagePixels);
+    else {
+      picture = await readOriginal(ports, asset);
+      size = asset;
+    }
+    // A person's crop, rotation and mirror, applied to the decoded original (which stays as it is).
+    const edits = asset.isEdited && asset.type === 'IMAGE' ? await readPictureEdits(db, asset.id) : [];
+    if (edits.length > 0) {
+      const edited = await applyPictureEdits(picture, edits, config.maxImagePixels);
+      editedSize = { width: edited.width, height: edited.height };
+      rendered = await renderThumbnails(edited, settings, editedSize);
     } else {
-      rendered = await renderThumbnails(await readOriginal(ports, asset), settings, asset);
+      rendered = await renderThumbnails(picture, settings, size);
     }
   } catch (error) {
     if (!isShoeboxError(error)) throw error;
@@ -59,6 +70,8 @@ export async function createThumbnails(job: ThumbnailJob, ports: Ports): Promise
     rendered.thumbhash,
     checksum,
   );
+  // The timeline lays an edited picture out by its edited shape.
+  if (editedSize) await db.query('UPDATE assets SET width = $2, height = $3, updated_at = now() WHERE id = $1 AND is_edited', [asset.id, editedSize.width, editedSize.height]);
   // Smart search and faces read the preview just made.
   const next = JSON.stringify({ assetId: asset.id, checksum: job.checksum });
   await ports.queue.send('embed', [next]);
