@@ -466,6 +466,32 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     for (const id of [big, small]) expect((await send(ada, 'GET', `/assets/${id}`)).body).toMatchObject({ isTrashed: false, duplicateId: null });
   });
 
+  it('rotates, crops and mirrors a photo in the viewer, keeping the original, and undoes it', async () => {
+    const bytes = await colourPhoto(200, 150, 60, 8, 640, 480);
+    const photo = await api.upload(ada, bytes, 'laranja.jpg');
+    await page.goto(origin);
+    await tile(photo).click();
+    await page.keyboard.press('i');
+    const panel = page.getByRole('region', { name: 'Edit' });
+    const shown = page.locator('.viewer .stage img');
+    const size = () => shown.evaluate((img: HTMLImageElement) => (img.complete ? `${img.naturalWidth}x${img.naturalHeight}` : ''));
+    await panel.getByRole('button', { name: 'Rotate right' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Edited' }).waitFor();
+    await expect.poll(size).toBe('480x640');
+    expect((await send(ada, 'GET', `/assets/${photo}`)).body).toMatchObject({ isEdited: true, width: 480, height: 640 });
+    await panel.getByLabel('Crop').selectOption({ label: 'Square' });
+    await expect.poll(size, { timeout: 20_000 }).toBe('480x480');
+    await shoot('edit-panel');
+    expect((await send(ada, 'GET', `/assets/${photo}/edits`)).body.edits.map((e: Json) => e.action)).toEqual(['crop', 'rotate']);
+    const original = await api.media(`/assets/${photo}/original`, ada.apiKey);
+    expect(sha1Hex(original.bytes)).toBe(sha1Hex(bytes));
+    await panel.getByRole('button', { name: 'Undo all edits' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Back to the original.' }).waitFor();
+    await expect.poll(size, { timeout: 20_000 }).toBe('640x480');
+    expect((await send(ada, 'GET', `/assets/${photo}`)).body.isEdited).toBe(false);
+    await page.keyboard.press('Escape');
+  });
+
   it('names every control on every page, and keeps text readable in light and dark', async () => {
     const pages = ['/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/tags/', `/tags/?id=${ids.tag}`, '/folders/', '/duplicates/', '/sharing/', '/partners/', '/favorites/', '/archive/', '/locked/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
     const interactive = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'listbox', 'switch', 'menuitem']);

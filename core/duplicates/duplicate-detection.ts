@@ -34,7 +34,7 @@ export async function detectDuplicates(db: Database, assetId: string, maxDistanc
     const { rows: [locked] } = await tx.query({
       name: 'duplicates-lock-owner',
       text: `SELECT pg_advisory_xact_lock(hashtext('duplicates:' || owner_id::text)),
-          set_config('hnsw.ef_search', '${NEIGHBOURS * 3}', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)
+          set_config('hnsw.ef_search', '${NEIGHBOURS * 4}', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)
         FROM assets WHERE id = $1`,
       values: [assetId],
     });
@@ -109,8 +109,13 @@ async function neighbours(tx: Queryable, assetId: string, me: Subject, maxDistan
         ORDER BY ${distance} LIMIT ${NEIGHBOURS}
       ) n WHERE distance <= $4
       UNION
+      -- Its group's members still within reach, measured exactly: an index walk that misses one
+      -- must not break up a group found before.
+      SELECT a.id, a.duplicate_id FROM smart_search s JOIN assets a ON a.id = s.asset_id
+      WHERE a.owner_id = $2 AND a.duplicate_id = $7 AND a.id <> $1 AND ${GROUPABLE} AND (s.embedding <=> $5::vector) <= $4
+      UNION
       ${sameBytes}`,
-    values: [assetId, me.ownerId, me.checksum, maxDistance, me.embedding, me.type],
+    values: [assetId, me.ownerId, me.checksum, maxDistance, me.embedding, me.type, me.duplicateId],
   });
   return rows;
 }

@@ -182,7 +182,9 @@ export const assetRoutes = new Hono<ApiEnv>()
   })
   .get('/assets/:id/edits', authenticate, async (c) => {
     const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
-    return c.json({ assetId: asset.id, edits: await readPictureEdits(c.var.ports.db, asset.id) });
+    // Immich's AssetEditsResponseDto, and (Shoebox's addition) the size crops are measured in.
+    const original = { originalWidth: asset.originalWidth ?? asset.width, originalHeight: asset.originalHeight ?? asset.height };
+    return c.json({ assetId: asset.id, edits: await readPictureEdits(c.var.ports.db, asset.id), ...original });
   })
   .put('/assets/:id/edits', authenticate, async (c) => {
     const id = uuidParam(c);

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, originalUrl, playbackUrl, sharedKey, thumbnailUrl, type Asset } from '../lib/api';
 import AssetTags from './AssetTags';
+import EditPanel from './EditPanel';
 import MiniMap from './MiniMap';
 
 interface Props {
@@ -22,6 +23,8 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
   const [zoom, setZoom] = useState<{ x: number; y: number } | undefined>();
   const [live, setLive] = useState(false);
   const [albums, setAlbums] = useState<Array<{ id: string; albumName: string }>>([]);
+  // Bumped by an edit: the preview is fetched again (it is cached a day under its URL).
+  const [version, setVersion] = useState(0);
   const id = ids[index]!;
   const go = (step: number) => setIndex((i) => Math.min(ids.length - 1, Math.max(0, i + step)));
 
@@ -74,6 +77,12 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
     await edit({ isFavorite: !asset.isFavorite });
   }
 
+  /** A crop, rotation or mirror was made: the new preview and size. */
+  function edited() {
+    setVersion((v) => v + 1);
+    void api<Asset>('GET', `/assets/${id}`).then(setAsset);
+  }
+
   async function edit(change: Record<string, unknown>) {
     if (asset) setAsset(await api<Asset>('PUT', `/assets/${asset.id}`, change));
   }
@@ -120,7 +129,7 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
           <video src={playbackUrl(asset.livePhotoVideoId)} autoPlay muted playsInline onEnded={() => setLive(false)} onPointerLeave={() => setLive(false)} />
         ) : (
           <img
-            src={thumbnailUrl(id, 'preview')}
+            src={version ? `${thumbnailUrl(id, 'preview')}&edit=${version}` : thumbnailUrl(id, 'preview')}
             alt={asset?.originalFileName ?? ''}
             style={zoom ? { transform: 'scale(2.5)', transformOrigin: `${zoom.x}% ${zoom.y}%`, cursor: 'zoom-out' } : { cursor: 'zoom-in' }}
             onDblClick={(e) => {
@@ -185,6 +194,7 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
                 </label>
                 <button class="button" type="submit">Save date and place</button>
               </form>
+              {asset.type === 'IMAGE' && !asset.livePhotoVideoId && <EditPanel asset={asset} onEdited={edited} />}
               <div role="radiogroup" aria-label="Rating" class="rating">
                 {[1, 2, 3, 4, 5].map((n) => (
                   <button key={n} role="radio" aria-checked={Number(exif.rating ?? 0) === n} aria-label={`${n} stars`} onClick={() => edit({ rating: Number(exif.rating) === n ? 0 : n })}>
