@@ -206,4 +206,28 @@ describe('duplicates', () => {
     expect((await api.call('GET', '/duplicates', { key: ada.apiKey })).body).toEqual([]);
     for (const id of [a!, b!, c!, d!]) expect(await asset(ada, id)).toMatchObject({ duplicateId: null, isTrashed: false });
   });
+
+  it('answers the queue commands immich-go sends around an upload (pause, resume) in Immich’s shapes', async () => {
+    const jobs = await api.call<Json>('GET', '/jobs', { key: ada.apiKey });
+    expect(jobs.status).toBe(200);
+    expectShape(jobs.body, 'QueuesResponseLegacyDto');
+    expect(jobs.body.duplicates).toEqual(jobs.body.duplicateDetection);
+    for (const name of ['thumbnailGeneration', 'metadataExtraction', 'videoConversion', 'faceDetection', 'smartSearch']) {
+      for (const command of ['pause', 'resume']) {
+        const answer = await api.call<Json>('PUT', `/jobs/${name}`, { key: ada.apiKey, body: { command, force: true } });
+        expect(answer.status, `${command} ${name}`).toBe(200);
+        expectShape(answer.body, 'QueueResponseLegacyDto');
+        expect(answer.body.queueStatus.isPaused).toBe(false);
+      }
+    }
+    const refused: Array<[string, unknown, string | undefined, number]> = [
+      ['thumbnailGeneration', { command: 'start' }, ada.apiKey, 400],
+      ['smartSearch', { command: 'empty' }, ada.apiKey, 400],
+      ['smartSearch', { command: 'explode' }, ada.apiKey, 400],
+      ['noSuchQueue', { command: 'pause' }, ada.apiKey, 400],
+      ['smartSearch', { command: 'pause' }, bea.apiKey, 403],
+      ['smartSearch', { command: 'pause' }, undefined, 401],
+    ];
+    for (const [name, body, key, status] of refused) expect((await api.call('PUT', `/jobs/${name}`, { key, body })).status, `${name} ${JSON.stringify(body)}`).toBe(status);
+  });
 });

@@ -10,8 +10,9 @@ const NAMES: Record<string, string> = {
   embed: 'Smart search',
   faces: 'Faces',
   library: 'External libraries',
+  duplicates: 'Duplicates',
 };
-const RERUN: Record<string, string> = { embed: 'smartSearch', faces: 'faceDetection' };
+const RERUN: Record<string, string> = { embed: 'smartSearch', faces: 'faceDetection', duplicates: 'duplicateDetection' };
 
 /** The pipeline's queues for the admin: counts, dead letters retried, ML stages re-run. */
 export default function AdminJobs() {
@@ -27,7 +28,8 @@ export default function AdminJobs() {
   return (
     <div>
       <AdminTable columns={['Stage', 'Running', 'Waiting', 'Failed']}>
-          {Object.entries(jobs).map(([name, { jobCounts }]) => (
+          {/* Shoebox's own stages; the same counts also come under Immich's queue names, for Immich's clients. */}
+          {Object.entries(jobs).filter(([name]) => name in NAMES).map(([name, { jobCounts }]) => (
             <tr key={name}>
               <th scope="row">{NAMES[name] ?? name}</th>
               <td>{jobCounts.active}</td>
