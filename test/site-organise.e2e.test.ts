@@ -492,6 +492,24 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     await page.keyboard.press('Escape');
   });
 
+  it('shows a stack as its primary with a count, and steps through it in the viewer', async () => {
+    const raw = await api.upload(ada, await colourPhoto(60, 60, 160, 9), 'IMG_7001.jpg');
+    const jpg = await api.upload(ada, await colourPhoto(60, 160, 160, 10), 'IMG_7001 (edited).jpg');
+    const stack = (await send(ada, 'POST', '/stacks', { assetIds: [raw, jpg] })).body;
+    await page.goto(origin);
+    await tile(raw).waitFor();
+    expect(await tile(raw).getAttribute('aria-label')).toMatch(/a stack of 2$/);
+    expect(await tile(jpg).count()).toBe(0);
+    await tile(raw).click();
+    const strip = page.getByRole('group', { name: 'Stack of 2' });
+    await strip.getByRole('button', { name: '2 of 2: IMG_7001 (edited).jpg' }).click();
+    await page.locator(`.viewer .stage img[src*="${jpg}"]`).first().waitFor();
+    expect(await strip.getByRole('button', { name: '2 of 2: IMG_7001 (edited).jpg' }).getAttribute('aria-pressed')).toBe('true');
+    await shoot('stack-viewer');
+    await page.keyboard.press('Escape');
+    expect((await send(ada, 'DELETE', `/stacks/${stack.id}`)).status).toBe(204);
+  });
+
   it('names every control on every page, and keeps text readable in light and dark', async () => {
     const pages = ['/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/tags/', `/tags/?id=${ids.tag}`, '/folders/', '/duplicates/', '/sharing/', '/partners/', '/favorites/', '/archive/', '/locked/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
     const interactive = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'listbox', 'switch', 'menuitem']);

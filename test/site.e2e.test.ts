@@ -72,9 +72,9 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await page.keyboard.press('i');
     await viewer.getByRole('complementary', { name: 'Details' }).getByRole('textbox', { name: 'Description' }).waitFor();
     await shoot('viewer');
-    const firstName = await viewer.getByRole('heading').textContent();
+    const firstName = await viewer.getByRole('heading', { level: 2 }).textContent();
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => viewer.getByRole('heading').textContent().catch(() => firstName)).not.toBe(firstName);
+    await expect.poll(() => viewer.getByRole('heading', { level: 2 }).textContent().catch(() => firstName)).not.toBe(firstName);
     await page.keyboard.press('f');
     await viewer.getByRole('button', { name: 'Favourite (f)', pressed: true }).waitFor();
     await page.keyboard.press('Escape');

@@ -11,6 +11,8 @@ export interface GridItem {
   isVideo: boolean;
   isFavorite: boolean;
   label: string;
+  /** A stack shown as its primary: how many photos are in it. */
+  stackCount?: number;
 }
 
 interface TileProps {
@@ -52,6 +54,7 @@ export function Tile({ item, width, height, selected, selecting, onOpen, onSelec
         onLoad={(e) => (e.currentTarget.parentElement as HTMLElement).style.removeProperty('background-image')}
       />
       {(item.isVideo || item.isFavorite) && <span class="badge">{item.isVideo ? '▶' : '♥'}</span>}
+      {item.stackCount ? <span class="badge stack-badge">⧉ {item.stackCount}</span> : null}
     </button>
   );
 }

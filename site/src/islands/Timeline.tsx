@@ -14,6 +14,8 @@ interface Columns {
   isImage: boolean[];
   isFavorite: boolean[];
   localDateTime: string[];
+  /** With withStacked: [stack id, how many] for a stack's primary. */
+  stack?: Array<[string, string] | null>;
 }
 
 interface Props {
@@ -34,7 +36,8 @@ interface Props {
 export default function Timeline({ query: fixed = '', emptyText = 'No photos yet. Drop some here, or use Upload.', uploads = true, kind = 'library' }: Props) {
   // A partner's library is the home timeline with ?userId= (from the partners page).
   const partner = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('userId');
-  const query = [fixed, partner ? `userId=${encodeURIComponent(partner)}` : ''].filter(Boolean).join('&');
+  // The library shows a stack (a RAW and its JPEG, a burst) as its primary photo, as Immich does.
+  const query = [fixed, partner ? `userId=${encodeURIComponent(partner)}` : '', kind === 'library' && !partner ? 'withStacked=true' : ''].filter(Boolean).join('&');
   const [buckets, setBuckets] = useState<Bucket[] | undefined>();
   const [months, setMonths] = useState<Record<string, DayItem[]>>({});
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -61,15 +64,19 @@ export default function Timeline({ query: fixed = '', emptyText = 'No photos yet
     if (requested.current.has(timeBucket)) return;
     requested.current.add(timeBucket);
     const c = await api<Columns>('GET', `/timeline/bucket?timeBucket=${timeBucket}&${query}`);
-    const items = c.id.map((id, i) => ({
-      id,
-      ratio: c.ratio[i]!,
-      thumbhash: c.thumbhash[i]!,
-      isVideo: !c.isImage[i],
-      isFavorite: c.isFavorite[i]!,
-      label: `${c.isImage[i] ? 'Photo' : 'Video'} taken ${DAY.format(new Date(c.localDateTime[i]!))}`,
-      day: c.localDateTime[i]!.slice(0, 10),
-    }));
+    const items = c.id.map((id, i) => {
+      const stackCount = c.stack?.[i] ? Number(c.stack[i]![1]) : undefined;
+      return {
+        id,
+        ratio: c.ratio[i]!,
+        thumbhash: c.thumbhash[i]!,
+        isVideo: !c.isImage[i],
+        isFavorite: c.isFavorite[i]!,
+        label: `${c.isImage[i] ? 'Photo' : 'Video'} taken ${DAY.format(new Date(c.localDateTime[i]!))}${stackCount ? `, a stack of ${stackCount}` : ''}`,
+        day: c.localDateTime[i]!.slice(0, 10),
+        stackCount,
+      };
+    });
     setMonths((m) => ({ ...m, [timeBucket]: items }));
   }
 

@@ -25,8 +25,22 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
   const [albums, setAlbums] = useState<Array<{ id: string; albumName: string }>>([]);
   // Bumped by an edit: the preview is fetched again (it is cached a day under its URL).
   const [version, setVersion] = useState(0);
-  const id = ids[index]!;
+  // A stack's other photos are shown in place of its primary, from the strip under the photo.
+  const [inStack, setInStack] = useState<string | undefined>();
+  const [stack, setStack] = useState<Array<{ id: string; originalFileName: string }>>([]);
+  const id = inStack ?? ids[index]!;
   const go = (step: number) => setIndex((i) => Math.min(ids.length - 1, Math.max(0, i + step)));
+
+  useEffect(() => {
+    setInStack(undefined);
+    setStack([]);
+  }, [index]);
+  useEffect(() => {
+    const stackId = asset?.stack?.id;
+    // Once per stack: stepping through it keeps the strip.
+    if (!stackId || sharedKey() || stack.some((member) => member.id === asset.id)) return;
+    void api<{ assets: Array<{ id: string; originalFileName: string }> }>('GET', `/stacks/${stackId}`).then((s) => setStack(s.assets), () => setStack([]));
+  }, [asset]);
 
   useEffect(() => {
     setZoom(undefined);
@@ -138,6 +152,15 @@ export default function Viewer({ ids, start, slideshow = false, onClose }: Props
             }}
             onPointerEnter={() => asset?.livePhotoVideoId && setLive(true)}
           />
+        )}
+        {stack.length > 1 && (
+          <div class="stack-strip" role="group" aria-label={`Stack of ${stack.length}`}>
+            {stack.map((member, n) => (
+              <button key={member.id} aria-pressed={member.id === id} aria-label={`${n + 1} of ${stack.length}: ${member.originalFileName}`} onClick={() => setInStack(member.id)}>
+                <img src={thumbnailUrl(member.id)} alt="" />
+              </button>
+            ))}
+          </div>
         )}
         {index > 0 && (
           <button class="nav prev" onClick={() => go(-1)} aria-label="Previous (←)">

@@ -56,6 +56,8 @@ export interface Asset {
   people?: Array<{ id: string; name: string; thumbnailPath: string }>;
   /** Your tags on it (GET /assets/{id} only). */
   tags?: Tag[];
+  /** The stack it is in (GET /assets/{id}): a RAW and its JPEG, a burst. */
+  stack?: { id: string; primaryAssetId: string; assetCount: number } | null;
   width?: number | null;
   height?: number | null;
   ratio?: number;
