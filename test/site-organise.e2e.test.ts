@@ -510,8 +510,23 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
     expect((await send(ada, 'DELETE', `/stacks/${stack.id}`)).status).toBe(204);
   });
 
+  it('explores people, places and things before a search', async () => {
+    await page.goto(`${origin}/search/`);
+    const people = page.getByRole('region', { name: 'People' });
+    await people.getByRole('link', { name: 'Rosa' }).waitFor();
+    const places = page.getByRole('region', { name: 'Places' });
+    await places.getByRole('link', { name: 'Arezzo' }).waitFor();
+    await shoot('explore');
+    await places.getByRole('link', { name: 'Arezzo' }).click();
+    await page.waitForURL(/\/map\/\?lat=43\.46/);
+    await page.goto(`${origin}/search/`);
+    await page.getByRole('region', { name: 'Things' }).getByRole('link', { name: 'Sunset' }).click();
+    await page.waitForURL(/\/search\/\?q=sunset/);
+    await page.getByRole('heading', { name: 'Results for “sunset”' }).waitFor();
+  });
+
   it('names every control on every page, and keeps text readable in light and dark', async () => {
-    const pages = ['/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/tags/', `/tags/?id=${ids.tag}`, '/folders/', '/duplicates/', '/sharing/', '/partners/', '/favorites/', '/archive/', '/locked/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
+    const pages = ['/', '/search/', '/search/?q=red', '/people/', `/person/?id=${ids.rosa}`, '/map/', '/albums/', `/album/?id=${ids.album}`, '/tags/', `/tags/?id=${ids.tag}`, '/folders/', '/duplicates/', '/sharing/', '/partners/', '/favorites/', '/archive/', '/locked/', '/trash/', '/account/', '/admin/jobs/', '/admin/users/', '/admin/libraries/'];
     const interactive = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'listbox', 'switch', 'menuitem']);
     const cdp = await page.context().newCDPSession(page);
     const unnamed: string[] = [];

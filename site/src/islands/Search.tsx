@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, gridItems, type Asset } from '../lib/api';
+import ExploreLibrary from './Explore';
 import PhotoGrid, { type GridItem } from './PhotoGrid';
 import Viewer from './Viewer';
 
@@ -31,7 +32,7 @@ function searchBody(query: string, f: Filters) {
   };
 }
 
-/** Smart search with filter chips (type, person, place, camera, dates); results in the timeline's grid and viewer. */
+/** Smart search with filter chips (type, person, place, camera, dates); results in the timeline's grid and viewer; before a search, Explore. */
 export default function Search() {
   const [query] = useState(() => new URLSearchParams(typeof location === 'undefined' ? '' : location.search).get('q') ?? '');
   const [filters, setFilters] = useState<Filters>(readFilters);
@@ -89,6 +90,7 @@ export default function Search() {
           {error}
         </p>
       )}
+      {!query && <ExploreLibrary />}
       {query && !results && !error && <p class="empty">Searching…</p>}
       {results && results.length === 0 && <p class="empty">Nothing found{active > 0 ? ' with these filters' : ''}.</p>}
       {results && <PhotoGrid items={items} selected={new Set()} onOpen={setOpen} onSelect={() => undefined} />}
