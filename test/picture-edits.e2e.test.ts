@@ -70,6 +70,8 @@ describe('picture edits (crop, rotate, mirror)', () => {
     await edit([{ action: 'rotate', parameters: { angle: 90 } }]);
     const turned = await previewOf(480, 640);
     expect(isRed(turned.top) && isBlue(turned.bottom)).toBe(true);
+    // Crops stay measured in the original's pixels while the asset says the edited size.
+    expect((await send(h.ada, 'GET', `/assets/${photo}/edits`)).body).toMatchObject({ originalWidth: 640, originalHeight: 480 });
 
     // Mirrored left to right, then the crop keeps the original's left half: blue.
     await edit([{ action: 'crop', parameters: { x: 320, y: 0, width: 320, height: 480 } }, { action: 'mirror', parameters: { axis: 'horizontal' } }]);
@@ -88,7 +90,7 @@ describe('picture edits (crop, rotate, mirror)', () => {
     const back = await previewOf(640, 480);
     expect(isRed(back.left) && isBlue(back.right)).toBe(true);
     expect((await send(h.ada, 'GET', `/assets/${photo}`)).body.isEdited).toBe(false);
-    expect((await send(h.ada, 'GET', `/assets/${photo}/edits`)).body).toEqual({ assetId: photo, edits: [] });
+    expect((await send(h.ada, 'GET', `/assets/${photo}/edits`)).body).toEqual({ assetId: photo, edits: [], originalWidth: 640, originalHeight: 480 });
   });
 
   it('refuses every bad edit whole, and anyone but the owner', async () => {
