@@ -52,9 +52,10 @@ export const jobRoutes = new Hono<ApiEnv>()
   .get('/jobs', async (c) => {
     const { queue } = c.var.ports;
     // Shoebox's stages by their own names (the admin page, dead letters), and Immich's queue names for Immich's clients.
-    const own = await Promise.all(QueueNames.map(async (name) => [name, await queueResponse(queue, name)] as const));
-    const immich = await Promise.all(Object.entries(IMMICH_QUEUES).map(async ([name, stage]) => [name, await queueResponse(queue, stage)] as const));
-    return c.json(Object.fromEntries([...own, ...immich]));
+    const own = Object.fromEntries(await Promise.all(QueueNames.map(async (name) => [name, await queueResponse(queue, name)] as const)));
+    const idle = await queueResponse(queue, null);
+    const immich = Object.fromEntries(Object.entries(IMMICH_QUEUES).map(([name, stage]) => [name, stage ? own[stage] : idle]));
+    return c.json({ ...own, ...immich });
   })
   .get('/jobs/:name/dead-letters', async (c) => {
     const name = QueueName.parse(c.req.param('name'));
