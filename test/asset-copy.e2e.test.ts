@@ -21,9 +21,11 @@ describe('copying an asset’s place (PUT /assets/copy)', () => {
   afterAll(() => h?.runtime.close());
 
   it('gives the target the source’s albums, shared links, stack, favourite and edits', async () => {
-    const { ada } = h;
+    const { ada, bea } = h;
     const [source, target, sibling] = await photos(ada, 3);
     const album = (await send(ada, 'POST', '/albums', { albumName: 'Férias', assetIds: [source] })).body.id;
+    // Bea (Ada's partner) put Ada's photo in her own album, which Ada may only view.
+    const beas = (await send(bea, 'POST', '/albums', { albumName: 'Bea’s', assetIds: [source], albumUsers: [{ userId: ada.id, role: 'viewer' }] })).body.id;
     const link = (await send(ada, 'POST', '/shared-links', { type: 'INDIVIDUAL', assetIds: [source] })).body;
     const stack = (await send(ada, 'POST', '/stacks', { assetIds: [source, sibling] })).body.id;
     expect((await send(ada, 'PUT', '/assets', { ids: [source], isFavorite: true, description: 'Praia da Rocha', rating: 5, latitude: 37.12, longitude: -8.54, tags: ['Férias/2024'] })).status).toBe(204);
@@ -34,6 +36,7 @@ describe('copying an asset’s place (PUT /assets/copy)', () => {
     expect(copied.exifInfo).toMatchObject({ description: 'Praia da Rocha', rating: 5, latitude: 37.12, longitude: -8.54 });
     expect(copied.tags.map((t: Json) => t.value)).toEqual(['Férias/2024']);
     expect((await send(ada, 'GET', `/albums/${album}`)).body.assets.map((a: Json) => a.id).sort()).toEqual([source, target].sort());
+    expect((await send(bea, 'GET', `/albums/${beas}`)).body.assets.map((a: Json) => a.id)).toEqual([source]);
     expect((await send(ada, 'GET', `/shared-links/${link.id}`)).body.assets.map((a: Json) => a.id).sort()).toEqual([source, target].sort());
     // The source is untouched, and doing it again changes nothing more.
     expect((await send(ada, 'GET', `/assets/${source}`)).body).toMatchObject({ isFavorite: true, stack: { id: stack, assetCount: 3 } });

@@ -16,6 +16,7 @@ import { detectDuplicates } from '../../core/duplicates/duplicate-detection.js';
 import { insertSyntheticAssets } from '../../test/synthetic-assets.js';
 import { apiClient, startTestRuntime } from '../../test/test-runtime.js';
 import { percentile, writeResults } from '../measure.js';
+import { buildSmartSearchIndex } from '../vector-index.js';
 
 const { values } = parseArgs({ options: { assets: { type: 'string', default: '100000' }, copies: { type: 'string', default: '1000' }, maxDistance: { type: 'string', default: '0.01' } } });
 const total = Number(values.assets);
@@ -75,12 +76,7 @@ async function main() {
       [[...originals, ...nearOriginals], [...copyIds, ...nearMisses], [...originals.map(() => 'copy'), ...nearOriginals.map(() => 'miss')]],
     );
     console.error(`vectors in ${vectorsSeconds.toFixed(0)} s (copies ${planted!.copy.toFixed(4)}, near-misses ${planted!.miss.toFixed(4)} apart); building the HNSW index…`);
-    const indexStarted = performance.now();
-    await db.query(`SET maintenance_work_mem = '1GB'`);
-    await db.query('CREATE INDEX smart_search_embedding ON smart_search USING hnsw (embedding vector_cosine_ops)');
-    await db.query('RESET maintenance_work_mem');
-    await db.query('ANALYZE');
-    const indexSeconds = (performance.now() - indexStarted) / 1000;
+    const indexSeconds = await buildSmartSearchIndex(db);
     console.error(`index in ${indexSeconds.toFixed(0)} s; detecting…`);
 
     // Every asset, in upload order, as the admin's "detect all" job queues them.

@@ -118,6 +118,12 @@ export async function deleteAlbum(db: Queryable, id: string): Promise<void> {
   await db.query('DELETE FROM albums WHERE id = $1', [id]);
 }
 
+/** The albums any of these assets is in. */
+export async function albumsContaining(db: Queryable, assetIds: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>('SELECT DISTINCT album_id AS id FROM album_assets WHERE asset_id = ANY($1::uuid[])', [assetIds]);
+  return rows.map((row) => row.id);
+}
+
 /** Adds assets (idempotent); returns the ids that were not in the album before. Sets a cover if there is none. */
 export async function addAlbumAssets(db: Queryable, albumId: string, assetIds: string[], addedBy: string): Promise<Set<string>> {
   const { rows } = await db.query<{ id: string }>(

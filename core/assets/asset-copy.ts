@@ -1,6 +1,9 @@
-import { addAlbumAssets } from '../albums/album-queries.js';
+import { albumsToAddTo, type Requester } from '../access/access.js';
+import { addAlbumAssets, albumsContaining } from '../albums/album-queries.js';
 import { BadRequest } from '../errors.js';
-import { transaction, type Database } from '../ports/database.js';
+import type { Database } from '../ports/database.js';
+import { copySharedLinkMembership } from '../sharing/shared-link.js';
+import { joinStack } from '../stacks/stacks.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { tagsOfAssets } from '../tags/tags.js';
 import { editAssets, type AssetEdit } from './asset-edits.js';
@@ -19,37 +22,23 @@ export interface CopyParts {
 /**
  * Makes `targetId` stand where `sourceId` stands — the phone app saving an edited photo as a
  * new one: in the source's albums and shared links, in its stack, with its favourite and the
- * metadata edited on it. Both are one owner's (core/access decides); the source is untouched.
+ * metadata edited on it. Both are the requester's (core/access decides); the source is untouched.
  * Repeating it changes nothing more.
  */
-export async function copyAssetPlace(db: Database, store: ObjectStore, ownerId: string, sourceId: string, targetId: string, parts: CopyParts): Promise<void> {
+export async function copyAssetPlace(db: Database, store: ObjectStore, who: Requester, sourceId: string, targetId: string, parts: CopyParts): Promise<void> {
   if (sourceId === targetId) throw new BadRequest('Source and target id must be distinct');
   const [source, target] = await Promise.all([getAsset(db, sourceId), getAsset(db, targetId)]);
   if (!source || !target) throw new BadRequest('Both assets must exist');
 
   if (parts.albums) {
-    const { rows } = await db.query<{ albumId: string }>('SELECT album_id AS "albumId" FROM album_assets WHERE asset_id = $1', [sourceId]);
-    for (const { albumId } of rows) await addAlbumAssets(db, albumId, [targetId], ownerId);
+    // Only albums the requester may add to: the source may also sit in an album they only view.
+    for (const albumId of await albumsToAddTo(db, who, await albumsContaining(db, [sourceId]))) await addAlbumAssets(db, albumId, [targetId], who.user.id);
   }
-  if (parts.sharedLinks) {
-    await db.query(
-      `INSERT INTO shared_link_assets (shared_link_id, asset_id) SELECT shared_link_id, $2 FROM shared_link_assets WHERE asset_id = $1 ON CONFLICT DO NOTHING`,
-      [sourceId, targetId],
-    );
-  }
-  if (parts.stack && source.stackId && source.stackId !== target.stackId) {
-    // The target's stack, if it has one, joins the source's (one asset is never in two stacks).
-    await transaction(db, async (tx) => {
-      if (target.stackId) {
-        await tx.query('UPDATE assets SET stack_id = $1, updated_at = now() WHERE stack_id = $2', [source.stackId, target.stackId]);
-        await tx.query('DELETE FROM stacks WHERE id = $1', [target.stackId]);
-      }
-      await tx.query('UPDATE assets SET stack_id = $1, updated_at = now() WHERE id = $2', [source.stackId, targetId]);
-    });
-  }
+  if (parts.sharedLinks) await copySharedLinkMembership(db, sourceId, targetId);
+  if (parts.stack && source.stackId) await joinStack(db, source.stackId, targetId);
   const edit: AssetEdit = {};
   if (parts.favorite) edit.isFavorite = source.isFavorite;
-  if (parts.sidecar) Object.assign(edit, await editedMetadata(db, ownerId, sourceId));
+  if (parts.sidecar) Object.assign(edit, await editedMetadata(db, who.user.id, sourceId));
   if (Object.keys(edit).length > 0) await editAssets(db, store, [targetId], edit);
 }
 

@@ -1,5 +1,5 @@
 import { albumsToAddTo, type Requester } from '../access/access.js';
-import { addAlbumAssets } from '../albums/album-queries.js';
+import { addAlbumAssets, albumsContaining } from '../albums/album-queries.js';
 import { editAssets, type AssetEdit } from '../assets/asset-edits.js';
 import { getAssets, getExif, type ExifRow } from '../assets/asset-queries.js';
 import type { Asset } from '../assets/asset.js';
@@ -88,7 +88,7 @@ export type ResolveOutcome = { id: string; success: true } | { id: string; succe
  * exactly one keeper it takes what the trashed ones knew (Immich's metadata sync): favourite,
  * the most private visibility, the best rating, every description line, a location they agree
  * on, their albums and their tags. The keeper is changed before anything is trashed, so a
- * crash between leaves the group whole, to resolve again.
+ * crash before the trashing leaves the group whole, to resolve again.
  */
 export async function resolveDuplicateGroup(
   db: Queryable,
@@ -105,9 +105,9 @@ export async function resolveDuplicateGroup(
   if (problem) return { id: duplicateId, success: false, error: 'validation', errorMessage: problem };
 
   if (keep.length === 1 && trash.length > 0) await mergeIntoKeeper(db, store, who, keep[0]!, members);
-  await db.query('UPDATE assets SET duplicate_id = NULL, updated_at = now() WHERE id = ANY($1::uuid[])', [keep]);
   await trashAssets(db, trash);
-  await db.query('UPDATE assets SET duplicate_id = NULL, updated_at = now() WHERE id = ANY($1::uuid[])', [trash]);
+  // A crash before this leaves the kept ones still grouped (the trashed ones are no longer listed): resolving again finishes.
+  await db.query('UPDATE assets SET duplicate_id = NULL, updated_at = now() WHERE id = ANY($1::uuid[])', [members]);
   return { id: duplicateId, success: true };
 }
 
@@ -127,8 +127,7 @@ async function mergeIntoKeeper(db: Queryable, store: ObjectStore, who: Requester
   const [assets, exif] = await Promise.all([getAssets(db, members), getExif(db, members)]);
   const edit = mergedEdit(assets, exif, await tagsOfAssets(db, who.user.id, members));
   await editAssets(db, store, [keeperId], edit);
-  const { rows } = await db.query<{ albumId: string }>('SELECT DISTINCT album_id AS "albumId" FROM album_assets WHERE asset_id = ANY($1::uuid[])', [members]);
-  for (const albumId of await albumsToAddTo(db, who, rows.map((r) => r.albumId))) await addAlbumAssets(db, albumId, [keeperId], who.user.id);
+  for (const albumId of await albumsToAddTo(db, who, await albumsContaining(db, members))) await addAlbumAssets(db, albumId, [keeperId], who.user.id);
 }
 
 /** What the keeper takes from the whole group, as an edit (only what someone in it knew). */

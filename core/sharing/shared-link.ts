@@ -94,6 +94,14 @@ export async function sharedLinkAssetIds(db: Queryable, linkId: string): Promise
   return rows.map((r) => r.id);
 }
 
+/** Puts `targetId` into every link of chosen assets that holds `sourceId` (an album's link follows its album). */
+export async function copySharedLinkMembership(db: Queryable, sourceId: string, targetId: string): Promise<void> {
+  await db.query(
+    'INSERT INTO shared_link_assets (shared_link_id, asset_id) SELECT shared_link_id, $2 FROM shared_link_assets WHERE asset_id = $1 ON CONFLICT DO NOTHING',
+    [sourceId, targetId],
+  );
+}
+
 /** Adds or removes assets of an INDIVIDUAL link; returns which ids changed. */
 export async function changeSharedLinkAssets(db: Queryable, linkId: string, ids: string[], add: boolean): Promise<Set<string>> {
   const { rows } = add

@@ -74,6 +74,23 @@ export async function setPrimaryAsset(db: Queryable, stackId: string, assetId: s
   if (!rowCount) throw new BadRequest('Primary asset must be in the stack');
 }
 
+/**
+ * Puts an asset into a stack, keeping the stack's id and primary; the asset's own stack, if it
+ * had one, joins too (one asset is never in two stacks).
+ */
+export async function joinStack(db: Database, stackId: string, assetId: string): Promise<void> {
+  await transaction(db, async (tx) => {
+    const { rows } = await tx.query<{ stackId: string | null }>('SELECT stack_id AS "stackId" FROM assets WHERE id = $1 FOR UPDATE', [assetId]);
+    const own = rows[0]?.stackId;
+    if (own === stackId) return;
+    if (own) {
+      await tx.query('UPDATE assets SET stack_id = $1, updated_at = now() WHERE stack_id = $2', [stackId, own]);
+      await tx.query('DELETE FROM stacks WHERE id = $1', [own]);
+    }
+    await tx.query('UPDATE assets SET stack_id = $1, updated_at = now() WHERE id = $2', [stackId, assetId]);
+  });
+}
+
 /** Unstacks: the stacks go, their assets stand alone again. */
 export async function deleteStacks(db: Queryable, ids: string[]): Promise<void> {
   await db.query('DELETE FROM stacks WHERE id = ANY($1::uuid[])', [ids]);

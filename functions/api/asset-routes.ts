@@ -158,7 +158,7 @@ export const assetRoutes = new Hono<ApiEnv>()
     const { sourceId, targetId, ...parts } = await jsonBody(c, AssetCopy);
     const { db, store } = c.var.ports;
     await requireAssetOwner(db, c.var.auth, [sourceId, targetId], 'asset.copy');
-    await copyAssetPlace(db, store, c.var.auth.user.id, sourceId, targetId, parts);
+    await copyAssetPlace(db, store, c.var.auth, sourceId, targetId, parts);
     return c.body(null, 204);
   })
   .get('/assets/:id', authenticateOrSharedLink, async (c) => {

@@ -31,8 +31,9 @@ const IMMICH_QUEUES = {
   workflow: null,
 } as const satisfies Record<string, QueueName | null>;
 const ImmichQueue = z.enum(Object.keys(IMMICH_QUEUES) as [keyof typeof IMMICH_QUEUES, ...Array<keyof typeof IMMICH_QUEUES>]);
-/** The stages `start` runs again over every ready asset (the others run per asset: POST /assets/jobs). */
-const RERUNNABLE = { smartSearch: 'embed', faceDetection: 'faces', duplicateDetection: 'duplicates' } as const;
+/** The queues whose stage `start` runs again over every ready asset (the others run per asset: POST /assets/jobs). */
+const RERUNNABLE = ['smartSearch', 'faceDetection', 'duplicateDetection'] as const;
+const rerunnable = (name: keyof typeof IMMICH_QUEUES): name is (typeof RERUNNABLE)[number] => (RERUNNABLE as readonly string[]).includes(name);
 /** Immich's QueueCommandDto. */
 export const JobCommand = z.object({ command: z.enum(['start', 'pause', 'resume', 'empty', 'clear-failed']), force: z.boolean().default(false) });
 
@@ -66,8 +67,8 @@ export const jobRoutes = new Hono<ApiEnv>()
     const { command, force } = await jsonBody(c, JobCommand);
     const stage = IMMICH_QUEUES[name];
     if (command === 'start') {
-      if (!(name in RERUNNABLE)) throw new BadRequest(`Starting ${name} for every asset is not supported; POST /api/assets/jobs runs it for chosen assets`);
-      const queued = await requeueMlJobs(c.var.ports, RERUNNABLE[name as keyof typeof RERUNNABLE], force ? 'all' : 'missing');
+      if (!rerunnable(name)) throw new BadRequest(`Starting ${name} for every asset is not supported; POST /api/assets/jobs runs it for chosen assets`);
+      const queued = await requeueMlJobs(c.var.ports, IMMICH_QUEUES[name], force ? 'all' : 'missing');
       return c.json({ ...(await queueResponse(c.var.ports.queue, stage)), queued });
     }
     // Immich-go pauses the media queues while it uploads. Here the workers already give way to
