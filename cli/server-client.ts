@@ -28,7 +28,7 @@ const BulkCheck = z.object({
 });
 const UploadStatus = z.object({ id: z.string(), status: z.string(), failedReason: z.string().nullable() });
 const MediaTypes = z.object({ image: z.array(z.string()), video: z.array(z.string()), sidecar: z.array(z.string()) });
-const Album = z.object({ id: z.string(), albumName: z.string(), ownerId: z.string() });
+const Album = z.object({ id: z.string(), albumName: z.string() });
 const Me = z.object({ id: z.string(), email: z.string(), name: z.string() });
 
 /** The Shoebox API as the CLI uses it; every answer is checked with zod. */
@@ -99,8 +99,9 @@ export class ServerClient {
     return this.call('PUT', `/assets/${id}`, body, z.object({ id: z.string() }));
   }
 
+  /** The user's own albums (one shared with them is not theirs to fill). */
   albums() {
-    return this.call('GET', '/albums', undefined, z.array(Album));
+    return this.call('GET', '/albums?isOwned=true', undefined, z.array(Album));
   }
 
   createAlbum(albumName: string, description = '') {

@@ -59,6 +59,8 @@ describe('downloads', () => {
   it('splits a selection, an album and a library into archives of the asked size, motion parts included', async () => {
     const size = (key: string) => originals[key]!.length;
     const selection = await getDownloadInfo({ downloadInfoDto: { assetIds: [ids.fir!, ids.falcon!] } }, as(ada));
+    // Immich answers a POST it does not name otherwise with 201 Created, this one too.
+    expect((await api.call('POST', '/download/info', { key: ada.apiKey, body: { assetIds: [ids.fir] } })).status).toBe(201);
     expect(selection).toEqual({ totalSize: size('fir') + size('falcon') + size('video'), archives: [{ assetIds: [ids.fir, ids.falcon, ids.video], size: selection.totalSize }] });
     // An archive closes once it passes archiveSize.
     const split = await getDownloadInfo({ downloadInfoDto: { assetIds: [ids.fir!, ids.falcon!, ids.arezzo!], archiveSize: 1 } }, as(ada));
@@ -82,7 +84,7 @@ describe('downloads', () => {
       headers: { 'x-api-key': ada.apiKey, 'content-type': 'application/json' },
       body: JSON.stringify({ assetIds: [ids.arezzo] }),
     });
-    expect(response.headers.get('content-type')).toBe('application/zip');
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
     await response.arrayBuffer();
   });
 

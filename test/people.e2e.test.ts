@@ -266,4 +266,42 @@ describe('people', () => {
     }
     expect((await get(alice, `/faces?id=${photo}`)).body).toHaveLength(before + 1);
   });
+
+  it('lists people as Immich does: by faces in timeline photos, unnamed ones from minFaces, favourites first, pages; a colour each', async () => {
+    const me = (method: string, path: string, body?: unknown) => api.call<any>(method, path, { key: alice.apiKey, body });
+    const photo = photos.green![1]!;
+    const person = async (body: Json, faces: number) => {
+      const made = (await me('POST', '/people', body)).body;
+      for (let i = 0; i < faces; i++) {
+        expect((await me('POST', '/faces', { assetId: photo, personId: made.id, imageWidth: 640, imageHeight: 480, x: 10 + i * 20, y: 10, width: 10, height: 10 })).status).toBe(201);
+      }
+      return made.id as string;
+    };
+    const before = (await get(alice, '/people?withHidden=true')).body;
+    const ids = {
+      nobody: await person({ name: 'Sem fotos' }, 0),
+      oneUnnamed: await person({ name: '' }, 1),
+      threeUnnamed: await person({ name: '' }, 3),
+      favourite: await person({ name: 'Zé', isFavorite: true }, 1),
+      two: await person({ name: 'Bia', color: '#a1b2c3' }, 2),
+      hidden: await person({ name: 'Oculto', isHidden: true }, 5),
+    };
+    const listed = async (query: string) => ((await get(alice, `/people${query}`)).body.people as Json[]).map((p) => p.id).filter((id) => Object.values(ids).includes(id));
+    // Immich's default minFaces is 3: a nameless person with one face waits for more.
+    expect(await listed('')).toEqual([ids.favourite, ids.two, ids.threeUnnamed]);
+    expect(await listed('?withHidden=true')).toEqual([ids.favourite, ids.two, ids.threeUnnamed, ids.hidden]);
+    const all = (await get(alice, '/people?withHidden=true')).body;
+    // Everyone with a face counts, listed or not; a person without one does not.
+    expect(all.total).toBe(before.total + 5);
+    expect(all.hidden).toBe(before.hidden + 1);
+    const page = (await get(alice, `/people?withHidden=true&size=1&page=${all.people.length}`)).body;
+    expect(page).toMatchObject({ hasNextPage: false, people: [all.people.at(-1)] });
+    expect((await get(alice, '/people?size=1')).body.hasNextPage).toBe(true);
+    expect((await get(alice, '/people?size=0')).status).toBe(400);
+
+    expect((await get(alice, `/people/${ids.two}`)).body.color).toBe('#a1b2c3');
+    expect((await me('PUT', `/people/${ids.two}`, { color: '#555' })).body.color).toBe('#555');
+    expect((await me('PUT', `/people/${ids.two}`, { color: null })).body).not.toHaveProperty('color');
+    expect((await me('PUT', `/people/${ids.two}`, { color: 'red; drop table' })).status).toBe(400);
+  });
 });

@@ -117,9 +117,23 @@ export function apiClient(baseUrl: string) {
     return (await call('POST', '/sync/ack', { token, body: { acks: [...last.values()] } })).status;
   }
 
+  /**
+   * An album's assets as `user` sees them, newest first: through the timeline, as Immich's web
+   * app reads them (an album answer holds no assets since Immich 3).
+   */
+  async function albumAssetIds(user: TestUser, albumId: string): Promise<string[]> {
+    const buckets = await call<Array<{ timeBucket: string }>>('GET', `/timeline/buckets?albumId=${albumId}`, { key: user.apiKey });
+    if (buckets.status !== 200) throw new Error(`album ${albumId}: ${buckets.status} ${JSON.stringify(buckets.body)}`);
+    const months = await Promise.all(
+      buckets.body.map((b) => call<{ id: string[] }>('GET', `/timeline/bucket?albumId=${albumId}&timeBucket=${encodeURIComponent(b.timeBucket)}`, { key: user.apiKey })),
+    );
+    return months.flatMap((m) => m.body.id);
+  }
+
   return {
     call,
     media,
+    albumAssetIds,
     syncLines,
     ackLast,
     upload,

@@ -51,23 +51,33 @@ export async function getAlbum(db: Queryable, id: string): Promise<AlbumRow | un
 }
 
 /**
- * A user's albums: `shared` true = theirs that are shared plus those shared with them;
- * false = theirs that nobody else sees; undefined = theirs and those shared with them.
+ * A user's albums, as Immich's GET /albums filters them: `isOwned` true = theirs, false = shared
+ * with them; `isShared` true = shared with someone or by link, false = nobody else sees it. With
+ * `assetId`, every album of theirs or shared with them that holds that asset (the other filters
+ * are ignored, as Immich ignores them). Albums of a deleted owner are never listed.
  */
-export async function listAlbums(db: Queryable, userId: string, filter: { shared?: boolean; assetId?: string }): Promise<AlbumRow[]> {
+export async function listAlbums(db: Queryable, userId: string, filter: { isOwned?: boolean; isShared?: boolean; assetId?: string }): Promise<AlbumRow[]> {
   const isShared = `(EXISTS (SELECT 1 FROM album_users x WHERE x.album_id = al.id) OR EXISTS (SELECT 1 FROM shared_links x WHERE x.album_id = al.id))`;
   const sharedWithMe = `EXISTS (SELECT 1 FROM album_users me WHERE me.album_id = al.id AND me.user_id = $1)`;
-  const scope =
-    filter.shared === true
-      ? `((al.owner_id = $1 AND ${isShared}) OR ${sharedWithMe})`
-      : filter.shared === false
-        ? `(al.owner_id = $1 AND NOT ${isShared})`
-        : `(al.owner_id = $1 OR ${sharedWithMe})`;
-  const { rows } = await db.query<AlbumRow>(
-    `${ALBUM_SELECT} WHERE ${scope}
-       AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM album_assets aa WHERE aa.album_id = al.id AND aa.asset_id = $2))
-     ORDER BY al.created_at DESC`,
-    [userId, filter.assetId ?? null],
+  const conditions = [`(al.owner_id = $1 OR ${sharedWithMe})`, 'o.deleted_at IS NULL'];
+  if (filter.assetId) {
+    conditions.push('EXISTS (SELECT 1 FROM album_assets aa WHERE aa.album_id = al.id AND aa.asset_id = $2)');
+  } else {
+    if (filter.isOwned !== undefined) conditions.push(filter.isOwned ? 'al.owner_id = $1' : 'al.owner_id <> $1');
+    if (filter.isShared !== undefined) conditions.push(filter.isShared ? isShared : `NOT ${isShared}`);
+  }
+  const params = filter.assetId ? [userId, filter.assetId] : [userId];
+  const { rows } = await db.query<AlbumRow>(`${ALBUM_SELECT} WHERE ${conditions.join(' AND ')} ORDER BY al.created_at DESC`, params);
+  return rows;
+}
+
+/** How many of an album's (listed) assets each user contributed, most first: Immich's contributorCounts. */
+export async function albumContributorCounts(db: Queryable, albumId: string): Promise<Array<{ userId: string; assetCount: number }>> {
+  const { rows } = await db.query<{ userId: string; assetCount: number }>(
+    `SELECT a.owner_id AS "userId", count(*)::int AS "assetCount"
+     FROM album_assets aa JOIN assets a ON a.id = aa.asset_id AND ${LISTED_TO_OTHERS}
+     WHERE aa.album_id = $1 GROUP BY a.owner_id ORDER BY count(*) DESC, a.owner_id`,
+    [albumId],
   );
   return rows;
 }
@@ -142,10 +152,16 @@ export async function addAlbumAssets(db: Queryable, albumId: string, assetIds: s
 
 /**
  * Removes assets an album member may remove: the owner any, an editor those they added or
- * own. Returns the ids removed; a removed cover falls back to another asset.
+ * own. Says which were removed and which are in the album but not theirs to remove; a removed
+ * cover falls back to another asset.
  */
-export async function removeAlbumAssets(db: Queryable, albumId: string, assetIds: string[], by: { userId: string; isOwner: boolean }): Promise<Set<string>> {
-  const { rows } = await db.query<{ id: string }>(
+export async function removeAlbumAssets(
+  db: Queryable,
+  albumId: string,
+  assetIds: string[],
+  by: { userId: string; isOwner: boolean },
+): Promise<{ removed: Set<string>; kept: Set<string> }> {
+  const { rows } = await db.query<{ id: string; removed: boolean }>(
     `WITH removed AS (
        DELETE FROM album_assets aa USING assets a
        WHERE aa.album_id = $1 AND aa.asset_id = ANY($2::uuid[]) AND a.id = aa.asset_id
@@ -158,10 +174,13 @@ export async function removeAlbumAssets(db: Queryable, albumId: string, assetIds
            ELSE thumbnail_asset_id END
        WHERE id = $1 AND EXISTS (SELECT 1 FROM removed)
      )
-     SELECT asset_id AS id FROM removed`,
+     SELECT asset_id AS id, true AS removed FROM removed
+     UNION ALL
+     SELECT aa.asset_id, false FROM album_assets aa
+     WHERE aa.album_id = $1 AND aa.asset_id = ANY($2::uuid[]) AND aa.asset_id NOT IN (SELECT asset_id FROM removed)`,
     [albumId, assetIds, by.userId, by.isOwner],
   );
-  return new Set(rows.map((r) => r.id));
+  return { removed: new Set(rows.filter((r) => r.removed).map((r) => r.id)), kept: new Set(rows.filter((r) => !r.removed).map((r) => r.id)) };
 }
 
 /**
@@ -222,7 +241,8 @@ export async function albumStatistics(db: Queryable, userId: string): Promise<{ 
        FROM albums al WHERE al.owner_id = $1
      )
      SELECT (SELECT count(*) FROM mine)::int AS owned,
-       ((SELECT count(*) FROM mine WHERE is_shared) + (SELECT count(*) FROM album_users WHERE user_id = $1))::int AS shared,
+       ((SELECT count(*) FROM mine WHERE is_shared) + (SELECT count(*) FROM album_users au JOIN albums al ON al.id = au.album_id
+         JOIN users o ON o.id = al.owner_id AND o.deleted_at IS NULL WHERE au.user_id = $1))::int AS shared,
        (SELECT count(*) FROM mine WHERE NOT is_shared)::int AS "notShared"`,
     [userId],
   );

@@ -150,15 +150,20 @@ export interface ExifRow {
   projectionType: string | null;
 }
 
+/**
+ * Each asset's EXIF, one row for every asset that exists: before the metadata stage has run, a
+ * blank one with the upload's size, as Immich writes its exif row at upload (clients expect
+ * `exifInfo` on every asset).
+ */
 export async function getExif(db: Queryable, assetIds: string[]): Promise<Map<string, ExifRow>> {
   if (assetIds.length === 0) return new Map();
   const { rows } = await db.query<ExifRow & { assetId: string }>(
-    `SELECT asset_id AS "assetId", make, model, lens_model AS "lensModel", exif_image_width AS "exifImageWidth",
-       exif_image_height AS "exifImageHeight", file_size_bytes AS "fileSizeInByte", orientation,
-       date_time_original AS "dateTimeOriginal", modify_date AS "modifyDate", time_zone AS "timeZone",
-       latitude, longitude, city, state, country, description, rating, f_number AS "fNumber",
-       focal_length AS "focalLength", iso, exposure_time AS "exposureTime", projection_type AS "projectionType"
-     FROM asset_exif WHERE asset_id = ANY($1::uuid[])`,
+    `SELECT a.id AS "assetId", e.make, e.model, e.lens_model AS "lensModel", e.exif_image_width AS "exifImageWidth",
+       e.exif_image_height AS "exifImageHeight", COALESCE(e.file_size_bytes, a.file_size_bytes) AS "fileSizeInByte", e.orientation,
+       e.date_time_original AS "dateTimeOriginal", e.modify_date AS "modifyDate", e.time_zone AS "timeZone",
+       e.latitude, e.longitude, e.city, e.state, e.country, COALESCE(e.description, '') AS description, e.rating, e.f_number AS "fNumber",
+       e.focal_length AS "focalLength", e.iso, e.exposure_time AS "exposureTime", e.projection_type AS "projectionType"
+     FROM assets a LEFT JOIN asset_exif e ON e.asset_id = a.id WHERE a.id = ANY($1::uuid[])`,
     [assetIds],
   );
   return new Map(rows.map(({ assetId, ...exif }) => [assetId, exif]));

@@ -5,7 +5,7 @@ import { requireRoutePermission, routeKey } from '../access/permissions.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { sessionUnlockedUntil } from '../auth/pin-code.js';
 import { hashSecret } from '../auth/tokens.js';
-import { sharedLinkByKey, type SharedLink } from '../sharing/shared-link.js';
+import { sharedLinkByKey, sharedLinkBySlug, type SharedLink } from '../sharing/shared-link.js';
 import { getUser, userByApiKey, userBySessionToken } from '../users/user-queries.js';
 import type { ApiEnv, AuthContext } from './api-env.js';
 
@@ -129,14 +129,16 @@ export function sharedLinkToken(link: SharedLink): string {
 }
 
 /**
- * For the few routes a shared link may use: `?key=` (plus the password token, when the link
+ * For the few routes a shared link may use: `?key=` or `?slug=` (plus the password token, when the link
  * has a password) stands for the link; without a key, the usual credentials.
  */
 export const authenticateOrSharedLink: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const key = c.req.query('key');
-  if (key === undefined) return authenticate(c, next);
+  const slug = c.req.query('slug');
+  if (key === undefined && slug === undefined) return authenticate(c, next);
   const { db, clock } = c.var.ports;
-  const link = key.length <= 128 ? await sharedLinkByKey(db, key) : undefined;
+  const link =
+    key !== undefined ? (key.length <= 128 ? await sharedLinkByKey(db, key) : undefined) : slug!.length <= 100 ? await sharedLinkBySlug(db, slug!) : undefined;
   if (!link || (link.expiresAt && link.expiresAt <= clock.now())) throw new Unauthorized('Invalid share key');
   if (link.passwordHash) {
     const token = c.req.query('token') ?? getCookie(c, SHARED_LINK_COOKIE);

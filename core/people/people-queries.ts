@@ -8,23 +8,50 @@ export interface Person {
   birthDate: string | null;
   isHidden: boolean;
   isFavorite: boolean;
+  color: string | null;
   faceId: string | null;
   faceCount: number;
   updatedAt: Date;
 }
 
 const PERSON = `SELECT p.id, p.owner_id AS "ownerId", p.name, to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate",
-  p.is_hidden AS "isHidden", p.is_favorite AS "isFavorite", p.face_id AS "faceId", p.updated_at AS "updatedAt",
+  p.is_hidden AS "isHidden", p.is_favorite AS "isFavorite", p.color, p.face_id AS "faceId", p.updated_at AS "updatedAt",
   (SELECT count(DISTINCT f.asset_id)::int FROM asset_faces f JOIN assets a ON a.id = f.asset_id
    WHERE f.person_id = p.id AND a.deleted_at IS NULL) AS "faceCount"
   FROM people p`;
 
-/** The owner's people with at least one photo (or a name), most photos first, as Immich lists them. */
-export async function listPeople(db: Queryable, ownerId: string, withHidden: boolean): Promise<{ people: Person[]; total: number; hidden: number }> {
-  const { rows } = await db.query<Person>(`SELECT * FROM (${PERSON} WHERE p.owner_id = $1) x WHERE "faceCount" > 0 OR name <> ''
-    ORDER BY "isHidden", "isFavorite" DESC, (name = ''), "faceCount" DESC, name, id`, [ownerId]);
-  const hidden = rows.filter((p) => p.isHidden).length;
-  return { people: withHidden ? rows : rows.filter((p) => !p.isHidden), total: rows.length, hidden };
+/** A person is listed, and counted, by the faces they have in photos on the timeline (Immich's rule). */
+const ON_TIMELINE = `a.deleted_at IS NULL AND a.visibility = 'timeline'`;
+
+/**
+ * The owner's people as Immich lists them: those with a face in a timeline photo, and of the
+ * unnamed only those with at least `minFaces` faces; hidden last, favourites first, named before
+ * unnamed, most faces first, then by name. `total` and `hidden` count everyone with a face.
+ */
+export async function listPeople(
+  db: Queryable,
+  ownerId: string,
+  options: { withHidden: boolean; minFaces: number; page: number; size: number },
+): Promise<{ people: Person[]; total: number; hidden: number; hasNextPage: boolean }> {
+  const [{ rows }, counts] = await Promise.all([
+    db.query<Person>(
+      `WITH faces AS (
+         SELECT f.person_id, count(*)::int AS n FROM asset_faces f JOIN assets a ON a.id = f.asset_id AND ${ON_TIMELINE}
+         WHERE f.owner_id = $1 AND f.person_id IS NOT NULL GROUP BY f.person_id
+       )
+       SELECT x.* FROM (${PERSON} WHERE p.owner_id = $1) x JOIN faces ON faces.person_id = x.id
+       WHERE (x.name <> '' OR faces.n >= $2) AND ($3 OR NOT x."isHidden")
+       ORDER BY x."isHidden", x."isFavorite" DESC, (x.name = ''), faces.n DESC, NULLIF(x.name, '') NULLS LAST, x.id
+       OFFSET $4 LIMIT $5`,
+      [ownerId, options.minFaces, options.withHidden, (options.page - 1) * options.size, options.size + 1],
+    ),
+    db.query<{ total: number; hidden: number }>(
+      `SELECT count(*)::int AS total, (count(*) FILTER (WHERE p.is_hidden))::int AS hidden FROM people p
+       WHERE p.owner_id = $1 AND EXISTS (SELECT 1 FROM asset_faces f JOIN assets a ON a.id = f.asset_id AND ${ON_TIMELINE} WHERE f.person_id = p.id)`,
+      [ownerId],
+    ),
+  ]);
+  return { people: rows.slice(0, options.size), hasNextPage: rows.length > options.size, ...counts.rows[0]! };
 }
 
 /**
@@ -58,6 +85,8 @@ export async function requirePerson(db: Queryable, ownerId: string, id: string):
 export interface PersonChanges {
   name?: string;
   birthDate?: string | null;
+  /** A hex colour; null clears it. */
+  color?: string | null;
   isHidden?: boolean;
   isFavorite?: boolean;
   /** The asset whose face (of this person) becomes the cover. */
@@ -66,8 +95,8 @@ export interface PersonChanges {
 
 export async function createPerson(db: Queryable, ownerId: string, changes: PersonChanges): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO people (owner_id, name, birth_date, is_hidden, is_favorite) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [ownerId, changes.name ?? '', changes.birthDate ?? null, changes.isHidden ?? false, changes.isFavorite ?? false],
+    `INSERT INTO people (owner_id, name, birth_date, is_hidden, is_favorite, color) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [ownerId, changes.name ?? '', changes.birthDate ?? null, changes.isHidden ?? false, changes.isFavorite ?? false, changes.color ?? null],
   );
   return rows[0]!.id;
 }
@@ -83,9 +112,10 @@ export async function updatePerson(db: Queryable, ownerId: string, id: string, c
   await db.query(
     `UPDATE people SET name = coalesce($3, name),
        birth_date = CASE WHEN $4::boolean THEN $5::date ELSE birth_date END,
-       is_hidden = coalesce($6, is_hidden), is_favorite = coalesce($7, is_favorite), face_id = coalesce($8, face_id), updated_at = now()
+       is_hidden = coalesce($6, is_hidden), is_favorite = coalesce($7, is_favorite), face_id = coalesce($8, face_id),
+       color = CASE WHEN $9::boolean THEN $10 ELSE color END, updated_at = now()
      WHERE id = $1 AND owner_id = $2`,
-    [id, ownerId, changes.name ?? null, changes.birthDate !== undefined, changes.birthDate ?? null, changes.isHidden ?? null, changes.isFavorite ?? null, faceId ?? null],
+    [id, ownerId, changes.name ?? null, changes.birthDate !== undefined, changes.birthDate ?? null, changes.isHidden ?? null, changes.isFavorite ?? null, faceId ?? null, changes.color !== undefined, changes.color ?? null],
   );
 }
 

@@ -34,12 +34,14 @@ export async function sharePreview(db: Queryable, link: SharedLink | undefined, 
   const count = row?.count ?? 0;
   return {
     title: link.description || row?.name || 'Shared photos',
-    description: `${count} shared photo${count === 1 ? '' : 's'} & video${count === 1 ? '' : 's'}`,
+    // Immich's words, whatever the count.
+    description: `${count} shared photos & videos`,
     imageAssetId: row?.cover ?? undefined,
   };
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
 
 /**
  * The page at /share/{key} (the address Immich's apps give out): the preview as Open Graph and
@@ -58,15 +60,23 @@ export function sharePageHtml(key: string, preview: SharePreview, origin: string
   return `<!doctype html>
 <html lang="en">
 <head>
-<meta charset="utf-8">
+<meta charset="utf-8" />
 <title>${escape(preview.title)}</title>
-<meta name="description" content="${escape(preview.description)}">
-${tags.map(([property, content]) => `<meta property="${property}" content="${escape(content!)}">`).join('\n')}
-<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}">
-<meta name="twitter:title" content="${escape(preview.title)}">
-${image ? `<meta name="twitter:image" content="${escape(image)}">\n` : ''}<meta http-equiv="refresh" content="0; url=${escape(page)}">
+<meta name="description" content="${escape(preview.description)}" />
+${tags.map(([property, content]) => `<meta property="${property}" content="${escape(content!)}" />`).join('\n')}
+<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}" />
+<meta name="twitter:title" content="${escape(preview.title)}" />
+${image ? `<meta name="twitter:image" content="${escape(image)}" />\n` : ''}<meta http-equiv="refresh" content="0; url=${escape(page)}" />
 </head>
 <body><p><a href="${escape(page)}">${escape(preview.title)}</a></p></body>
 </html>
 `;
 }
+
+/** What /share/{key} says of a key that names no link: not found, and no preview. */
+export const SHARE_NOT_FOUND_HTML = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8" /><title>Not found</title></head>
+<body><p>This shared link does not exist, or it has been removed.</p></body>
+</html>
+`;

@@ -13,32 +13,48 @@ export interface SharedLink {
   allowUpload: boolean;
   allowDownload: boolean;
   showMetadata: boolean;
+  /** The link's short name: /s/{slug}. */
+  slug: string | null;
   createdAt: Date;
 }
 
 const LINK_COLUMNS = `l.id, l.owner_id AS "ownerId", l.key, l.type, l.album_id AS "albumId", l.description,
   l.password_hash AS "passwordHash", l.expires_at AS "expiresAt", l.allow_upload AS "allowUpload",
-  l.allow_download AS "allowDownload", l.show_metadata AS "showMetadata", l.created_at AS "createdAt"`;
+  l.allow_download AS "allowDownload", l.show_metadata AS "showMetadata", l.slug, l.created_at AS "createdAt"`;
 
 export type NewSharedLink = Omit<SharedLink, 'id' | 'createdAt'> & { assetIds: string[] };
 
 export async function insertSharedLink(db: Queryable, link: NewSharedLink): Promise<SharedLink> {
   const { rows } = await db.query<SharedLink>(
     `WITH link AS (
-       INSERT INTO shared_links (owner_id, key, type, album_id, description, password_hash, expires_at, allow_upload, allow_download, show_metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *
+       INSERT INTO shared_links (owner_id, key, type, album_id, description, password_hash, expires_at, allow_upload, allow_download, show_metadata, slug)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12) RETURNING *
      ), assets AS (
        INSERT INTO shared_link_assets (shared_link_id, asset_id) SELECT link.id, unnest($11::uuid[]) FROM link
      )
      SELECT ${LINK_COLUMNS} FROM link l`,
     [link.ownerId, link.key, link.type, link.albumId, link.description, link.passwordHash, link.expiresAt,
-      link.allowUpload, link.allowDownload, link.showMetadata, link.assetIds],
+      link.allowUpload, link.allowDownload, link.showMetadata, link.assetIds, link.slug],
   );
   return rows[0]!;
 }
 
+/** The link a key names; a deleted user's links open no more (as if they did not exist). */
 export async function sharedLinkByKey(db: Queryable, key: string): Promise<SharedLink | undefined> {
-  const { rows } = await db.query<SharedLink>({ name: 'shared-link-by-key', text: `SELECT ${LINK_COLUMNS} FROM shared_links l WHERE l.key = $1`, values: [key] });
+  const { rows } = await db.query<SharedLink>({
+    name: 'shared-link-by-key',
+    text: `SELECT ${LINK_COLUMNS} FROM shared_links l JOIN users o ON o.id = l.owner_id AND o.deleted_at IS NULL WHERE l.key = $1`,
+    values: [key],
+  });
+  return rows[0];
+}
+
+/** The link a slug names, on the same terms as a key. */
+export async function sharedLinkBySlug(db: Queryable, slug: string): Promise<SharedLink | undefined> {
+  const { rows } = await db.query<SharedLink>(
+    `SELECT ${LINK_COLUMNS} FROM shared_links l JOIN users o ON o.id = l.owner_id AND o.deleted_at IS NULL WHERE l.slug = $1`,
+    [slug],
+  );
   return rows[0];
 }
 
@@ -62,6 +78,7 @@ export interface SharedLinkChange {
   allowUpload?: boolean;
   allowDownload?: boolean;
   showMetadata?: boolean;
+  slug?: string | null;
 }
 
 export async function updateSharedLink(db: Queryable, ownerId: string, id: string, change: SharedLinkChange): Promise<SharedLink | undefined> {
@@ -72,10 +89,11 @@ export async function updateSharedLink(db: Queryable, ownerId: string, id: strin
        password_hash = CASE WHEN $5 THEN $6 ELSE password_hash END,
        expires_at = CASE WHEN $7 THEN $8::timestamptz ELSE expires_at END,
        allow_upload = coalesce($9, allow_upload), allow_download = coalesce($10, allow_download),
-       show_metadata = coalesce($11, show_metadata)
+       show_metadata = coalesce($11, show_metadata), slug = CASE WHEN $12 THEN $13 ELSE slug END
      WHERE l.id = $1 AND l.owner_id = $2 RETURNING ${LINK_COLUMNS}`,
     [id, ownerId, has('description'), change.description ?? null, has('passwordHash'), change.passwordHash ?? null,
-      has('expiresAt'), change.expiresAt ?? null, change.allowUpload ?? null, change.allowDownload ?? null, change.showMetadata ?? null],
+      has('expiresAt'), change.expiresAt ?? null, change.allowUpload ?? null, change.allowDownload ?? null, change.showMetadata ?? null,
+      has('slug'), change.slug ?? null],
   );
   return rows[0];
 }

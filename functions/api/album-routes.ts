@@ -4,10 +4,10 @@ import { requireAlbumRole, shareableAssetIds } from '../../core/access/access.js
 import {
   addAlbumAssets,
   albumHasAsset,
-  albumAssetIds,
   albumStatistics,
   deleteAlbum,
   existingUserIds,
+  albumContributorCounts,
   getAlbum,
   insertAlbum,
   listAlbums,
@@ -16,13 +16,12 @@ import {
   updateAlbum,
   upsertAlbumUsers,
 } from '../../core/albums/album-queries.js';
-import { getAssets, getExif } from '../../core/assets/asset-queries.js';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { authenticate, authenticateOrSharedLink } from '../../core/http/authenticate.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { jsonBody, QueryFlag as Flag } from '../../core/http/validate.js';
 import type { Ports } from '../../core/runtime/ports.js';
-import { albumDto, assetDtoFor, showsMetadata } from './dto.js';
+import { albumDto } from './dto.js';
 
 const Uuid = z.uuid();
 const Role = z.enum(['editor', 'viewer']);
@@ -45,55 +44,57 @@ export const AlbumAssets = z.object({ ids: AssetIdList.min(1) });
 export const AlbumsAssets = z.object({ albumIds: z.array(z.uuid()).min(1).max(100), assetIds: AssetIdList.min(1) });
 export const AlbumUsersAdd = z.object({ albumUsers: z.array(AlbumUser).min(1).max(100) });
 export const AlbumUserRole = z.object({ role: Role });
-const ListQuery = z.object({ shared: z.enum(['true', 'false']).optional(), assetId: z.uuid().optional() });
-const AlbumQuery = z.object({ withoutAssets: z.enum(['true', 'false']).default('false') });
+/** Immich's GetAlbumsDto (`shared` is Immich 1's name for isShared, still read). */
+const ListQuery = z.object({ isOwned: Flag.optional(), isShared: Flag.optional(), shared: Flag.optional(), assetId: z.uuid().optional() });
 
 function albumId(id: string): string {
   if (!Uuid.safeParse(id).success) throw new BadRequest('Not found or no album.read access');
   return id;
 }
 
-async function albumResponse(ports: Ports, auth: AuthContext, id: string, withAssets: boolean) {
+/** GET /albums/{id}: the album, and who contributed what once anyone else sees it (Immich's contributorCounts). */
+async function albumResponse(ports: Ports, auth: AuthContext, id: string) {
   const album = (await getAlbum(ports.db, id))!;
-  if (!withAssets) return albumDto(album);
-  const assets = await getAssets(ports.db, await albumAssetIds(ports.db, id, album.order));
-  const exif = showsMetadata(auth) ? await getExif(ports.db, assets.map((a) => a.id)) : new Map();
-  return albumDto(album, assets.map((a) => assetDtoFor(auth, a, exif.get(a.id))));
+  const dto = albumDto(album, auth.user?.id);
+  return dto.shared ? { ...dto, contributorCounts: await albumContributorCounts(ports.db, id) } : dto;
 }
 
-/** Members must be real users other than the owner. */
-async function checkMembers(ports: Ports, ownerId: string, users: Array<{ userId: string }>): Promise<void> {
-  const ids = users.map((u) => u.userId);
-  if (ids.includes(ownerId)) throw new BadRequest('The owner of an album cannot also be a member of it');
-  const existing = await existingUserIds(ports.db, ids);
-  if (ids.some((id) => !existing.has(id))) throw new BadRequest('Not found: a user to share with does not exist');
+/**
+ * The members to add: the owner is left out (Immich drops them silently); every other user
+ * must exist.
+ */
+async function membersToAdd<T extends { userId: string }>(ports: Ports, ownerId: string, users: T[]): Promise<T[]> {
+  const members = users.filter((u) => u.userId !== ownerId);
+  const existing = await existingUserIds(ports.db, members.map((u) => u.userId));
+  if (members.some((u) => !existing.has(u.userId))) throw new BadRequest('Invalid user');
+  return members;
 }
 
-/** Adds what the requester may read; reports per id like Immich (duplicate, no_permission). */
+/**
+ * Adds what the requester may share; reports per id like Immich: `duplicate` for one already in
+ * the album or named twice, `no_permission` for one they may not share.
+ */
 async function addAssets(ports: Ports, auth: AuthContext, id: string, ids: string[]) {
   const readable = await shareableAssetIds(ports.db, auth, ids);
   const added = await addAlbumAssets(ports.db, id, [...readable], auth.user.id);
-  return ids.map((assetId) =>
-    added.has(assetId)
-      ? { id: assetId, success: true }
-      : { id: assetId, success: false, error: readable.has(assetId) ? 'duplicate' : 'no_permission' },
-  );
+  return ids.map((assetId) => {
+    if (added.delete(assetId)) return { id: assetId, success: true };
+    return { id: assetId, success: false, error: readable.has(assetId) ? 'duplicate' : 'no_permission' };
+  });
 }
 
 export const albumRoutes = new Hono<ApiEnv>()
   .get('/albums', authenticate, async (c) => {
     const q = ListQuery.parse(c.req.query());
-    const albums = await listAlbums(c.var.ports.db, c.var.auth.user.id, {
-      shared: q.shared === undefined ? undefined : q.shared === 'true',
-      assetId: q.assetId,
-    });
-    return c.json(albums.map((album) => albumDto(album)));
+    const me = c.var.auth.user.id;
+    const albums = await listAlbums(c.var.ports.db, me, { isOwned: q.isOwned, isShared: q.isShared ?? q.shared, assetId: q.assetId });
+    return c.json(albums.map((album) => albumDto(album, me)));
   })
   .post('/albums', authenticate, async (c) => {
     const body = await jsonBody(c, AlbumCreate);
     const { ports } = c.var;
     const { user } = c.var.auth;
-    await checkMembers(ports, user.id, body.albumUsers);
+    const members = await membersToAdd(ports, user.id, body.albumUsers);
     const readable = await shareableAssetIds(ports.db, c.var.auth, body.assetIds);
     if (body.assetIds.some((id) => !readable.has(id))) throw new BadRequest('Not found or no asset.share access');
     const id = await insertAlbum(ports.db, {
@@ -101,30 +102,30 @@ export const albumRoutes = new Hono<ApiEnv>()
       name: body.albumName,
       description: body.description,
       assetIds: [...new Set(body.assetIds)],
-      users: body.albumUsers,
+      users: members,
     });
-    return c.json(await albumResponse(ports, c.var.auth, id, true), 201);
+    return c.json(albumDto((await getAlbum(ports.db, id))!, user.id), 201);
   })
   .get('/albums/statistics', authenticate, async (c) => c.json(await albumStatistics(c.var.ports.db, c.var.auth.user.id)))
   .put('/albums/assets', authenticate, async (c) => {
     const body = await jsonBody(c, AlbumsAssets);
     const { ports } = c.var;
-    for (const id of body.albumIds) await requireAlbumRole(ports.db, c.var.auth, id, 'editor', 'album.addAsset');
+    for (const id of body.albumIds) await requireAlbumRole(ports.db, c.var.auth, id, 'editor', 'albumAsset.create');
     const results = await Promise.all(body.albumIds.map((id) => addAssets(ports, c.var.auth, id, body.assetIds)));
     const success = results.flat().some((r) => r.success);
     return c.json({ success, error: success ? undefined : 'duplicate' });
   })
   .get('/albums/:id', authenticateOrSharedLink, async (c) => {
     const id = albumId(c.req.param('id'));
-    const { withoutAssets } = AlbumQuery.parse(c.req.query());
     await requireAlbumRole(c.var.ports.db, c.var.auth, id, 'viewer');
-    return c.json(await albumResponse(c.var.ports, c.var.auth, id, withoutAssets === 'false'));
+    return c.json(await albumResponse(c.var.ports, c.var.auth, id));
   })
   .patch('/albums/:id', authenticate, async (c) => {
     const id = albumId(c.req.param('id'));
     const body = await jsonBody(c, AlbumUpdate);
     const { db } = c.var.ports;
-    await requireAlbumRole(db, c.var.auth, id, 'owner', 'album.update');
+    // Editors may rename and describe an album too, as in Immich 3.
+    await requireAlbumRole(db, c.var.auth, id, 'editor', 'album.update');
     if (body.albumThumbnailAssetId && !(await albumHasAsset(db, id, body.albumThumbnailAssetId))) {
       throw new BadRequest('The album cover must be an asset in the album');
     }
@@ -135,7 +136,7 @@ export const albumRoutes = new Hono<ApiEnv>()
       isActivityEnabled: body.isActivityEnabled,
       order: body.order,
     });
-    return c.json(await albumResponse(c.var.ports, c.var.auth, id, false));
+    return c.json(albumDto((await getAlbum(db, id))!, c.var.auth.user.id));
   })
   .delete('/albums/:id', authenticate, async (c) => {
     const id = albumId(c.req.param('id'));
@@ -146,25 +147,31 @@ export const albumRoutes = new Hono<ApiEnv>()
   .put('/albums/:id/assets', authenticate, async (c) => {
     const id = albumId(c.req.param('id'));
     const { ids } = await jsonBody(c, AlbumAssets);
-    await requireAlbumRole(c.var.ports.db, c.var.auth, id, 'editor', 'album.addAsset');
-    return c.json(await addAssets(c.var.ports, c.var.auth, id, [...new Set(ids)]));
+    await requireAlbumRole(c.var.ports.db, c.var.auth, id, 'editor', 'albumAsset.create');
+    return c.json(await addAssets(c.var.ports, c.var.auth, id, ids));
   })
   .delete('/albums/:id/assets', authenticate, async (c) => {
     const id = albumId(c.req.param('id'));
     const { ids } = await jsonBody(c, AlbumAssets);
     const { db } = c.var.ports;
-    const role = await requireAlbumRole(db, c.var.auth, id, 'editor', 'album.removeAsset');
-    const removed = await removeAlbumAssets(db, id, [...new Set(ids)], { userId: c.var.auth.user.id, isOwner: role === 'owner' });
-    return c.json(ids.map((assetId) => (removed.has(assetId) ? { id: assetId, success: true } : { id: assetId, success: false, error: 'not_found' })));
+    const role = await requireAlbumRole(db, c.var.auth, id, 'editor', 'albumAsset.delete');
+    const { removed, kept } = await removeAlbumAssets(db, id, [...new Set(ids)], { userId: c.var.auth.user.id, isOwner: role === 'owner' });
+    // Immich's BulkIdResponseDto per id named: not_found once gone (or named again), no_permission for what stays.
+    return c.json(
+      ids.map((assetId) => {
+        if (removed.delete(assetId)) return { id: assetId, success: true };
+        return { id: assetId, success: false, error: kept.has(assetId) ? 'no_permission' : 'not_found' };
+      }),
+    );
   })
   .put('/albums/:id/users', authenticate, async (c) => {
     const id = albumId(c.req.param('id'));
     const { albumUsers } = await jsonBody(c, AlbumUsersAdd);
     const { ports } = c.var;
     await requireAlbumRole(ports.db, c.var.auth, id, 'owner', 'album.share');
-    await checkMembers(ports, c.var.auth.user.id, albumUsers);
-    await upsertAlbumUsers(ports.db, id, albumUsers);
-    return c.json(await albumResponse(ports, c.var.auth, id, false));
+    const members = await membersToAdd(ports, c.var.auth.user.id, albumUsers);
+    if (members.length > 0) await upsertAlbumUsers(ports.db, id, members);
+    return c.json(albumDto((await getAlbum(ports.db, id))!, c.var.auth.user.id));
   })
   .put('/albums/:id/user/:userId', authenticate, async (c) => {
     const id = albumId(c.req.param('id'));

@@ -1,10 +1,10 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { errorResponse } from '../../core/http/errors.js';
 import { BadRequest } from '../../core/errors.js';
 import { requestOrigin } from '../../core/http/request-origin.js';
-import { sharePageHtml, sharePreview } from '../../core/sharing/share-page.js';
-import { sharedLinkByKey } from '../../core/sharing/shared-link.js';
+import { SHARE_NOT_FOUND_HTML, sharePageHtml, sharePreview } from '../../core/sharing/share-page.js';
+import { sharedLinkByKey, sharedLinkBySlug, type SharedLink } from '../../core/sharing/shared-link.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { uploadRoutes } from '../upload/routes.js';
 import { activityRoutes } from './activity-routes.js';
@@ -38,13 +38,22 @@ import { viewRoutes } from './view-routes.js';
 export function createServerApp(ports: Ports): Hono {
   const app = new Hono();
   app.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
-  app.get('/share/:key', async (c) => {
-    const key = c.req.param('key');
-    // Keys are 43 base64url characters; anything else is no link, and costs no query.
-    const link = /^[\w-]{1,100}$/.test(key) ? await sharedLinkByKey(ports.db, key) : undefined;
+  const sharePage = async (c: Context, link: SharedLink | undefined) => {
+    if (!link) return c.html(SHARE_NOT_FOUND_HTML, 404);
     const preview = await sharePreview(ports.db, link, ports.clock.now());
     c.header('cache-control', 'private, max-age=60');
-    return c.html(sharePageHtml(key, preview, requestOrigin(c, ports.config)));
+    return c.html(sharePageHtml(link.key, preview, requestOrigin(c, ports.config)));
+  };
+  // Keys are 43 base64url characters, slugs up to 100 of [A-Za-z0-9_-]; anything else is no link, and costs no query.
+  app.get('/share/:key', async (c) => {
+    const key = c.req.param('key');
+    return sharePage(c, /^[\w-]{1,100}$/.test(key) ? await sharedLinkByKey(ports.db, key) : undefined);
+  });
+  // Immich's /s/{slug}; the web app's own /s/ page (and its files) go on to the site.
+  app.get('/s/:slug', async (c, next) => {
+    const slug = c.req.param('slug');
+    if (!/^[\w-]{1,100}$/.test(slug)) return next();
+    return sharePage(c, await sharedLinkBySlug(ports.db, slug));
   });
   app.route('/', createApi(ports));
   return app;

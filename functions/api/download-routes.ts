@@ -27,7 +27,7 @@ export const downloadRoutes = new Hono<ApiEnv>()
     const body = await jsonBody(c, DownloadInfo);
     const { db } = c.var.ports;
     const assets = await downloadableAssets(db, c.var.auth, await idsToDownload(db, c.var.auth, body));
-    return c.json(planArchives(assets, body.archiveSize));
+    return c.json(planArchives(assets, body.archiveSize), 201);
   })
   .post('/download/archive', async (c) => {
     const { assetIds } = await jsonBody(c, DownloadArchive);
@@ -46,7 +46,8 @@ export const downloadRoutes = new Hono<ApiEnv>()
     }));
     const stream = Readable.from(zipStream(sources));
     stream.on('error', (error) => ports.logger.error('archive download cut short', { error: error.message }));
+    // Immich answers application/octet-stream (Nest's default for a stream); clients read it as bytes.
     return new Response(Readable.toWeb(stream) as unknown as ReadableStream, {
-      headers: { 'content-type': 'application/zip', 'content-disposition': 'attachment; filename="immich.zip"', 'cache-control': 'private, no-store' },
+      headers: { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="immich.zip"', 'cache-control': 'private, no-store' },
     });
   });

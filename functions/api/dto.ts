@@ -105,7 +105,7 @@ export function assetDto(asset: Asset, exif?: ExifRow) {
     width: asset.width,
     height: asset.height,
     duration: asset.durationMs === null ? null : formatDuration(asset.durationMs),
-    hasMetadata: exif !== undefined,
+    hasMetadata: true,
     livePhotoVideoId: asset.livePhotoVideoId,
     // Filled for the owner by GET /assets/{id} (peopleInAsset); lists leave it empty, as Immich's do.
     people: [] as ReturnType<typeof peopleInAsset>,
@@ -151,23 +151,28 @@ export function assetDtoFor(auth: { sharedLink?: { showMetadata: boolean } }, as
   return showsMetadata(auth) ? assetDto(asset, exif) : (sanitizedAssetDto(asset) as unknown as ReturnType<typeof assetDto>);
 }
 
-export function albumDto(album: AlbumRow, assets: ReturnType<typeof assetDto>[] = []) {
+/**
+ * Immich 3's AlbumResponseDto: no assets and no owner field — `albumUsers` names everyone, the
+ * owner first (role `owner`), then the viewer if a member, then the rest by name. `shared` when
+ * anyone else or a link sees it.
+ */
+export function albumDto(album: AlbumRow, viewerId?: string) {
+  const members = [...album.albumUsers].sort(
+    (a, b) => Number(b.user.id === viewerId) - Number(a.user.id === viewerId) || a.user.name.localeCompare(b.user.name) || a.user.id.localeCompare(b.user.id),
+  );
   return {
     id: album.id,
-    ownerId: album.ownerId,
-    owner: userDto(album.owner),
     albumName: album.name,
     description: album.description,
     albumThumbnailAssetId: album.thumbnailAssetId,
     createdAt: album.createdAt.toISOString(),
     updatedAt: album.updatedAt.toISOString(),
-    albumUsers: album.albumUsers.map((m) => ({ user: userDto(m.user), role: m.role })),
+    albumUsers: [{ user: userDto(album.owner), role: 'owner' as const }, ...members.map((m) => ({ user: userDto(m.user), role: m.role }))],
     shared: album.albumUsers.length > 0 || album.hasSharedLink,
     hasSharedLink: album.hasSharedLink,
     isActivityEnabled: album.isActivityEnabled,
     order: album.order,
     assetCount: album.assetCount,
-    assets,
     startDate: album.startDate ? `${album.startDate}Z` : undefined,
     endDate: album.endDate ? `${album.endDate}Z` : undefined,
     lastModifiedAssetTimestamp: album.lastModifiedAssetTimestamp?.toISOString(),
@@ -193,6 +198,7 @@ export function personDto(p: Person) {
     thumbnailPath: `/api/people/${p.id}/thumbnail`,
     isHidden: p.isHidden,
     isFavorite: p.isFavorite,
+    color: p.color ?? undefined,
     updatedAt: p.updatedAt.toISOString(),
   };
 }

@@ -7,7 +7,7 @@ import { getAssetFile } from '../../core/assets/asset-queries.js';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate } from '../../core/http/authenticate.js';
-import { DayInput, jsonBody, uuidParam } from '../../core/http/validate.js';
+import { DayInput, jsonBody, QueryFlag, uuidParam } from '../../core/http/validate.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
 import { reclusterFaces } from '../../core/people/recognize-faces.js';
 import {
@@ -35,7 +35,16 @@ export const PersonUpdate = z.strictObject({
   birthDate: Day.nullable().optional(),
   isHidden: z.boolean().optional(),
   isFavorite: z.boolean().optional(),
+  color: z.string().regex(/^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i, 'color must be a hexadecimal color').nullable().optional(),
   featureFaceAssetId: Id.optional(),
+});
+/** Immich's GET /people query: page numbers from 1, up to 1,000 people a page (500 unless asked). */
+const PeopleQuery = z.object({
+  withHidden: QueryFlag.default(false),
+  page: z.coerce.number().int().min(1).default(1),
+  size: z.coerce.number().int().min(1).max(1000).default(500),
+  closestPersonId: Id.optional(),
+  closestAssetId: Id.optional(),
 });
 export const PersonCreate = PersonUpdate.omit({ featureFaceAssetId: true });
 export const PeopleUpdate = z.strictObject({ people: z.array(PersonUpdate.extend({ id: Id })).min(1).max(1000) });
@@ -63,9 +72,10 @@ export const peopleRoutes = new Hono<ApiEnv>()
   .use('/faces', authenticate)
   .use('/faces/*', authenticate)
   .get('/people', async (c) => {
-    const withHidden = c.req.query('withHidden') === 'true';
-    const { people, total, hidden } = await listPeople(c.var.ports.db, c.var.auth.user.id, withHidden);
-    return c.json({ total, hidden, people: people.map(personDto) });
+    const query = PeopleQuery.parse(c.req.query());
+    const { minFaces } = (await readMlSettings(c.var.ports.db, c.var.ports.config)).facialRecognition;
+    const { people, ...counts } = await listPeople(c.var.ports.db, c.var.auth.user.id, { ...query, minFaces });
+    return c.json({ ...counts, people: people.map(personDto) });
   })
   .post('/people', async (c) => {
     const body = await jsonBody(c, PersonCreate);

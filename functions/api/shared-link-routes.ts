@@ -7,7 +7,7 @@ import { albumAssetIds, getAlbum } from '../../core/albums/album-queries.js';
 import { getAssets, getExif } from '../../core/assets/asset-queries.js';
 import { PasswordThrottle } from '../../core/auth/login-throttle.js';
 import { hashPassword, verifyPassword } from '../../core/auth/password.js';
-import { BadRequest, TooManyRequests, Unauthorized } from '../../core/errors.js';
+import { BadRequest, Forbidden, TooManyRequests, Unauthorized } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, SHARED_LINK_COOKIE, sharedLinkToken } from '../../core/http/authenticate.js';
 import { DateInput, jsonBody } from '../../core/http/validate.js';
@@ -21,6 +21,7 @@ import {
   listSharedLinks,
   sharedLinkAssetIds,
   sharedLinkByKey,
+  sharedLinkBySlug,
   updateSharedLink,
   type SharedLink,
 } from '../../core/sharing/shared-link.js';
@@ -33,18 +34,23 @@ const Options = {
   allowUpload: z.boolean().optional(),
   allowDownload: z.boolean().optional(),
   showMetadata: z.boolean().optional(),
+  /** Immich's slug: the link also opens at /s/{slug}. An empty one is none. */
+  slug: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^[A-Za-z0-9_-]*$/, 'slug may hold only letters, digits, - and _')
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : v)),
 };
-export const SharedLinkCreate = z
-  .object({ type: z.enum(['ALBUM', 'INDIVIDUAL']), albumId: z.uuid().optional(), assetIds: z.array(z.uuid()).max(10_000).optional(), ...Options })
-  .refine((l) => (l.type === 'ALBUM' ? l.albumId !== undefined && !l.assetIds : l.albumId === undefined && (l.assetIds?.length ?? 0) > 0), {
-    message: 'An ALBUM link needs albumId; an INDIVIDUAL link needs assetIds',
-  });
+export const SharedLinkCreate = z.object({ type: z.enum(['ALBUM', 'INDIVIDUAL']), albumId: z.uuid().optional(), assetIds: z.array(z.uuid()).max(10_000).optional(), ...Options });
 export const SharedLinkEdit = z.strictObject(Options);
 export const SharedLinkAssets = z.object({ assetIds: z.array(z.uuid()).min(1).max(10_000) });
 /** Immich's SharedLinkLoginDto. */
 export const SharedLinkLogin = z.object({ password: z.string().min(1).max(1024) });
-const LoginQuery = z.object({ key: z.string().max(128) });
-const MeQuery = z.object({ key: z.string().max(128), password: z.string().max(1024).optional(), token: z.string().max(128).optional() });
+const LoginQuery = z.object({ key: z.string().max(128).optional(), slug: z.string().max(100).optional() });
+const MeQuery = z.object({ key: z.string().max(128).optional(), slug: z.string().max(100).optional(), password: z.string().max(1024).optional(), token: z.string().max(128).optional() });
 
 /** Wrong passwords are counted per link: a link's password cannot be guessed at network speed. */
 const passwordThrottle = new PasswordThrottle();
@@ -61,6 +67,7 @@ async function linkResponse(ports: Ports, link: SharedLink, opts: { withAssets: 
     type: link.type,
     userId: link.ownerId,
     description: link.description,
+    slug: link.slug,
     // Never the password itself: only whether there is one.
     password: null,
     hasPassword: link.passwordHash !== null,
@@ -74,14 +81,20 @@ async function linkResponse(ports: Ports, link: SharedLink, opts: { withAssets: 
   };
 }
 
+/** A slug another link already has: Immich's message. */
+function slugTaken(error: { code?: string; constraint?: string }): never {
+  if (error.code === '23505') throw new BadRequest('Shared link with this slug already exists');
+  throw error;
+}
+
 function linkId(id: string): string {
   if (!z.uuid().safeParse(id).success) throw new BadRequest('Not found or no sharedLink.read access');
   return id;
 }
 
-/** The link a key names, unless it has expired (an unknown key looks the same). */
-async function openLink(c: Context<ApiEnv>, key: string): Promise<SharedLink> {
-  const link = await sharedLinkByKey(c.var.ports.db, key);
+/** The link a key (or slug) names, unless it has expired (an unknown key looks the same). */
+async function openLink(c: Context<ApiEnv>, by: { key?: string; slug?: string }): Promise<SharedLink> {
+  const link = by.key !== undefined ? await sharedLinkByKey(c.var.ports.db, by.key) : by.slug !== undefined ? await sharedLinkBySlug(c.var.ports.db, by.slug) : undefined;
   if (!link || (link.expiresAt && link.expiresAt <= c.var.ports.clock.now())) throw new Unauthorized('Invalid share key');
   return link;
 }
@@ -107,7 +120,12 @@ export const sharedLinkRoutes = new Hono<ApiEnv>()
   // The routes for link holders: open the link (checking its password when it has one), or log in to it.
   .get('/shared-links/me', async (c) => {
     const q = MeQuery.parse(c.req.query());
-    const link = await openLink(c, q.key);
+    if (q.key === undefined && q.slug === undefined) {
+      // Immich: this route is for a link's holder; a signed-in user without one is refused.
+      await authenticate(c, async () => undefined);
+      throw new Forbidden('This endpoint is for a shared link: ?key= or ?slug=');
+    }
+    const link = await openLink(c, q);
     if (link.passwordHash && (q.token ?? getCookie(c, SHARED_LINK_COOKIE)) !== sharedLinkToken(link)) {
       if (q.password === undefined) throw new Unauthorized('Password required');
       await unlockLink(c, link, q.password);
@@ -117,24 +135,33 @@ export const sharedLinkRoutes = new Hono<ApiEnv>()
   })
   // Immich 3's way in to a link with a password: the password in the body, a cookie back.
   .post('/shared-links/login', async (c) => {
-    const { key } = LoginQuery.parse(c.req.query());
+    const query = LoginQuery.parse(c.req.query());
     const { password } = await jsonBody(c, SharedLinkLogin);
-    const link = await openLink(c, key);
+    const link = await openLink(c, query);
     if (!link.passwordHash) throw new BadRequest('Shared link is not password protected');
     await unlockLink(c, link, password);
     const body = await linkResponse(c.var.ports, link, { withAssets: true, forHolder: true });
     return c.json({ ...body, key: link.key, token: sharedLinkToken(link) }, 201);
+  })
+  // Managing links is for their owner: a link's holder (?key=, ?slug=) may not.
+  .use('/shared-links/*', async (c, next) => {
+    if (c.req.query('key') !== undefined || c.req.query('slug') !== undefined) throw new Forbidden('A shared link cannot manage shared links');
+    await next();
   })
   .use('/shared-links', authenticate)
   .use('/shared-links/*', authenticate)
   .get('/shared-links', async (c) => {
     const albumId = c.req.query('albumId');
     const links = await listSharedLinks(c.var.ports.db, c.var.auth.user.id, albumId && z.uuid().safeParse(albumId).success ? albumId : undefined);
-    return c.json(await Promise.all(links.map((l) => linkResponse(c.var.ports, l, { withAssets: false, forHolder: false }))));
+    // Immich lists an individual link with its assets, an album link with the album only.
+    return c.json(await Promise.all(links.map((l) => linkResponse(c.var.ports, l, { withAssets: l.type === 'INDIVIDUAL', forHolder: false }))));
   })
   .post('/shared-links', async (c) => {
     const body = await jsonBody(c, SharedLinkCreate);
     const { ports } = c.var;
+    // Immich's messages: an album link needs its album, an individual link its assets, and nothing else.
+    if (body.type === 'ALBUM' && (!body.albumId || body.assetIds)) throw new BadRequest('Invalid albumId');
+    if (body.type === 'INDIVIDUAL' && (body.albumId || !body.assetIds?.length)) throw new BadRequest('Invalid assetIds');
     const assetIds = [...new Set(body.assetIds ?? [])];
     if (body.albumId) await requireAlbumRole(ports.db, c.var.auth, body.albumId, 'owner', 'album.share');
     const shareable = await shareableAssetIds(ports.db, c.var.auth, assetIds);
@@ -150,20 +177,21 @@ export const sharedLinkRoutes = new Hono<ApiEnv>()
       allowUpload: body.allowUpload ?? false,
       allowDownload: body.allowDownload ?? true,
       showMetadata: body.showMetadata ?? true,
+      slug: body.slug ?? null,
       assetIds,
-    });
+    }).catch(slugTaken);
     return c.json(await linkResponse(ports, link, { withAssets: true, forHolder: false }), 201);
   })
   .get('/shared-links/:id', async (c) => {
     const link = await getSharedLink(c.var.ports.db, c.var.auth.user.id, linkId(c.req.param('id')));
-    if (!link) throw new BadRequest('Not found or no sharedLink.read access');
+    if (!link) throw new BadRequest('Shared link not found');
     return c.json(await linkResponse(c.var.ports, link, { withAssets: true, forHolder: false }));
   })
   .patch('/shared-links/:id', async (c) => {
     const body = await jsonBody(c, SharedLinkEdit);
     const { password, ...rest } = body;
     const change = { ...rest, ...(password !== undefined ? { passwordHash: password ? await hashPassword(password) : null } : {}) };
-    const link = await updateSharedLink(c.var.ports.db, c.var.auth.user.id, linkId(c.req.param('id')), change);
+    const link = await updateSharedLink(c.var.ports.db, c.var.auth.user.id, linkId(c.req.param('id')), change).catch(slugTaken);
     if (!link) throw new BadRequest('Not found or no sharedLink.update access');
     return c.json(await linkResponse(c.var.ports, link, { withAssets: false, forHolder: false }));
   })
@@ -178,7 +206,8 @@ export const sharedLinkRoutes = new Hono<ApiEnv>()
     const { db } = c.var.ports;
     const link = await getSharedLink(db, c.var.auth.user.id, linkId(c.req.param('id')));
     if (!link) throw new BadRequest('Not found or no sharedLink.update access');
-    if (link.type !== 'INDIVIDUAL') throw new BadRequest('Only an INDIVIDUAL shared link holds assets itself; change the album instead');
+    // Immich's message: an album link's assets are the album's; change the album instead.
+    if (link.type !== 'INDIVIDUAL') throw new BadRequest('Invalid shared link type');
     const add = c.req.method === 'PUT';
     const allowed = add ? await shareableAssetIds(db, c.var.auth, assetIds) : new Set(assetIds);
     const changed = await changeSharedLinkAssets(db, link.id, [...allowed], add);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, gridItems, type Album } from '../lib/api';
-import PhotoGrid from './PhotoGrid';
+import { albumGridItems, api, ApiError, type Album } from '../lib/api';
+import PhotoGrid, { type GridItem } from './PhotoGrid';
 import UserSelect, { type UserChoice as User } from './UserSelect';
 import Viewer from './Viewer';
 
@@ -17,6 +17,7 @@ interface Activity {
 export default function AlbumView() {
   const id = new URLSearchParams(location.search).get('id') ?? '';
   const [album, setAlbum] = useState<Album | undefined>();
+  const [items, setItems] = useState<GridItem[]>([]);
   const [error, setError] = useState('');
   const [open, setOpen] = useState<string | undefined>();
   const [activity, setActivity] = useState<Activity[]>([]);
@@ -26,7 +27,9 @@ export default function AlbumView() {
 
   const load = async () => {
     try {
-      setAlbum(await api<Album>('GET', `/albums/${id}`));
+      const found = await api<Album>('GET', `/albums/${id}`);
+      setItems(await albumGridItems(id, found.order));
+      setAlbum(found);
       setActivity(await api<Activity[]>('GET', `/activities?albumId=${id}`).catch(() => []));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'The album cannot be loaded');
@@ -63,15 +66,15 @@ export default function AlbumView() {
 
   if (error) return <p class="error" role="alert">{error}</p>;
   if (!album) return <p class="empty">Loading…</p>;
-  const items = gridItems(album.assets);
+  const members = album.albumUsers.filter((m) => m.role !== 'owner');
   return (
     <div class="album">
       <h1>{album.albumName}</h1>
       {album.description && <p>{album.description}</p>}
-      {album.ownerId === me && (
+      {album.albumUsers[0]?.user.id === me && (
         <section class="members" aria-label="Shared with">
           <ul>
-            {album.albumUsers.map((m) => (
+            {members.map((m) => (
               <li key={m.user.id}>
                 {m.user.name} ({m.user.email}) — {m.role === 'editor' ? 'can add photos' : 'can view'}{' '}
                 <button class="button" aria-label={`Stop sharing with ${m.user.name}`} onClick={() => api('DELETE', `/albums/${id}/user/${m.user.id}`).then(load)}>

@@ -96,13 +96,33 @@ export interface Tag {
 
 export interface Album {
   id: string;
-  ownerId: string;
-  albumUsers: Array<{ user: { id: string; name: string; email: string }; role: 'editor' | 'viewer' }>;
+  /** Immich 3: the owner first (role owner), then the members. */
+  albumUsers: Array<{ user: { id: string; name: string; email: string }; role: 'owner' | 'editor' | 'viewer' }>;
   albumName: string;
   description: string;
   assetCount: number;
   albumThumbnailAssetId: string | null;
   shared: boolean;
   isActivityEnabled: boolean;
-  assets: Asset[];
+  order?: 'asc' | 'desc';
+}
+
+/**
+ * An album's photos for the grid, read as Immich's web app reads them (an album answer holds no
+ * assets since Immich 3): its months from the timeline, then each month's columns.
+ */
+export async function albumGridItems(albumId: string, order: 'asc' | 'desc' = 'desc'): Promise<ReturnType<typeof gridItems>> {
+  const query = `albumId=${encodeURIComponent(albumId)}&order=${order}`;
+  const buckets = await api<Array<{ timeBucket: string }>>('GET', `/timeline/buckets?${query}`);
+  const months = await Promise.all(
+    buckets.map((b) =>
+      api<{ id: string[]; ratio: number[]; thumbhash: Array<string | null>; isImage: boolean[]; isFavorite: boolean[] }>(
+        'GET',
+        `/timeline/bucket?timeBucket=${encodeURIComponent(b.timeBucket)}&${query}`,
+      ),
+    ),
+  );
+  return months.flatMap((c) =>
+    c.id.map((id, i) => ({ id, ratio: c.ratio[i]!, thumbhash: c.thumbhash[i] ?? null, isVideo: !c.isImage[i], isFavorite: c.isFavorite[i]!, label: c.isImage[i] ? 'Photo' : 'Video' })),
+  );
 }
