@@ -36,8 +36,9 @@ export class UnsupportedMedia extends ShoeboxError {
 export class CorruptFile extends ShoeboxError {
   readonly status = 422;
 }
+/** Over the user's storage quota: Immich answers 400 (the disk itself being full is a 507, core/http/errors.ts). */
 export class QuotaExceeded extends ShoeboxError {
-  readonly status = 507;
+  readonly status = 400;
 }
 export class TooManyRequests extends ShoeboxError {
   readonly status = 429;

@@ -55,7 +55,7 @@ describe('the app on the RDS Data API', () => {
       return body.status === 'ready' || body.status === 'failed' ? body : undefined;
     }, 'the pipeline over the Data API');
     expect(asset).toMatchObject({ status: 'ready', localDateTime: '2015-04-10T20:12:23.550Z', exifInfo: { make: 'Apple', timeZone: 'UTC+2' } });
-    expect(asset.exifInfo?.dateTimeOriginal).toBe('2015-04-10T18:12:23.550Z');
+    expect(asset.exifInfo?.dateTimeOriginal).toBe('2015-04-10T18:12:23.55+00:00');
 
     const check = await api.call<{ results: Array<{ action: string; assetId?: string }> }>('POST', '/assets/bulk-upload-check', {
       key: user.apiKey,

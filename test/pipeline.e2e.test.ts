@@ -65,7 +65,7 @@ describe('the embedded pipeline, end to end over HTTP', () => {
     expect(asset.exifInfo).toMatchObject({ make: 'Apple', model: 'iPhone 6', iso: 32, fNumber: 2.2, exposureTime: '1/40', timeZone: 'UTC+2' });
     expect(asset.exifInfo?.latitude).toBeCloseTo(40.447, 3);
     // Local 20:12:23 in Madrid (GPS says 18:12:23 UTC).
-    expect(asset.exifInfo?.dateTimeOriginal).toBe('2015-04-10T18:12:23.550Z');
+    expect(asset.exifInfo?.dateTimeOriginal).toBe('2015-04-10T18:12:23.55+00:00');
     // The wall clock in Madrid, with milliseconds as Immich writes them (Postgres prints '.55').
     expect(asset.localDateTime).toBe('2015-04-10T20:12:23.550Z');
 

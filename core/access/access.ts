@@ -8,8 +8,8 @@ import type { SharedLink } from '../sharing/shared-link.js';
  * before it touches an id it was given; ids a requester may not use are reported exactly
  * like ids that do not exist, so probing learns nothing.
  *
- * A user reads their own assets, their partners' (not locked, not trashed) and those in
- * albums they own or were added to. A shared link reads only what it grants: its assets,
+ * A user reads their own assets, their partners' (on their timeline: not archived, locked or
+ * trashed) and those in albums they own or were added to. A shared link reads only what it grants: its assets,
  * or its album's. Changing an asset is for its owner alone. A locked asset (the locked
  * folder) is its owner's alone, and only in a session unlocked with their PIN code.
  */
@@ -50,15 +50,24 @@ export type AlbumRole = 'owner' | 'editor' | 'viewer';
  */
 export const REACHABLE_BY_OTHERS = `(a.deleted_at IS NULL AND a.visibility <> 'locked')`;
 
-/** SQL over asset row `a`: what albums, shared links and partners list — also never hidden parts. */
+/** SQL over asset row `a`: what albums and shared links list — also never hidden parts. */
 export const LISTED_TO_OTHERS = `(a.deleted_at IS NULL AND a.visibility IN ('timeline', 'archive'))`;
 /** The same rule over `asset_month_counts c`, the trigger-kept month counts. */
 export const COUNTED_FOR_OTHERS = `(NOT c.is_trashed AND c.visibility IN ('timeline', 'archive'))`;
 
+/**
+ * SQL over asset row `a`: what a partner may reach of a library — its timeline (and a live
+ * photo's hidden motion part through its still); archived is the owner's own, as in Immich.
+ */
+export const REACHABLE_BY_PARTNERS = `(a.deleted_at IS NULL AND a.visibility IN ('timeline', 'hidden'))`;
+/** What a partner's timeline lists of a library, over `a` and over the month counts `c`. */
+export const LISTED_TO_PARTNERS = `(a.deleted_at IS NULL AND a.visibility = 'timeline')`;
+export const COUNTED_FOR_PARTNERS = `(NOT c.is_trashed AND c.visibility = 'timeline')`;
+
 /** SQL: asset row `a` is readable by the user in parameter `$u` (a uuid). */
 function readableByUser(u: string, who: Requester): string {
   return `(${ownAsset(u, who)}
-    OR (${REACHABLE_BY_OTHERS}
+    OR (${REACHABLE_BY_PARTNERS}
         AND a.owner_id IN (SELECT p.shared_by_id FROM partners p WHERE p.shared_with_id = ${u}))
     OR (${REACHABLE_BY_OTHERS} AND EXISTS (
         SELECT 1 FROM album_assets aa JOIN albums al ON al.id = aa.album_id
@@ -101,7 +110,7 @@ export async function ownedAssetIds(db: Queryable, who: Requester, ids: readonly
 export async function shareableAssetIds(db: Queryable, who: Requester, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0 || who.sharedLink) return new Set();
   const { rows } = await db.query<{ id: string }>(
-    `SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND ((a.owner_id = $2 AND a.visibility <> 'locked') OR (${REACHABLE_BY_OTHERS}
+    `SELECT a.id FROM assets a WHERE a.id = ANY($1::uuid[]) AND ((a.owner_id = $2 AND a.visibility <> 'locked') OR (${REACHABLE_BY_PARTNERS}
        AND a.owner_id IN (SELECT p.shared_by_id FROM partners p WHERE p.shared_with_id = $2)))`,
     [ids, who.user.id],
   );

@@ -27,6 +27,8 @@ export interface AssetEdit {
   tags?: string[];
   /** Puts the assets into one duplicate group, or (null) out of theirs (Immich's bulk update: the web app's "stack" action). */
   duplicateId?: string | null;
+  /** Moves each asset's capture time by this many minutes (Immich's dateTimeRelative), keeping its zone. */
+  shiftMinutes?: number;
 }
 
 /** Property names as Immich's clients know them (asset_exif.locked_properties). */
@@ -43,13 +45,17 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
   if (edit.description !== undefined) locked.push('description');
   if (edit.rating !== undefined) locked.push('rating');
   if (edit.tags !== undefined) locked.push('tags');
+  if (edit.shiftMinutes && date) throw new BadRequest('dateTimeOriginal and dateTimeRelative cannot be combined');
 
   await db.query(
     `WITH asset AS (
        UPDATE assets SET is_favorite = coalesce($2, is_favorite), visibility = coalesce($3, visibility),
          taken_at = coalesce($4, taken_at), local_date_time = coalesce($5::timestamp, local_date_time),
          time_zone = CASE WHEN $4::timestamptz IS NULL THEN time_zone ELSE $6 END, updated_at = now()
-       WHERE id = ANY($1::uuid[]) RETURNING id
+       WHERE id = ANY($1::uuid[]) RETURNING id, owner_id
+     ), notice AS (
+       -- Immich's on_asset_update for the owner's open apps (local/live-updates.ts sends the asset).
+       INSERT INTO live_notices (event, user_ids, payload) SELECT 'on_asset_update', ARRAY[owner_id], jsonb_build_object('assetId', id) FROM asset
      )
      INSERT INTO asset_exif AS x (asset_id, date_time_original, time_zone, latitude, longitude, city, state, country,
        description, rating, locked_properties)
@@ -86,12 +92,30 @@ export async function editAssets(db: Queryable, store: ObjectStore, ids: string[
   // After the move, not before: a crash between leaves locked assets in albums, where nobody but
   // their owner can reach them anyway (access never lists a locked asset to others).
   if (edit.visibility === 'locked') await removeFromEverySharing(db, ids);
+  if (edit.shiftMinutes) await shiftCaptureTimes(db, ids, edit.shiftMinutes);
   if (edit.duplicateId !== undefined) await db.query('UPDATE assets SET duplicate_id = $2, updated_at = now() WHERE id = ANY($1::uuid[])', [ids, edit.duplicateId]);
   if (edit.tags !== undefined) {
     const { rows } = await db.query<{ id: string; ownerId: string }>('SELECT id, owner_id AS "ownerId" FROM assets WHERE id = ANY($1::uuid[])', [ids]);
     for (const row of rows) await setAssetTags(db, row.id, row.ownerId, edit.tags);
   }
-  if (locked.length > 0) await writeSidecars(db, store, ids);
+  if (locked.length > 0 || edit.shiftMinutes) await writeSidecars(db, store, ids);
+}
+
+/** Each asset's capture instant and wall-clock time move by `minutes`; the edited date is locked as any date edit is. */
+async function shiftCaptureTimes(db: Queryable, ids: string[], minutes: number): Promise<void> {
+  await db.query(
+    `WITH shifted AS (
+       UPDATE assets SET taken_at = taken_at + make_interval(mins => $2), local_date_time = local_date_time + make_interval(mins => $2), updated_at = now()
+       WHERE id = ANY($1::uuid[]) RETURNING id, owner_id, taken_at, time_zone
+     ), notice AS (
+       INSERT INTO live_notices (event, user_ids, payload) SELECT 'on_asset_update', ARRAY[owner_id], jsonb_build_object('assetId', id) FROM shifted
+     )
+     INSERT INTO asset_exif AS x (asset_id, date_time_original, time_zone, locked_properties)
+     SELECT id, taken_at, time_zone, ARRAY['dateTimeOriginal'] FROM shifted
+     ON CONFLICT (asset_id) DO UPDATE SET date_time_original = excluded.date_time_original,
+       locked_properties = ARRAY(SELECT DISTINCT unnest(x.locked_properties || ARRAY['dateTimeOriginal'])), updated_at = now()`,
+    [ids, minutes],
+  );
 }
 
 function parseEditedDate(value: string) {
@@ -164,12 +188,15 @@ export async function linkLivePhoto(db: Queryable, stillId: string, videoId: str
     );
     return;
   }
-  const { rows } = await db.query<{ ok: boolean }>(
-    `SELECT s.owner_id = v.owner_id AND v.type = 'VIDEO' AND s.type = 'IMAGE' AND s.id <> v.id AS ok
+  const { rows } = await db.query<{ video: boolean; sameOwner: boolean; still: boolean }>(
+    `SELECT v.type = 'VIDEO' AS video, s.owner_id = v.owner_id AS "sameOwner", s.type = 'IMAGE' AND s.id <> v.id AS still
      FROM assets s, assets v WHERE s.id = $1 AND v.id = $2`,
     [stillId, videoId],
   );
-  if (!rows[0]?.ok) throw new BadRequest('A live photo joins an image and a video of the same owner');
+  // Immich's messages, in its order.
+  if (!rows[0]?.video) throw new BadRequest('Live photo video must be a video');
+  if (!rows[0].sameOwner) throw new BadRequest('Live photo video does not belong to the user');
+  if (!rows[0].still) throw new BadRequest('A live photo joins an image and a video of the same owner');
   await db.query(
     `WITH hidden AS (UPDATE assets SET visibility = 'hidden', updated_at = now() WHERE id = $2)
      UPDATE assets SET live_photo_video_id = $2, updated_at = now() WHERE id = $1`,

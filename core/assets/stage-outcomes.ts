@@ -99,12 +99,13 @@ export async function recordMetadata(
       v.takenAt,
       v.localDateTime,
       v.timeZone,
-      e !== null,
+      // Every asset gets its row, as in Immich; the size from the pixels where EXIF has none (AVIF, JPEG XL, PNG).
+      true,
       e?.make ?? null,
       e?.model ?? null,
       e?.lensModel ?? null,
-      e?.exifImageWidth ?? null,
-      e?.exifImageHeight ?? null,
+      e?.exifImageWidth ?? v.width ?? null,
+      e?.exifImageHeight ?? v.height ?? null,
       e?.orientation == null ? null : String(e.orientation),
       e?.dateTimeOriginal ?? null,
       e?.modifyDate ?? null,
@@ -140,7 +141,11 @@ export async function recordThumbnails(
     name: 'record-thumbnails',
     text: `WITH asset AS (
         UPDATE assets SET status = 'ready', thumbhash = $6, failed_reason = NULL, updated_at = now()
-        WHERE id = $1 AND status <> 'uploading' RETURNING id
+        WHERE id = $1 AND status <> 'uploading' RETURNING id, owner_id, visibility
+      ), notice AS (
+        -- Immich's on_upload_success: the owner's open apps show it (local/live-updates.ts sends the asset).
+        INSERT INTO live_notices (event, user_ids, payload)
+        SELECT 'on_upload_success', ARRAY[owner_id], jsonb_build_object('assetId', id) FROM asset WHERE visibility IN ('timeline', 'archive')
       ), files AS (
         INSERT INTO asset_files (asset_id, type, path, width, height, size_bytes)
         SELECT id, f.type, f.path, f.width, f.height, f.size_bytes FROM asset,

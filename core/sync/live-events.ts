@@ -8,8 +8,11 @@ export interface LiveEvent {
   payload: unknown;
 }
 
-/** Events written as notices (migration 0005): what no synced row can tell. */
-export type LiveNotice = 'on_asset_restore' | 'on_config_update';
+/**
+ * Events written as notices (migration 0005): what no synced row can tell. on_upload_success
+ * and on_asset_update name their asset (`{ assetId }`); the sender puts the asset in.
+ */
+export type LiveNotice = 'on_asset_restore' | 'on_config_update' | 'on_upload_success' | 'on_asset_update';
 
 /** Writes a notice for the live connections (`userIds` undefined: everyone); pruneLiveNotices clears old ones. */
 export async function addLiveNotice(db: Queryable, event: LiveNotice, userIds: string[] | undefined, payload?: unknown): Promise<void> {

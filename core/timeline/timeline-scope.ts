@@ -1,4 +1,4 @@
-import { albumRole, COUNTED_FOR_OTHERS, LISTED_TO_OTHERS, partnerIds, requireUnlocked, type Requester } from '../access/access.js';
+import { albumRole, COUNTED_FOR_OTHERS, COUNTED_FOR_PARTNERS, LISTED_TO_OTHERS, LISTED_TO_PARTNERS, partnerIds, requireUnlocked, type Requester } from '../access/access.js';
 import { BadRequest } from '../errors.js';
 import type { Queryable } from '../ports/database.js';
 import type { AssetVisibility } from '../assets/asset.js';
@@ -90,13 +90,12 @@ export async function timelineScope(db: Queryable, who: Requester, f: TimelineFi
     } else {
       clauses.push(['a.owner_id = ANY(?::uuid[])', 'c.owner_id = ANY(?::uuid[])', owners]);
     }
-    // Others' trashed, locked and hidden assets are never shown, whatever the filter says.
-    if (!owners || owners.length > 1 || owners[0] !== me) {
-      clauses.push([
-        `(a.owner_id = ? OR ${LISTED_TO_OTHERS})`,
-        `(c.owner_id = ? OR ${COUNTED_FOR_OTHERS})`,
-        me,
-      ]);
+    // Others' trashed, locked and hidden assets are never shown, whatever the filter says; of a
+    // partner's library only its timeline (archived is the owner's own, as in Immich).
+    if (!owners) {
+      clauses.push([`(a.owner_id = ? OR ${LISTED_TO_OTHERS})`, `(c.owner_id = ? OR ${COUNTED_FOR_OTHERS})`, me]);
+    } else if (owners.length > 1 || owners[0] !== me) {
+      clauses.push([`(a.owner_id = ? OR ${LISTED_TO_PARTNERS})`, `(c.owner_id = ? OR ${COUNTED_FOR_PARTNERS})`, me]);
     }
   }
 

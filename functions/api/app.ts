@@ -61,7 +61,8 @@ export function createServerApp(ports: Ports): Hono {
 
 /** The whole HTTP API as one Hono app, served by the local server and by API Gateway alike. */
 export function createApi(ports: Ports): Hono<ApiEnv> {
-  const api = new Hono<ApiEnv>().basePath('/api');
+  // Not strict: /api/assets/ is /api/assets, as Immich's server (Nest) answers both.
+  const api = new Hono<ApiEnv>({ strict: false }).basePath('/api');
   api.use(async (c, next) => {
     c.set('ports', ports);
     // Postgres cannot store or compare NUL in text: a query parameter with one is bad input, not a 500.

@@ -37,7 +37,8 @@ export const AssetUpdate = z.strictObject({
   latitude: z.number().min(-90).max(90).optional(),
   longitude: z.number().min(-180).max(180).optional(),
   description: z.string().max(10_000).optional(),
-  rating: z.number().int().min(0).max(5).nullable().optional(),
+  /** Immich 3: 1–5 stars, 0 none, -1 rejected. */
+  rating: z.number().int().min(-1).max(5).nullable().optional(),
   /** Keywords, replacing the ones there (Shoebox's addition). */
   tags: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
   /** Joins this still to its motion part (a live photo); null separates them. */
@@ -55,7 +56,12 @@ export const AssetCopy = z.strictObject({
 });
 /** Immich's `AssetMetadataUpsertDto`. */
 export const AssetMetadataUpsert = z.object({ items: AssetMetadataItems });
-export const AssetBulkUpdate = AssetUpdate.omit({ livePhotoVideoId: true }).extend({ ids: Ids, duplicateId: z.uuid().nullable().optional() });
+export const AssetBulkUpdate = AssetUpdate.omit({ livePhotoVideoId: true }).extend({
+  ids: Ids,
+  duplicateId: z.uuid().nullable().optional(),
+  /** Immich's dateTimeRelative: move each capture time by this many minutes (up to a century either way). */
+  dateTimeRelative: z.number().int().min(-52_596_000).max(52_596_000).optional(),
+});
 const ThumbnailQuery = z.object({ size: z.enum(['thumbnail', 'preview', 'fullsize']).default('thumbnail') });
 const StatisticsQuery = z.object({
   isFavorite: z.enum(['true', 'false']).optional(),
@@ -85,10 +91,11 @@ async function assetResponse(ports: Ports, auth: AuthContext, asset: Asset) {
   return dto;
 }
 
-function assetEdit(body: Omit<z.infer<typeof AssetUpdate>, 'livePhotoVideoId'> & { duplicateId?: string | null }) {
-  const { isArchived, ...edit } = body;
+function assetEdit(body: Omit<z.infer<typeof AssetUpdate>, 'livePhotoVideoId'> & { duplicateId?: string | null; dateTimeRelative?: number }) {
+  const { isArchived, dateTimeRelative, ...edit } = body;
   // Immich's older clients send isArchived; visibility wins when both come.
-  return { ...edit, visibility: edit.visibility ?? (isArchived === undefined ? undefined : isArchived ? 'archive' : 'timeline') } as const;
+  const visibility = edit.visibility ?? (isArchived === undefined ? undefined : isArchived ? 'archive' : 'timeline');
+  return { ...edit, visibility, shiftMinutes: dateTimeRelative } as const;
 }
 
 /** Where an asset's media lies, and how the client may fetch it itself when the store lets it (S3). */

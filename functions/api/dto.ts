@@ -51,6 +51,14 @@ export function apiKeyDto(key: ApiKey) {
   };
 }
 
+/**
+ * An EXIF instant as Immich writes it (PostgreSQL's own form): `2023-11-20T01:11:00+00:00`,
+ * fractions of a second only when there are any. immich-go reads dates in this form only.
+ */
+export function exifTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.(\d*?)0*Z$/, (_, digits: string) => `${digits ? `.${digits}` : ''}+00:00`);
+}
+
 export function exifDto(exif: ExifRow) {
   return {
     make: exif.make,
@@ -60,8 +68,8 @@ export function exifDto(exif: ExifRow) {
     exifImageHeight: exif.exifImageHeight,
     fileSizeInByte: exif.fileSizeInByte,
     orientation: exif.orientation,
-    dateTimeOriginal: exif.dateTimeOriginal?.toISOString() ?? null,
-    modifyDate: exif.modifyDate?.toISOString() ?? null,
+    dateTimeOriginal: exif.dateTimeOriginal ? exifTimestamp(exif.dateTimeOriginal) : null,
+    modifyDate: exif.modifyDate ? exifTimestamp(exif.modifyDate) : null,
     timeZone: exif.timeZone ? `UTC${exif.timeZone.replace(/^([+-])0?(\d+):00$/, '$1$2')}` : null,
     latitude: exif.latitude,
     longitude: exif.longitude,

@@ -162,9 +162,9 @@ async function issueTarget(ports: Ports, session: UploadSession): Promise<Upload
 export async function assertQuota(ports: Ports, user: User, bytes: number): Promise<void> {
   if (user.quotaSizeBytes === null) return;
   const used = await storageUsage(ports.db, user.id);
+  // Immich's words, which its clients show; the numbers go to the log.
   if (used + bytes > user.quotaSizeBytes) {
-    throw new QuotaExceeded(
-      `This file needs ${bytes} bytes but only ${Math.max(0, user.quotaSizeBytes - used)} bytes of your storage quota are left`,
-    );
+    ports.logger.info('upload over quota', { userId: user.id, bytes, used, quota: user.quotaSizeBytes });
+    throw new QuotaExceeded('Quota has been exceeded!');
   }
 }

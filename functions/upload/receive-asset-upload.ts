@@ -91,13 +91,13 @@ async function adoptStagedFile(
   if (checksumHeader && !parseSha1(checksumHeader).equals(file.sha1)) {
     throw new BadRequest('The uploaded bytes do not match x-immich-checksum; the upload was damaged, try again');
   }
+  const [known] = await findByChecksums(ports.db, user.id, [file.sha1]);
+  if (known && known.status !== 'uploading') return { id: known.id, status: 'duplicate' };
+  // The quota before the bytes are looked at, as Immich orders it.
+  await assertQuota(ports, user, file.size);
   const fileName = sanitizeFileName(fields.filename ?? file.fileName);
   const detected = await detectMediaType(file.head, fileName);
   if (!detected.ok) throw new UnsupportedMedia(detected.reason);
-
-  const [known] = await findByChecksums(ports.db, user.id, [file.sha1]);
-  if (known && known.status !== 'uploading') return { id: known.id, status: 'duplicate' };
-  await assertQuota(ports, user, file.size);
 
   const id = randomUUID();
   const ext = extensionOf(fileName);
