@@ -104,14 +104,37 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect(await september()).toBe(2);
       expect((await send(bea, 'PUT', `/assets/${video}`, { livePhotoVideoId: other })).status).toBe(400);
       expect((await send(bea, 'PUT', `/assets/${still}`, { livePhotoVideoId: photo })).status).toBe(400);
+      // Immich's messages: the motion part must be a video, and the same person's.
+      expect((await send(bea, 'PUT', `/assets/${still}`, { livePhotoVideoId: still })).body).toEqual({ message: 'Live photo video must be a video' });
+      const [adasVideo] = await insertSyntheticAssets(runtime.ports.db, admin.id, [{ localDateTime: '2023-09-09T09:09:09', type: 'VIDEO' }]);
+      expect((await send(bea, 'PUT', `/assets/${still}`, { livePhotoVideoId: adasVideo })).status).toBe(400);
       expect((await send(bea, 'PUT', `/assets/${still}`, { livePhotoVideoId: null })).body.livePhotoVideoId).toBeNull();
       expect(await september()).toBe(3);
+    });
+
+    it('moves capture times by minutes in bulk, rates -1 (rejected), and writes EXIF instants as Immich does', async () => {
+      const [one, two] = await insertSyntheticAssets(runtime.ports.db, bea.id, [{ localDateTime: '2023-11-20T01:11:00' }, { localDateTime: '2023-11-21T10:00:00' }]);
+      expect((await send(bea, 'PUT', `/assets/${one}`, { dateTimeOriginal: '2023-11-19T18:11:00.000-07:00', rating: -1 })).body.exifInfo).toMatchObject({
+        dateTimeOriginal: '2023-11-20T01:11:00+00:00',
+        timeZone: 'UTC-7',
+        rating: -1,
+      });
+      // A trailing slash is the same route, as on Immich's server.
+      expect((await send(bea, 'PUT', '/assets/', { ids: [one, two], dateTimeRelative: -1441 })).status).toBe(204);
+      const [a, b] = [(await get(bea, `/assets/${one}`)).body, (await get(bea, `/assets/${two}`)).body];
+      expect(a.exifInfo.dateTimeOriginal).toBe('2023-11-19T01:10:00+00:00');
+      expect(a.localDateTime).toBe('2023-11-18T18:10:00.000Z');
+      expect(b.localDateTime).toBe('2023-11-20T09:59:00.000Z');
+      expect((await send(bea, 'PUT', '/assets', { ids: [one], dateTimeRelative: 1.5 })).status).toBe(400);
+      expect((await send(bea, 'PUT', '/assets', { ids: [one], dateTimeRelative: 5, dateTimeOriginal: '2023-01-01T00:00:00Z' })).status).toBe(400);
+      expect((await send(bea, 'PUT', `/assets/${one}`, { rating: -2 })).status).toBe(400);
+      expect((await send(bea, 'PUT', '/assets', { ids: [photo], dateTimeRelative: 60 })).status).toBe(400);
     });
 
     it('keeps keywords as tags, in the sidecar too, and finds assets by them', async () => {
       const edited = await send(admin, 'PUT', `/assets/${photo}`, { tags: ['beach', 'family', 'beach'] });
       expect(edited.body.tags.map((t: Json) => t.name)).toEqual(['beach', 'family']);
-      const sidecar = (await filesUnder(runtime.dataDir)).find((f) => f.endsWith('-edits.xmp'))!;
+      const sidecar = (await filesUnder(runtime.dataDir)).find((f) => f.endsWith('-edits.xmp') && f.includes(photo))!;
       expect(((await exifrSidecar(await readFile(sidecar), undefined, 'xmp')) as Json).dc.subject).toEqual(['beach', 'family']);
       const found = await send(admin, 'POST', '/search/metadata', { tagNames: ['family'] });
       expect(found.body.assets.items.map((a: Json) => a.id)).toEqual([photo]);
@@ -531,6 +554,15 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
         quotaSizeInBytes: 10_000_000,
       });
       expect((await send(admin, 'PUT', `/admin/users/${gus.id}`, { email: 'bea@example.com' })).status).toBe(400);
+      // Over the quota: Immich's answer, before the bytes are even looked at.
+      expect((await send(admin, 'PUT', `/admin/users/${gus.id}`, { quotaSizeInBytes: 10 })).status).toBe(200);
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ deviceAssetId: 'q', deviceId: 'test', fileCreatedAt: '2024-01-01T00:00:00Z', fileModifiedAt: '2024-01-01T00:00:00Z' })) form.append(k, v);
+      form.append('assetData', new Blob([new Uint8Array(2014).fill(7)]), 'example.jpg');
+      const over = await fetch(`${runtime.url}/api/assets`, { method: 'POST', headers: { 'x-api-key': gus.apiKey }, body: form });
+      expect(over.status).toBe(400);
+      expect(await over.json()).toEqual({ message: 'Quota has been exceeded!' });
+      expect((await send(admin, 'PUT', `/admin/users/${gus.id}`, { quotaSizeInBytes: 10_000_000 })).status).toBe(200);
       expect((await send(bea, 'PUT', `/admin/users/${gus.id}`, { name: 'x' })).status).toBe(403);
       expect((await get(admin, `/admin/users/${gus.id}/statistics`)).body).toEqual({ images: 1, videos: 0, total: 1 });
       const stats = (await get(admin, '/server/statistics')).body;

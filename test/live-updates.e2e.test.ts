@@ -10,7 +10,8 @@ type Json = Record<string, any>;
  * socket.io at /api/socket.io as the phone app connects to it (websocket transport, its
  * session in a header) from another address than localhost: uploads processed by the workers
  * arrive live at their owner and the partner they share with, trash and deletes too — and
- * never at a stranger or a connection without credentials.
+ * never at a stranger or a connection without credentials. The owner also hears Immich's
+ * on_upload_success and on_asset_update with the whole asset.
  */
 describe('live updates over socket.io', () => {
   let runtime: TestRuntime;
@@ -70,6 +71,14 @@ describe('live updates over socket.io', () => {
       expect(immichShapeProblems(ready.payload.exif, 'SyncAssetExifV1')).toEqual([]);
       expect(ready.payload.asset).toMatchObject({ originalFileName: 'live.jpg', ownerId: ada.id });
     }
+    // Immich's web app and tools wait for on_upload_success, then on_asset_update after an edit: the whole asset, for its owner.
+    const uploaded = await waitFor(async () => adas.heard.find((h) => h.event === 'on_upload_success' && h.payload.id === id), 'on_upload_success', 20_000);
+    expect(immichShapeProblems(uploaded.payload, 'AssetResponseDto')).toEqual([]);
+    expect(uploaded.payload.exifInfo).toMatchObject({ exifImageWidth: 400, exifImageHeight: 300 });
+    expect((await api.call('PUT', `/assets/${id}`, { key: ada.apiKey, body: { description: 'Ao vivo' } })).status).toBe(200);
+    const updated = await waitFor(async () => adas.heard.find((h) => h.event === 'on_asset_update' && h.payload.id === id), 'on_asset_update', 20_000);
+    expect(updated.payload.exifInfo.description).toBe('Ao vivo');
+    expect(beas.heard.some((h) => h.event === 'on_upload_success' || h.event === 'on_asset_update')).toBe(false);
     expect((await api.call('DELETE', '/assets', { key: ada.apiKey, body: { ids: [id] } })).status).toBe(204);
     for (const who of [adas, beas]) await waitFor(async () => who.heard.find((h) => h.event === 'on_asset_trash' && h.payload.includes(id)), 'on_asset_trash', 20_000);
     expect((await api.call('POST', '/trash/restore/assets', { key: ada.apiKey, body: { ids: [id] } })).status).toBe(200);

@@ -86,6 +86,18 @@ describe('visibility and trash hold on every path, for every role', () => {
     expect(sawShown).toBe(true);
   });
 
+  it('a partner never sees an archived asset (Immich: the archive is its owner’s), while the album and its links still show it', async () => {
+    for (const path of pathsFor('partner')) {
+      const response = await as('partner', 'GET', path);
+      if (path.startsWith(`/assets/${ids.archived}`)) expect(response.status, path).toBe(400);
+      else if (path.startsWith('/timeline/') || path.startsWith('/map/')) expect(JSON.stringify(response.body), path).not.toContain(ids.archived);
+    }
+    expect((await as('partner', 'POST', '/albums', { albumName: 'Not mine to share', assetIds: [ids.archived] })).status).toBe(400);
+    for (const role of ['viewer', 'albumLink'] as const) {
+      expect((await as(role, 'GET', `/timeline/bucket?${role === 'viewer' ? `albumId=${album}&` : ''}timeBucket=${MONTH}`)).body.id, role).toContain(ids.archived);
+    }
+  });
+
   it('the owner still sees both, in their own locked view (an unlocked session only) and trash', async () => {
     const path = `/timeline/bucket?visibility=locked&timeBucket=${MONTH}`;
     expect((await api.call<any>('GET', path, { key: users.owner.apiKey })).status).toBe(401);

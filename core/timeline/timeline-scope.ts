@@ -77,25 +77,27 @@ export async function timelineScope(db: Queryable, who: Requester, f: TimelineFi
     } else {
       owners = [me, ...(f.withPartners ? await partnerIds(db, me, true) : [])];
     }
+    // Others' trashed, locked and hidden assets are never shown, whatever the filter says; of a
+    // partner's library only its timeline (archived is the owner's own, as in Immich), of an
+    // album what albums show.
     if (f.withSharedAlbums) {
+      const inMyAlbums = `a.id IN (SELECT aa.asset_id FROM album_assets aa JOIN albums al ON al.id = aa.album_id
+           WHERE al.owner_id = ? OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = ?))`;
       clauses.push([
-        `(a.owner_id = ANY(?::uuid[]) OR a.id IN (SELECT aa.asset_id FROM album_assets aa JOIN albums al ON al.id = aa.album_id
-           WHERE al.owner_id = ? OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = ?)))`,
+        `(a.owner_id = ? OR (a.owner_id = ANY(?::uuid[]) AND ${LISTED_TO_PARTNERS}) OR (${inMyAlbums} AND ${LISTED_TO_OTHERS}))`,
         null,
+        me,
         owners,
         me,
         me,
       ]);
+      // Not a whole library: no month counts to key by owner.
       owners = undefined;
     } else {
       clauses.push(['a.owner_id = ANY(?::uuid[])', 'c.owner_id = ANY(?::uuid[])', owners]);
-    }
-    // Others' trashed, locked and hidden assets are never shown, whatever the filter says; of a
-    // partner's library only its timeline (archived is the owner's own, as in Immich).
-    if (!owners) {
-      clauses.push([`(a.owner_id = ? OR ${LISTED_TO_OTHERS})`, `(c.owner_id = ? OR ${COUNTED_FOR_OTHERS})`, me]);
-    } else if (owners.length > 1 || owners[0] !== me) {
-      clauses.push([`(a.owner_id = ? OR ${LISTED_TO_PARTNERS})`, `(c.owner_id = ? OR ${COUNTED_FOR_PARTNERS})`, me]);
+      if (owners.length > 1 || owners[0] !== me) {
+        clauses.push([`(a.owner_id = ? OR ${LISTED_TO_PARTNERS})`, `(c.owner_id = ? OR ${COUNTED_FOR_PARTNERS})`, me]);
+      }
     }
   }
 

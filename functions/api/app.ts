@@ -37,6 +37,13 @@ import { viewRoutes } from './view-routes.js';
  */
 export function createServerApp(ports: Ports): Hono {
   const app = new Hono();
+  // Immich's server (Nest) answers /api/assets/ as /api/assets, and clients send both.
+  app.use('/api/*', async (c, next) => {
+    const url = new URL(c.req.url);
+    if (!url.pathname.endsWith('/')) return next();
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return app.fetch(new Request(url, c.req.raw), c.env);
+  });
   app.get('/.well-known/immich', (c) => c.json({ api: { endpoint: '/api' } }));
   const sharePage = async (c: Context, link: SharedLink | undefined) => {
     if (!link) return c.html(SHARE_NOT_FOUND_HTML, 404);
@@ -61,8 +68,7 @@ export function createServerApp(ports: Ports): Hono {
 
 /** The whole HTTP API as one Hono app, served by the local server and by API Gateway alike. */
 export function createApi(ports: Ports): Hono<ApiEnv> {
-  // Not strict: /api/assets/ is /api/assets, as Immich's server (Nest) answers both.
-  const api = new Hono<ApiEnv>({ strict: false }).basePath('/api');
+  const api = new Hono<ApiEnv>().basePath('/api');
   api.use(async (c, next) => {
     c.set('ports', ports);
     // Postgres cannot store or compare NUL in text: a query parameter with one is bad input, not a 500.
