@@ -157,6 +157,8 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect((await suggest(admin, 'type=camera-model&make=Apple')).body).toEqual(['iPhone 6']);
       expect((await suggest(admin, 'type=camera-model&make=Canon')).body).toEqual([]);
       expect((await suggest(admin, 'type=city&country=Spain')).body).toEqual([]);
+      // Immich's includeNull: the chip for "not known" comes last.
+      expect((await suggest(admin, 'type=country&includeNull=true')).body).toEqual(['Portugal', null]);
       // Another user's photos are not theirs to list; bad types and hostile values are refused or inert.
       expect((await suggest(carl, 'type=city')).body).toEqual([]);
       expect((await suggest(admin, 'type=password')).status).toBe(400);

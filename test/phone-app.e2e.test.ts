@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { immichShapeProblems } from './immich-shapes.js';
 import { readMedia } from './media-samples.js';
+import { insertSyntheticAssets } from './synthetic-assets.js';
 import { apiClient, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
@@ -168,7 +169,7 @@ describe('the Immich phone app after login', () => {
     expect(entries).toEqual(expect.arrayContaining([{ assetId: still.body.id, key: 'mobile-app', value: mobileApp }]));
   });
 
-  it('finds places by name, accents aside, and shows one recent photo per place on explore', async () => {
+  it('finds places by name, accents aside, and explores places of five photos or more and the newest uploads', async () => {
     const places = async (name: string) => (await asApp('GET', `/search/places?name=${encodeURIComponent(name)}`)).body as unknown as Json[];
     for (const [query, first] of [['sao pa', 'São Paulo'], ['SÃO PA', 'São Paulo'], ['arezz', 'Arezzo'], ['lisb', 'Lisbon']]) {
       const found = await places(query!);
@@ -178,16 +179,22 @@ describe('the Immich phone app after login', () => {
     expect(await places('zzzzqqq')).toEqual([]);
     expect((await asApp('GET', '/search/places')).status).toBe(400);
     expect((await asApp('GET', `/search/places?name=${'x'.repeat(300)}`)).status).toBe(400);
-    // The still uploaded above was taken near Arezzo (its GPS); explore shows it once processed.
-    const explore = await waitFor(async () => {
+    // The still uploaded above was taken near Arezzo (its GPS). Explore shows a place, as Immich
+    // does, once there are five photos of it; and the newest uploads.
+    const city = await waitFor(async () => {
       const { body } = await asApp('GET', '/search/explore');
-      return (body as unknown as Json[])[0]?.items.length ? (body as unknown as Json[]) : undefined;
+      return ((body as unknown as Json[])[1]?.items ?? []).map((i: Json) => i.data.exifInfo?.city as string | null).find(Boolean) ?? undefined;
     }, 'the photo placed');
-    expect(explore).toHaveLength(1);
-    expectShape(explore[0], 'SearchExploreResponseDto');
-    expect(explore[0]!.fieldName).toBe('exifInfo.city');
-    expect(explore[0]!.items.map((i: Json) => i.value)).toContain(explore[0]!.items[0].data.exifInfo.city);
-    // Bea has no photos with places: her explore is empty, never Ada's.
-    expect((await api.call<Json[]>('GET', '/search/explore', { key: bea.apiKey })).body).toEqual([{ fieldName: 'exifInfo.city', items: [] }]);
+    const explore = async (key: string) => (await api.call<Json[]>('GET', '/search/explore', { key })).body as unknown as Json[];
+    expect((await explore(admin.apiKey))[0]).toEqual({ fieldName: 'exifInfo.city', items: [] });
+    await insertSyntheticAssets(runtime.ports.db, admin.id, [1, 2, 3, 4].map((i) => ({ localDateTime: `2019-05-0${i}T10:00:00`, city, latitude: 43.46, longitude: 11.88 })));
+    const [cities, recent] = await explore(admin.apiKey);
+    expectShape(cities, 'SearchExploreResponseDto');
+    expectShape(recent, 'SearchExploreResponseDto');
+    expect(cities!.items.map((i: Json) => i.value)).toEqual([city]);
+    expect(recent!.fieldName).toBe('createdAt');
+    expect(recent!.items.length).toBeGreaterThan(0);
+    // Bea has no photos: her explore is empty, never Ada's.
+    expect(await explore(bea.apiKey)).toEqual([{ fieldName: 'exifInfo.city', items: [] }, { fieldName: 'createdAt', items: [] }]);
   });
 });

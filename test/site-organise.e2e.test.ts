@@ -511,6 +511,9 @@ describe.skipIf(missing)(`organising a library in the web app${missing ? ` — s
   });
 
   it('explores people, places and things before a search', async () => {
+    // Immich's explore shows a place once there are five photos of it: four more near Arezzo.
+    const arezzo = (await send(ada, 'GET', `/assets/${ids.nikon}`)).body.exifInfo;
+    await insertSyntheticAssets(runtime.ports.db, ada.id, [1, 2, 3, 4].map((i) => ({ localDateTime: `2008-10-2${i}T10:00:00`, city: arezzo.city, latitude: arezzo.latitude, longitude: arezzo.longitude })));
     await page.goto(`${origin}/search/`);
     const people = page.getByRole('region', { name: 'People' });
     await people.getByRole('link', { name: 'Rosa' }).waitFor();

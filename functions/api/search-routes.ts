@@ -11,7 +11,7 @@ import { DateInput, jsonBody, QueryFlag as Flag, VisibilityInput as Visibility }
 import { clipModel } from '../../core/ml/loaded-models.js';
 import { searchPlaces } from '../../core/places/reverse-geocode.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
-import { newestAssetPerCity } from '../../core/search/explore.js';
+import { citiesToExplore, newestAssetPerCity, recentlyAdded } from '../../core/search/explore.js';
 import { SUGGESTION_TYPES, searchSuggestions } from '../../core/search/search-suggestions.js';
 import { cachedTextVector, smartSearch } from '../../core/search/smart-search.js';
 import { searchPeopleByName } from '../../core/people/people-queries.js';
@@ -115,12 +115,11 @@ export const SuggestionsQuery = z.object({
   country: Place.optional(),
   state: Place.optional(),
   make: Place.optional(),
+  /** Immich's includeNull: the list ends with null, the chip for "not known". */
+  includeNull: Flag.optional(),
 });
 
 export const PlacesQuery = z.object({ name: z.string().trim().min(1).max(200) });
-
-/** Immich's explore page: one recent photo per place where the user took photos. */
-const EXPLORE_PLACES = 12;
 
 /** Assets as a search answers them, EXIF included when asked. */
 async function assetList(db: Queryable, items: Asset[], withExif: boolean | undefined) {
@@ -175,13 +174,18 @@ export const searchRoutes = new Hono<ApiEnv>()
   })
   .get('/search/explore', authenticate, async (c) => {
     const { db } = c.var.ports;
-    const places = await newestAssetPerCity(db, c.var.auth.user.id, EXPLORE_PLACES);
-    const assets = new Map((await assetList(db, await getAssets(db, places.map((p) => p.id)), true)).map((a) => [a.id, a]));
-    return c.json([{ fieldName: 'exifInfo.city', items: places.flatMap((p) => (assets.has(p.id) ? [{ value: p.city, data: assets.get(p.id)! }] : [])) }]);
+    const me = c.var.auth.user.id;
+    const [places, recent] = await Promise.all([citiesToExplore(db, me), recentlyAdded(db, me)]);
+    const assets = new Map((await assetList(db, await getAssets(db, [...places, ...recent].map((p) => p.id)), true)).map((a) => [a.id, a]));
+    return c.json([
+      { fieldName: 'exifInfo.city', items: places.flatMap((p) => (assets.has(p.id) ? [{ value: p.city, data: assets.get(p.id)! }] : [])) },
+      { fieldName: 'createdAt', items: recent.flatMap((r) => (assets.has(r.id) ? [{ value: r.createdAt.toISOString(), data: assets.get(r.id)! }] : [])) },
+    ]);
   })
   .get('/search/suggestions', authenticate, async (c) => {
-    const { type, ...filter } = SuggestionsQuery.parse(c.req.query());
-    return c.json(await searchSuggestions(c.var.ports.db, c.var.auth.user.id, type, filter));
+    const { type, includeNull, ...filter } = SuggestionsQuery.parse(c.req.query());
+    const values: Array<string | null> = await searchSuggestions(c.var.ports.db, c.var.auth.user.id, type, filter);
+    return c.json(includeNull ? [...values, null] : values);
   })
   .post('/search/smart', authenticate, async (c) => {
   const body = await jsonBody(c, SmartSearchBody);
