@@ -157,6 +157,9 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect((await suggest(admin, 'type=camera-model&make=Apple')).body).toEqual(['iPhone 6']);
       expect((await suggest(admin, 'type=camera-model&make=Canon')).body).toEqual([]);
       expect((await suggest(admin, 'type=city&country=Spain')).body).toEqual([]);
+      // Only the timeline counts, as in Immich: an archived photo's place is no suggestion.
+      await insertSyntheticAssets(runtime.ports.db, admin.id, [{ localDateTime: '2019-03-03T10:00:00', visibility: 'archive', city: 'Porto', latitude: 41.15, longitude: -8.61 }]);
+      expect((await suggest(admin, 'type=city')).body).toEqual(['Lisbon']);
       // Immich's includeNull: the chip for "not known" comes last.
       expect((await suggest(admin, 'type=country&includeNull=true')).body).toEqual(['Portugal', null]);
       // Another user's photos are not theirs to list; bad types and hostile values are refused or inert.

@@ -14,7 +14,8 @@ export interface SuggestionFilter {
 /**
  * The values one owner's photos have for a place or camera field (Immich's
  * GET /search/suggestions), narrowed by the fields above it — cities of a country, models
- * of a make — so the search page offers only filters that find something.
+ * of a make — so the search page offers only filters that find something. As in Immich, only
+ * the timeline counts: an archived photo's place is no suggestion.
  */
 export async function searchSuggestions(db: Queryable, ownerId: string, type: SuggestionType, filter: SuggestionFilter): Promise<string[]> {
   const column = COLUMN[type];
@@ -28,7 +29,7 @@ export async function searchSuggestions(db: Queryable, ownerId: string, type: Su
   const { rows } = await db.query<{ value: string }>(
     `SELECT DISTINCT e.${column} AS value
      FROM asset_exif e JOIN assets a ON a.id = e.asset_id
-     WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND a.visibility <> 'locked'
+     WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND a.visibility = 'timeline'
        AND e.${column} IS NOT NULL AND e.${column} <> '' ${narrow.map((n) => `AND ${n}`).join(' ')}
      ORDER BY 1 LIMIT 500`,
     params,
