@@ -13,9 +13,15 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
  */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const text = await readJsonText(c.req.raw);
+  // No body is an empty object where every field may be left out; where something is required,
+  // it is refused as Immich refuses it ("expected object, received undefined").
+  if (text === '') {
+    const empty = schema.safeParse({});
+    return empty.success ? empty.data : schema.parse(undefined);
+  }
   let value: unknown;
   try {
-    value = text === '' ? {} : JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new BadRequest('The request body is not valid JSON');
   }
