@@ -117,6 +117,10 @@ describe('the share page (/share/{key})', () => {
     const albumLink = (await api.call<Json>('POST', '/shared-links', { key: ada.apiKey, body: { type: 'ALBUM', albumId: album.id } })).body;
     const assetLink = (await api.call<Json>('POST', '/shared-links', { key: ada.apiKey, body: { type: 'INDIVIDUAL', assetIds: [photo] } })).body;
     const asAda = (method: string, path: string, body?: unknown) => api.call<Json>(method, path, { key: ada.apiKey, body });
+    // No body at all, where fields are required: Immich's validation error.
+    const bare = await fetch(`${origin}/api/shared-links`, { method: 'POST', headers: { 'x-api-key': ada.apiKey } });
+    expect(bare.status).toBe(400);
+    expect(await bare.json()).toMatchObject({ message: 'Validation failed', errors: [{ path: [], message: 'Invalid input: expected object, received undefined' }] });
     expect((await asAda('POST', '/shared-links', { type: 'ALBUM' })).body).toEqual({ message: 'Invalid albumId' });
     expect((await asAda('POST', '/shared-links', { type: 'INDIVIDUAL', assetId: photo })).body).toEqual({ message: 'Invalid assetIds' });
     expect((await asAda('PUT', `/shared-links/${albumLink.id}/assets`, { assetIds: [photo] })).body).toEqual({ message: 'Invalid shared link type' });
