@@ -34,5 +34,12 @@ export async function searchSuggestions(db: Queryable, ownerId: string, type: Su
      ORDER BY 1 LIMIT 500`,
     params,
   );
-  return rows.map((r) => r.value);
+  return inReadingOrder(rows.map((r) => r.value));
+}
+
+const READING_ORDER = new Intl.Collator('en', { ignorePunctuation: true });
+
+/** In the order people read (and Immich's database sorts them): accents and punctuation aside. */
+export function inReadingOrder(values: string[]): string[] {
+  return [...values].sort(READING_ORDER.compare);
 }
