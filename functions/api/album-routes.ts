@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { requireAlbumRole, shareableAssetIds } from '../../core/access/access.js';
 import {
   addAlbumAssets,
+  albumContributorCounts,
   albumHasAsset,
   albumStatistics,
   deleteAlbum,
   existingUserIds,
-  albumContributorCounts,
   getAlbum,
   insertAlbum,
   listAlbums,
