@@ -559,6 +559,12 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
         quotaSizeInBytes: 10_000_000,
       });
       expect((await send(admin, 'PUT', `/admin/users/${gus.id}`, { email: 'bea@example.com' })).status).toBe(400);
+      // The quota in use counts an upload once it is received, and one announced for a presigned PUT at once.
+      const used = (await get(gus, '/users/me')).body.quotaUsageInBytes as number;
+      expect(used).toBeGreaterThan(0);
+      const announced = await send(gus, 'POST', '/uploads', { fileName: 'next.jpg', size: 12_345, checksum: 'a'.repeat(40) });
+      expect(announced.status).toBe(201);
+      expect((await get(gus, '/users/me')).body.quotaUsageInBytes).toBe(used + 12_345);
       // Over the quota: Immich's answer, before the bytes are even looked at.
       expect((await send(admin, 'PUT', `/admin/users/${gus.id}`, { quotaSizeInBytes: 10 })).status).toBe(200);
       const form = new FormData();

@@ -1,5 +1,6 @@
 import { BadRequest } from '../errors.js';
 import type { Queryable } from '../ports/database.js';
+import { usedBytesSql } from '../users/user-queries.js';
 
 /** @immich/sdk 3.2.2 `SyncRequestType`: what a client may ask the stream for. */
 export const SYNC_REQUEST_TYPES = [
@@ -155,7 +156,7 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
       scope,
       'AuthUserV1',
       `SELECT ${USER_COLUMNS}, u.is_admin AS "isAdmin", '' AS "oauthId", NULL::text AS "pinCode", u.quota_size_bytes::float8 AS "quotaSizeInBytes",
-         (SELECT coalesce(sum(file_size_bytes), 0)::float8 FROM assets WHERE owner_id = u.id AND status <> 'uploading') AS "quotaUsageInBytes",
+         ${usedBytesSql('u.id')}::float8 AS "quotaUsageInBytes",
          u.storage_label AS "storageLabel"
        FROM users u WHERE u.id = $1 AND u.sync_seq > $2 AND u.sync_seq <= $3`,
     ),

@@ -143,11 +143,16 @@ export async function userByApiKey(db: Queryable, keyHash: Buffer): Promise<{ us
 }
 
 /** Bytes of originals a user stores (uploads in progress excluded). */
+/**
+ * SQL: the bytes of a user's quota in use (`owner` is the SQL for their id): their uploads, not
+ * their external libraries' files (as in Immich). An upload counts from the moment it is
+ * announced: Immich counts a file once it is received, and a presigned upload in flight holds
+ * its size until it finishes or expires, so parallel uploads cannot pass the quota together.
+ */
+export const usedBytesSql = (owner: string) => `(SELECT coalesce(sum(file_size_bytes), 0) FROM assets WHERE owner_id = ${owner} AND library_id IS NULL)`;
+
 export async function storageUsage(db: Queryable, userId: string): Promise<number> {
-  const { rows } = await db.query<{ bytes: number }>(
-    `SELECT coalesce(sum(file_size_bytes), 0)::bigint AS bytes FROM assets WHERE owner_id = $1 AND status <> 'uploading'`,
-    [userId],
-  );
+  const { rows } = await db.query<{ bytes: number }>(`SELECT ${usedBytesSql('$1')}::bigint AS bytes`, [userId]);
   return rows[0]!.bytes;
 }
 
