@@ -22,17 +22,27 @@ export async function listPartners(db: Queryable, userId: string, direction: 'sh
   return rows;
 }
 
-/** Starts sharing; undefined when the partner does not exist. Sharing twice is sharing once. */
-export async function insertPartner(db: Queryable, sharedById: string, sharedWithId: string): Promise<PartnerRow | undefined> {
-  const { rows } = await db.query<PartnerRow>(
-    `WITH p AS (
+/**
+ * Starts sharing: the new partner, `exists` when already shared with them (Immich refuses it),
+ * or undefined when there is no such user.
+ */
+export async function insertPartner(db: Queryable, sharedById: string, sharedWithId: string): Promise<PartnerRow | 'exists' | undefined> {
+  const { rows } = await db.query<PartnerRow & { inserted: boolean }>(
+    `WITH created AS (
        INSERT INTO partners (shared_by_id, shared_with_id) SELECT $1, id FROM users WHERE id = $2 AND deleted_at IS NULL
-       ON CONFLICT (shared_by_id, shared_with_id) DO UPDATE SET shared_by_id = excluded.shared_by_id RETURNING *
+       ON CONFLICT (shared_by_id, shared_with_id) DO NOTHING RETURNING *
      )
-     SELECT ${PARTNER_COLUMNS} FROM p JOIN users u ON u.id = p.shared_with_id`,
+     SELECT ${PARTNER_COLUMNS}, true AS inserted FROM created p JOIN users u ON u.id = p.shared_with_id
+     UNION ALL
+     SELECT ${PARTNER_COLUMNS}, false FROM partners p JOIN users u ON u.id = p.shared_with_id
+     WHERE p.shared_by_id = $1 AND p.shared_with_id = $2 AND NOT EXISTS (SELECT 1 FROM created)`,
     [sharedById, sharedWithId],
   );
-  return rows[0];
+  const row = rows[0];
+  if (!row) return undefined;
+  if (!row.inserted) return 'exists';
+  const { inserted: _, ...partner } = row;
+  return partner;
 }
 
 /** The receiving side chooses whether the partner's photos show in their timeline. */

@@ -10,12 +10,13 @@ export interface MapMarker {
   country: string | null;
 }
 
-/** Every geotagged asset in scope, as the map's markers. */
+/** Every geotagged asset in scope, as the map's markers: newest first, as Immich lists them. */
 export async function mapMarkers(db: Queryable, scope: ScopeSql): Promise<MapMarker[]> {
   const { rows } = await db.query<MapMarker>(
     `SELECT a.id, x.latitude AS lat, x.longitude AS lon, x.city, x.state, x.country
      FROM assets a JOIN asset_exif x ON x.asset_id = a.id
-     WHERE ${scope.where} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL`,
+     WHERE ${scope.where} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL
+     ORDER BY a.taken_at DESC, a.id`,
     scope.params,
   );
   return rows;

@@ -21,6 +21,7 @@ function partnerId(id: string | undefined, me: string): string {
 async function share(db: ApiEnv['Variables']['ports']['db'], me: string, id: string) {
   const partner = await insertPartner(db, me, partnerId(id, me));
   if (!partner) throw new BadRequest('Not found: no such user');
+  if (partner === 'exists') throw new BadRequest('Partner already exists');
   return partnerDto(partner);
 }
 
@@ -48,7 +49,7 @@ export const partnerRoutes = new Hono<ApiEnv>()
   .delete('/partners/:id', async (c) => {
     const me = c.var.auth.user.id;
     if (!(await deletePartner(c.var.ports.db, me, partnerId(c.req.param('id'), me)))) {
-      throw new BadRequest('Not found: you do not share with that user');
+      throw new BadRequest('Partner not found');
     }
     return c.body(null, 204);
   });

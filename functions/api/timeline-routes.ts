@@ -42,7 +42,8 @@ const MarkerQuery = z.object({
   withPartners: Flag.optional(),
   withSharedAlbums: Flag.optional(),
 });
-const GeocodeQuery = z.object({ lat: z.coerce.number(), lon: z.coerce.number() });
+/** Immich's MapReverseGeocodeDto: its validation messages name the bound passed. */
+const GeocodeQuery = z.object({ lat: z.coerce.number().min(-90).max(90), lon: z.coerce.number().min(-180).max(180) });
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}/).transform((d) => d.slice(0, 10));
 const MemoryQuery = z.object({ for: Day.optional(), isSaved: Flag.optional() });
 export const MemoryUpdate = z.strictObject({ isSaved: z.boolean().optional(), seenAt: DateInput.optional() });
