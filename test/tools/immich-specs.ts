@@ -95,6 +95,11 @@ if (!existsSync(path.join(work, 'node_modules/@immich/sdk'))) {
   if (installed.status !== 0) process.exit(1);
 }
 
+// The specs talk to :2285 only: another server there would be measured instead of this one.
+if ((await fetch('http://127.0.0.1:2285/api/server/ping').catch(() => undefined)) !== undefined) {
+  console.error('something already answers on 127.0.0.1:2285; stop it first');
+  process.exit(2);
+}
 const postgres = await startRealPostgres();
 const data = await mkdtemp(path.join(os.tmpdir(), 'shoebox-immich-specs-data-'));
 await writeTinyClipPack(path.join(data, 'models'));
