@@ -9,9 +9,10 @@ import type { SharedLink } from '../sharing/shared-link.js';
  * like ids that do not exist, so probing learns nothing.
  *
  * A user reads their own assets, their partners' (on their timeline: not archived, locked or
- * trashed) and those in albums they own or were added to. A shared link reads only what it grants: its assets,
- * or its album's. Changing an asset is for its owner alone. A locked asset (the locked
- * folder) is its owner's alone, and only in a session unlocked with their PIN code.
+ * trashed) and those in albums they own or were added to. A shared link reads only what it
+ * grants: its assets, or its album's. Changing an asset is for its owner alone. A locked
+ * asset (the locked folder) is its owner's alone, and only in a session unlocked with their
+ * PIN code.
  */
 export interface Requester {
   user: { id: string };
