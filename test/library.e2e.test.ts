@@ -8,7 +8,7 @@ import { extractMetadata } from '../functions/metadata/extract-metadata.js';
 import { readMedia } from './media-samples.js';
 import { immichShapeProblems } from './immich-shapes.js';
 import { insertSyntheticAssets } from './synthetic-assets.js';
-import { apiClient, filesUnder, startTestRuntime, type TestRuntime, type TestUser } from './test-runtime.js';
+import { apiClient, filesUnder, startTestRuntime, waitFor, type TestRuntime, type TestUser } from './test-runtime.js';
 
 type Json = Record<string, any>;
 // exifr's UMD build (Node) hangs sidecar() on the default export, its ESM build (Vite) exports it by name.
@@ -408,7 +408,11 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       expect((await open(`/uploads?key=${readOnly.body.key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(403);
       const ticket = await (await open(`/uploads?key=${link.body.key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
       expect((await fetch(ticket.upload.url, { method: 'PUT', body: new Uint8Array(bytes) })).status).toBe(200);
-      const asset = await get(admin, `/assets/${ticket.id}`);
+      // The timeline shows an upload once the store has told the pipeline it arrived.
+      const asset = await waitFor(async () => {
+        const read = await get(admin, `/assets/${ticket.id}`);
+        return read.body.status === 'uploading' ? undefined : read;
+      }, 'the guest’s upload to arrive');
       expect(asset.body.ownerId).toBe(admin.id);
       expect(await api.albumAssetIds(admin, album)).toContain(ticket.id);
     });
