@@ -143,11 +143,11 @@ describe('sessions, API keys and restarts', () => {
     expect((await api.call('POST', '/auth/logout', { headers: { cookie: cookie.split(';')[0]! } })).status).toBe(200);
     expect((await fetch(`${runtime.url}/api/users/me`, { headers: { cookie: cookie.split(';')[0]! } })).status).toBe(401);
 
-    const spare = await api.call<{ id: string; secret: string }>('POST', '/api-keys', { key: admin.apiKey, body: { name: 'spare' } });
+    const spare = await api.call<{ apiKey: { id: string }; secret: string }>('POST', '/api-keys', { key: admin.apiKey, body: { name: 'spare' } });
     const keys = await api.call<Array<{ name: string }>>('GET', '/api-keys', { key: admin.apiKey });
     expect(keys.body.map((k) => k.name).sort()).toEqual(['spare', 'test']);
     expect((await api.call('GET', '/users/me', { key: spare.body.secret })).status).toBe(200);
-    expect((await api.call('DELETE', `/api-keys/${spare.body.id}`, { key: admin.apiKey })).status).toBe(204);
+    expect((await api.call('DELETE', `/api-keys/${spare.body.apiKey.id}`, { key: admin.apiKey })).status).toBe(204);
     expect((await api.call('GET', '/users/me', { key: spare.body.secret })).status).toBe(401);
 
     const bytes = await readMedia('exif-samples__DSCN0010.jpg');

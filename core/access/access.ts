@@ -164,6 +164,12 @@ export async function requireDuplicateOwner(db: Queryable, who: Requester, ids: 
   if (ids.some((id) => !owned.has(id))) throw new BadRequest(`Not found or no ${permission} access`);
 }
 
+/** A session is its user's alone; a shared link holds none. */
+export async function requireOwnSession(db: Queryable, who: Requester, id: string, permission: string): Promise<void> {
+  const own = !who.sharedLink && (await db.query('SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2', [id, who.user.id])).rows.length > 0;
+  if (!own) throw new BadRequest(`Not found or no ${permission} access`);
+}
+
 /** The albums among `albumIds` the requester may add assets to: their own, and those they edit. */
 export async function albumsToAddTo(db: Queryable, who: Requester, albumIds: readonly string[]): Promise<string[]> {
   if (albumIds.length === 0 || who.sharedLink) return [];

@@ -5,6 +5,8 @@ import { requireRoutePermission, routeKey } from '../access/permissions.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { sessionUnlockedUntil } from '../auth/pin-code.js';
 import { hashSecret } from '../auth/tokens.js';
+import { touchSession } from '../auth/sessions.js';
+import { deviceDetails } from '../auth/user-agent.js';
 import { sharedLinkByKey, sharedLinkBySlug, type SharedLink } from '../sharing/shared-link.js';
 import { getUser, userByApiKey, userBySessionToken } from '../users/user-queries.js';
 import type { ApiEnv, AuthContext } from './api-env.js';
@@ -13,8 +15,14 @@ export const SESSION_COOKIE = 'immich_access_token';
 
 /** Who is asking: an API key (x-api-key), a bearer session token, or the session cookie — as Immich accepts them. */
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
-  const auth = await resolveAuth(c.var.ports, credentialsOf((name) => c.req.header(name), getCookie(c, SESSION_COOKIE)));
-  if (!auth) throw new Unauthorized('Authentication required');
+  const credentials = credentialsOf((name) => c.req.header(name), getCookie(c, SESSION_COOKIE), c.req.query('apiKey'));
+  const auth = await resolveAuth(c.var.ports, credentials);
+  if (!auth) {
+    // A shared link's key alone, on a route links may not use: Immich's 403, not a sign-in prompt.
+    const onlyALink = refusal(credentials) === 'Authentication required' && (c.req.query('key') ?? c.req.query('slug')) !== undefined;
+    if (onlyALink) throw new Forbidden('A shared link cannot be used here');
+    throw new Unauthorized(refusal(credentials));
+  }
   const route = answeringRoute(c);
   if (route) requireRoutePermission(auth.apiKey?.permissions, route);
   c.set('auth', auth);
@@ -62,17 +70,32 @@ export function authenticateHeaders(ports: ApiEnv['Variables']['ports'], headers
   return resolveAuth(ports, credentialsOf(one, cookie ? decodeURIComponent(cookie) : undefined));
 }
 
-type Credentials = { apiKey?: string; sessionHeader?: string; authorization?: string; cookie?: string };
+type Credentials = {
+  apiKey?: string;
+  sessionHeader?: string;
+  authorization?: string;
+  cookie?: string;
+  /** The request's headers, for what a session remembers of the device using it. */
+  header: (name: string) => string | undefined;
+};
 
-/** The credentials a request carries, in the headers Immich reads them from. */
-function credentialsOf(header: (name: string) => string | undefined, cookie: string | undefined): Credentials {
+/** The credentials a request carries, where Immich reads them from (an API key may also come as `?apiKey=`). */
+function credentialsOf(header: (name: string) => string | undefined, cookie: string | undefined, apiKeyParam?: string): Credentials {
   return {
-    apiKey: header('x-api-key'),
+    apiKey: header('x-api-key') ?? apiKeyParam,
+    header,
     // Immich's other spellings of the session token: older phone-app code paths send these.
     sessionHeader: header('x-immich-user-token') ?? header('x-immich-session-token'),
     authorization: header('authorization'),
     cookie,
   };
+}
+
+/** Immich's words for a request it cannot place: no credential, or one that is not (or no longer) valid. */
+function refusal(credentials: Credentials): string {
+  if (credentials.apiKey) return 'Invalid API key';
+  if (credentials.sessionHeader || credentials.authorization || credentials.cookie) return 'Invalid user token';
+  return 'Authentication required';
 }
 
 /** Forgets every cached credential (the database was restored from a backup). */
@@ -111,7 +134,9 @@ async function resolveAuth(
   const hash = hashSecret(token);
   const auth = await cached(`session:${hash.toString('base64')}`, now.getTime(), async () => {
     const found = await userBySessionToken(ports.db, hash, now);
-    return found ? { user: found.user, sessionId: found.sessionId, pinExpiresAt: found.pinExpiresAt } : undefined;
+    if (!found) return undefined;
+    await touchSession(ports.db, found.session, deviceDetails(credentials.header), now);
+    return { user: found.user, sessionId: found.session.id, pinExpiresAt: found.pinExpiresAt };
   });
   if (!auth?.sessionId || !auth.pinExpiresAt) return auth && { ...auth, elevated: false };
   // An unlocked session is checked against the database on every request, so a lock (here or

@@ -9,9 +9,10 @@ import type { Queryable } from '../ports/database.js';
  */
 const ModelName = z.string().regex(/^[\w.+-]+$/, 'a model name is one folder name');
 
+// Loose: Immich's fields Shoebox does not use (urls, availabilityChecks, ocr, …) are kept as sent.
 export const MachineLearningSettings = z.object({
   enabled: z.boolean(),
-  clip: z.object({ enabled: z.boolean(), modelName: ModelName }),
+  clip: z.object({ enabled: z.boolean(), modelName: ModelName }).loose(),
   facialRecognition: z.object({
     enabled: z.boolean(),
     modelName: ModelName,
@@ -21,13 +22,13 @@ export const MachineLearningSettings = z.object({
     maxDistance: z.number().min(0.1).max(2),
     /** Faces (this one included) a new person needs. */
     minFaces: z.number().int().min(1).max(50),
-  }),
+  }).loose(),
   duplicateDetection: z.object({
     enabled: z.boolean(),
     /** Cosine distance between CLIP vectors within which two assets are the same picture (Immich: 0.01). */
     maxDistance: z.number().min(0.001).max(0.1),
-  }),
-});
+  }).loose(),
+}).loose();
 export type MachineLearningSettings = z.infer<typeof MachineLearningSettings>;
 
 export function defaultMlSettings(config: Config): MachineLearningSettings {
@@ -36,6 +37,10 @@ export function defaultMlSettings(config: Config): MachineLearningSettings {
     clip: { enabled: true, modelName: config.ml.clipModel },
     facialRecognition: { enabled: true, modelName: config.ml.faceModel, minScore: 0.7, maxDistance: 0.5, minFaces: 3 },
     duplicateDetection: { enabled: true, maxDistance: 0.01 },
+    // Immich's, for its settings page: models run inside Shoebox, so there is no server to list or check.
+    urls: [],
+    availabilityChecks: { enabled: false, timeout: 2000, interval: 30_000 },
+    ocr: { enabled: false, modelName: 'PP-OCRv5_mobile', minDetectionScore: 0.5, minRecognitionScore: 0.8, maxResolution: 736 },
   };
 }
 

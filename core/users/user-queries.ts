@@ -1,3 +1,5 @@
+import type { License } from '../licenses/licenses.js';
+import { SESSION_VALID } from '../auth/sessions.js';
 import type { Queryable } from '../ports/database.js';
 
 export interface User {
@@ -14,12 +16,13 @@ export interface User {
   updatedAt: Date;
   profileChangedAt: Date;
   deletedAt: Date | null;
+  license: License | null;
 }
 
 const USER_COLUMNS = `u.id, u.email, u.name, u.is_admin AS "isAdmin", u.should_change_password AS "shouldChangePassword",
   u.avatar_color AS "avatarColor", u.storage_label AS "storageLabel", u.quota_size_bytes AS "quotaSizeBytes",
   u.status, u.created_at AS "createdAt", u.updated_at AS "updatedAt",
-  u.profile_changed_at AS "profileChangedAt", u.deleted_at AS "deletedAt"`;
+  u.profile_changed_at AS "profileChangedAt", u.deleted_at AS "deletedAt", u.license`;
 
 export interface NewUser {
   email: string;
@@ -59,40 +62,25 @@ export async function findUserForLogin(db: Queryable, email: string): Promise<(U
   return rows[0];
 }
 
-export async function insertSession(db: Queryable, userId: string, tokenHash: Buffer, expiresAt: Date, deviceType: string): Promise<void> {
-  await db.query('INSERT INTO sessions (user_id, token_hash, expires_at, device_type) VALUES ($1, $2, $3, $4)', [
-    userId,
-    tokenHash,
-    expiresAt,
-    deviceType,
-  ]);
-}
-
+/** The user a session token belongs to, and the session as far as a use of it must know it. */
 export async function userBySessionToken(
   db: Queryable,
   tokenHash: Buffer,
   now: Date,
-): Promise<{ user: User; sessionId: string; pinExpiresAt: Date | null } | undefined> {
+): Promise<{ user: User; session: { id: string; updatedAt: Date; appVersion: string | null }; pinExpiresAt: Date | null } | undefined> {
   // Named: prepared once per connection, since every request authenticates.
-  const { rows } = await db.query<User & { sessionId: string; pinExpiresAt: Date | null }>({
+  const { rows } = await db.query<User & { sessionId: string; sessionUpdatedAt: Date; appVersion: string | null; pinExpiresAt: Date | null }>({
     name: 'user-by-session-token',
-    text: `SELECT ${USER_COLUMNS}, s.id AS "sessionId", s.pin_expires_at AS "pinExpiresAt" FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL`,
+    text: `SELECT ${USER_COLUMNS}, s.id AS "sessionId", s.updated_at AS "sessionUpdatedAt", s.app_version AS "appVersion",
+       s.pin_expires_at AS "pinExpiresAt"
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = $1 AND ${SESSION_VALID('$2::timestamptz')} AND u.deleted_at IS NULL`,
     values: [tokenHash, now],
   });
   const row = rows[0];
   if (!row) return undefined;
-  const { sessionId, pinExpiresAt, ...user } = row;
-  return { user, sessionId, pinExpiresAt };
-}
-
-export async function sessionExpiry(db: Queryable, sessionId: string): Promise<Date | undefined> {
-  const { rows } = await db.query<{ expiresAt: Date }>('SELECT expires_at AS "expiresAt" FROM sessions WHERE id = $1', [sessionId]);
-  return rows[0]?.expiresAt;
-}
-
-export async function deleteSession(db: Queryable, sessionId: string): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
+  const { sessionId, sessionUpdatedAt, appVersion, pinExpiresAt, ...user } = row;
+  return { user, session: { id: sessionId, updatedAt: sessionUpdatedAt, appVersion }, pinExpiresAt };
 }
 
 export interface ApiKey {
@@ -123,6 +111,16 @@ export async function getApiKey(db: Queryable, userId: string, id: string): Prom
   return rows[0];
 }
 
+/** Renames a key or changes what it may do; undefined when the user has no such key. */
+export async function updateApiKey(db: Queryable, userId: string, id: string, change: { name?: string; permissions?: string[] }): Promise<ApiKey | undefined> {
+  const { rows } = await db.query<ApiKey>(
+    `UPDATE api_keys k SET name = coalesce($3, k.name), permissions = coalesce($4, k.permissions), updated_at = now()
+     WHERE k.user_id = $1 AND k.id = $2 RETURNING ${API_KEY_COLUMNS}`,
+    [userId, id, change.name ?? null, change.permissions ?? null],
+  );
+  return rows[0];
+}
+
 export async function deleteApiKey(db: Queryable, userId: string, id: string): Promise<boolean> {
   const result = await db.query('DELETE FROM api_keys WHERE user_id = $1 AND id = $2', [userId, id]);
   return result.rowCount === 1;
@@ -142,7 +140,6 @@ export async function userByApiKey(db: Queryable, keyHash: Buffer): Promise<{ us
   return { user, apiKey };
 }
 
-/** Bytes of originals a user stores (uploads in progress excluded). */
 /**
  * SQL: the bytes of a user's quota in use (`owner` is the SQL for their id): their uploads, not
  * their external libraries' files (as in Immich). An upload counts from the moment it is

@@ -1,31 +1,24 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../../core/auth/password.js';
 import { hashSecret, newSecret } from '../../core/auth/tokens.js';
-import { BadRequest, NotFound, TooManyRequests, Unauthorized } from '../../core/errors.js';
+import { BadRequest, Forbidden, TooManyRequests, Unauthorized } from '../../core/errors.js';
 import { PERMISSIONS, requireGrantable } from '../../core/access/permissions.js';
 import { PasswordThrottle } from '../../core/auth/login-throttle.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { changePinCode, secretsSet, lockSession, resetPinCode, setUpPinCode, unlockSession } from '../../core/auth/pin-code.js';
 import { authenticate, forgetUserCredentials, SESSION_COOKIE } from '../../core/http/authenticate.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { jsonBody, uuidParam } from '../../core/http/validate.js';
 import { clientAddress, requestIsHttps } from '../../core/http/request-origin.js';
 import { transaction } from '../../core/ports/database.js';
-import {
-  countUsers,
-  deleteApiKey,
-  deleteSession, sessionExpiry,
-  findUserForLogin,
-  getApiKey,
-  insertApiKey,
-  insertSession,
-  insertUser,
-  listApiKeys,
-} from '../../core/users/user-queries.js';
+import { countUsers, deleteApiKey, findUserForLogin, getApiKey, insertApiKey, insertUser, listApiKeys, updateApiKey } from '../../core/users/user-queries.js';
+import { deleteOtherSessions, deleteSession, insertSession, sessionExpiry } from '../../core/auth/sessions.js';
+import { deviceDetails } from '../../core/auth/user-agent.js';
 import { apiKeyDto, userAdminDto } from './dto.js';
 
-const SESSION_DAYS = 90;
+/** How long the browser keeps the session cookie (Immich's 400 days); the session itself ends after idle days. */
+const COOKIE_DAYS = 400;
 const loginThrottle = new PasswordThrottle();
 const SIGN_UP_LOCK = 0x5b0e_0001;
 
@@ -36,11 +29,9 @@ export const SignUp = z.object({
 });
 export const Login = z.object({ email: z.string().max(254), password: z.string().max(1024) });
 export const ChangePassword = z.object({ password: z.string().max(1024), newPassword: z.string().min(8).max(1024), invalidateSessions: z.boolean().default(false) });
-export const ApiKeyCreate = z.object({
-  name: z.string().trim().max(200).optional(),
-  permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).default(['all']),
-});
-const Uuid = z.uuid();
+const Permissions = z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length);
+export const ApiKeyCreate = z.object({ name: z.string().trim().max(200).optional(), permissions: Permissions.default(['all']) });
+export const ApiKeyUpdate = z.object({ name: z.string().trim().max(200).optional(), permissions: Permissions.optional() });
 const PinCode = z.string().regex(/^\d{6}$/, 'A PIN code is six digits');
 export const PinCodeSetup = z.object({ pinCode: PinCode });
 /** Immich's PinCodeResetDto and SessionUnlockDto: the PIN, or the account password instead. */
@@ -85,8 +76,8 @@ export const authRoutes = new Hono<ApiEnv>()
     }
     loginThrottle.recordSuccess(client, account);
     const token = newSecret();
-    const expires = new Date(clock.now().getTime() + SESSION_DAYS * 86_400_000);
-    await insertSession(db, user.id, hashSecret(token), expires, c.req.header('user-agent')?.slice(0, 200) ?? '');
+    const expires = new Date(clock.now().getTime() + COOKIE_DAYS * 86_400_000);
+    await insertSession(db, { userId: user.id, tokenHash: hashSecret(token), device: deviceDetails((name) => c.req.header(name)) });
     // Behind a TLS-terminating proxy the request reached us over HTTP: what counts is what the client used.
     const secure = requestIsHttps(c, c.var.ports.config);
     setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure, path: '/', expires });
@@ -161,7 +152,7 @@ export const authRoutes = new Hono<ApiEnv>()
     const me = await findUserForLogin(db, c.var.auth.user.email);
     if (!me || !(await verifyPassword(body.password, me.passwordHash))) throw new BadRequest('Wrong password');
     await db.query('UPDATE users SET password_hash = $2, should_change_password = false, updated_at = now() WHERE id = $1', [me.id, await hashPassword(body.newPassword)]);
-    if (body.invalidateSessions) await db.query('DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2', [me.id, c.var.auth.sessionId ?? null]);
+    if (body.invalidateSessions) await deleteOtherSessions(db, me.id, c.var.auth.sessionId);
     forgetUserCredentials(me.id);
     return c.json(userAdminDto({ ...me, shouldChangePassword: false }));
   })
@@ -170,8 +161,7 @@ export const authRoutes = new Hono<ApiEnv>()
     requireGrantable(c.var.auth.apiKey?.permissions, body.permissions);
     const secret = newSecret();
     const key = await insertApiKey(c.var.ports.db, c.var.auth.user.id, body.name || 'API Key', hashSecret(secret), body.permissions);
-    const dto = apiKeyDto(key);
-    return c.json({ ...dto, apiKey: dto, secret }, 201);
+    return c.json({ apiKey: apiKeyDto(key), secret }, 201);
   })
   .get('/api-keys', authenticate, async (c) => {
     const keys = await listApiKeys(c.var.ports.db, c.var.auth.user.id);
@@ -179,17 +169,31 @@ export const authRoutes = new Hono<ApiEnv>()
   })
   .get('/api-keys/me', authenticate, async (c) => {
     const { apiKey } = c.var.auth;
-    if (!apiKey) throw new BadRequest('This request was not made with an API key');
+    if (!apiKey) throw new Forbidden('Not authenticated with an API Key');
     return c.json(apiKeyDto(apiKey));
   })
   .get('/api-keys/:id', authenticate, async (c) => {
-    const key = await getApiKey(c.var.ports.db, c.var.auth.user.id, Uuid.parse(c.req.param('id')));
-    if (!key) throw new NotFound('API key not found');
+    const key = await getApiKey(c.var.ports.db, c.var.auth.user.id, uuidParam(c));
+    if (!key) throw new BadRequest('API Key not found');
     return c.json(apiKeyDto(key));
   })
+  .put('/api-keys/:id', authenticate, async (c) => updateKey(c, await jsonBody(c, ApiKeyUpdate)))
+  // Immich 3's own web app sends PATCH; the spec names PUT.
+  .patch('/api-keys/:id', authenticate, async (c) => updateKey(c, await jsonBody(c, ApiKeyUpdate)))
   .delete('/api-keys/:id', authenticate, async (c) => {
-    const deleted = await deleteApiKey(c.var.ports.db, c.var.auth.user.id, Uuid.parse(c.req.param('id')));
-    if (!deleted) throw new NotFound('API key not found');
+    const deleted = await deleteApiKey(c.var.ports.db, c.var.auth.user.id, uuidParam(c));
+    if (!deleted) throw new BadRequest('API Key not found');
     forgetUserCredentials(c.var.auth.user.id);
     return c.body(null, 204);
   });
+
+async function updateKey(c: Context<ApiEnv>, change: z.infer<typeof ApiKeyUpdate>) {
+  const id = uuidParam(c);
+  const { db } = c.var.ports;
+  const { user, apiKey } = c.var.auth;
+  if (!(await getApiKey(db, user.id, id))) throw new BadRequest('API Key not found');
+  if (change.permissions) requireGrantable(apiKey?.permissions, change.permissions);
+  const key = await updateApiKey(db, user.id, id, change);
+  forgetUserCredentials(user.id);
+  return c.json(apiKeyDto(key!));
+}

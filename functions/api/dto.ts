@@ -33,7 +33,7 @@ export function userAdminDto(user: User, usageBytes: number | null = null) {
     quotaUsageInBytes: usageBytes,
     status: user.status,
     oauthId: '',
-    license: null,
+    license: user.license,
     clusterGroupId: '',
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),

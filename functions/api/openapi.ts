@@ -7,6 +7,7 @@ import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, Alb
 import { AssetBulkUpdate, AssetCopy, AssetDelete, AssetIds, AssetJobs, AssetMetadataUpsert, AssetUpdate } from './asset-routes.js';
 import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
+import { SessionCreate, SessionUpdate } from './session-routes.js';
 import { StackCreate, StackIds, StackUpdate } from './stack-routes.js';
 import { DuplicateIds, DuplicateResolve } from './duplicate-routes.js';
 import { DownloadArchive, DownloadInfo } from './download-routes.js';
@@ -16,10 +17,11 @@ import { MemoryAssetIds, MemoryCreate, MemoryUpdate } from './timeline-routes.js
 import { MetadataSearch, RandomSearch, SmartSearchBody, StatisticsSearch } from './search-routes.js';
 import { FaceCreate, FaceDelete, FaceReassign, FacesReassign, PeopleDelete, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
+import { LicenseKey } from '../../core/licenses/licenses.js';
 import { JobCommand } from './job-routes.js';
 import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
 import { DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
-import { ApiKeyCreate, ChangePassword, Login, PinCodeChange, PinCodeReset, PinCodeSetup, SignUp } from './auth-routes.js';
+import { ApiKeyCreate, ApiKeyUpdate, ChangePassword, Login, PinCodeChange, PinCodeReset, PinCodeSetup, SignUp } from './auth-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate, UserUpdateMe } from './user-routes.js';
 import { UserPreferencesUpdate } from '../../core/users/user-preferences.js';
 import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.js';
@@ -35,7 +37,7 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/server/version': { summary: 'Immich API version this server speaks' },
   'GET /api/server/media-types': { summary: 'File extensions accepted for upload' },
   'GET /api/server/features': { summary: 'Features enabled on this server (smart search and faces follow the ML settings)' },
-  'GET /api/server/config': { summary: 'What a login page needs: whether the first account exists, trash days' },
+  'GET /api/server/config': { summary: 'What a login page needs: whether the first account exists, its message, trash and deletion delays, map styles' },
   'GET /api/server/about': { summary: 'Versions of the server and its media libraries' },
   'PUT /api/users/me': { summary: 'Change your name, e-mail or avatar colour (the password: POST /auth/change-password)', body: UserUpdateMe },
   'GET /api/users/me/preferences': { summary: 'Your preferences (Immich’s UserPreferences: defaults with your changes over them)' },
@@ -72,12 +74,17 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/api-keys': { summary: 'List your API keys' },
   'GET /api/api-keys/me': { summary: 'The API key this request uses' },
   'GET /api/api-keys/{id}': { summary: 'One of your API keys' },
+  'PUT /api/api-keys/{id}': { summary: 'Rename an API key or change its permissions (no more than the key asking holds)', body: ApiKeyUpdate },
+  'PATCH /api/api-keys/{id}': { summary: 'The same as PUT (Immich 3’s newer verb)', body: ApiKeyUpdate },
   'DELETE /api/api-keys/{id}': { summary: 'Revoke an API key' },
   'GET /api/users/me': { summary: 'The signed-in user' },
   'GET /api/users': { summary: 'Everyone on this server (to share albums and libraries with)' },
   'GET /api/admin/users': { summary: 'All users with their storage use (admin); withDeleted=true adds deleted ones' },
   'POST /api/admin/users': { summary: 'Create a user (admin)', body: UserAdminCreate },
   'GET /api/admin/users/{id}': { summary: 'One user (admin)' },
+  'GET /api/admin/users/{id}/preferences': { summary: 'A user’s preferences (admin)' },
+  'PUT /api/admin/users/{id}/preferences': { summary: 'Change a user’s preferences (admin)', body: UserPreferencesUpdate },
+  'GET /api/users/{id}': { summary: 'One user as others see them (404 for no such or a deleted user)' },
   'PUT /api/admin/users/{id}': { summary: 'Change a user: name, e-mail, password, admin, quota (admin)', body: UserAdminUpdate },
   'DELETE /api/admin/users/{id}': { summary: 'Delete a user: restorable for SHOEBOX_USER_DELETE_DAYS, then their files go; force removes now (admin)', body: UserAdminDelete },
   'POST /api/admin/users/{id}/restore': { summary: 'Restore a deleted user whose files are not yet removed (admin)' },
@@ -124,9 +131,29 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/faces': { summary: 'The faces found in an asset (id=asset id), with their boxes and people' },
   'POST /api/faces': { summary: 'A face the recognizer missed, drawn by hand and given to one of your people (201, no body)', body: FaceCreate },
   'PUT /api/faces/{id}': { summary: 'Move a face to another of your people (id = person id)', body: FaceReassign },
-  'GET /api/system-config': { summary: 'Server settings (machineLearning: CLIP and face models, face thresholds) (admin)' },
+  'GET /api/system-config': { summary: 'Immich’s whole settings document; Shoebox acts on machineLearning, trash, user, server, map and oauth.buttonText, and keeps the rest as sent (admin)' },
   'GET /api/system-config/defaults': { summary: 'Server settings as they are before any change (admin)' },
-  'PUT /api/system-config': { summary: 'Change server settings; ML changes apply to the next job, without a restart (admin)', body: SystemConfigUpdate },
+  'PUT /api/system-config': { summary: 'Change server settings (the sections given); ML changes apply to the next job, without a restart (admin)', body: SystemConfigUpdate },
+  'GET /api/system-config/storage-template-options': { summary: 'The storage template’s building blocks, for Immich’s settings page (admin)' },
+  'GET /api/admin/config': { summary: 'The same as GET /system-config (Immich 3.2’s name)' },
+  'GET /api/admin/config/defaults': { summary: 'The same as GET /system-config/defaults' },
+  'PUT /api/admin/config': { summary: 'The same as PUT /system-config', body: SystemConfigUpdate },
+  'GET /api/server/version-history': { summary: 'Versions this server ran before (none: Shoebox keeps no history of Immich versions)' },
+  'GET /api/server/version-check': { summary: 'The newest release seen (always none: Shoebox never looks for releases on the internet)' },
+  'GET /api/server/license': { summary: 'The server’s Immich licence, as activated (admin; 404 when none)' },
+  'PUT /api/server/license': { summary: 'Activate an Immich server licence (IMSV-…); it is kept and shown, it unlocks nothing (admin)', body: LicenseKey },
+  'DELETE /api/server/license': { summary: 'Remove the server’s licence (admin)' },
+  'GET /api/shoebox/config': { summary: 'Shoebox’s own public settings: mapTileUrl, the web map’s raster tiles (null: the offline outline)' },
+  'GET /api/system-metadata/admin-onboarding': { summary: 'Whether the admin finished onboarding (always: Immich 3 has none left) (admin)' },
+  'POST /api/system-metadata/admin-onboarding': { summary: 'Mark the admin’s onboarding done (a no-op, as in Immich 3) (admin)' },
+  'GET /api/system-metadata/reverse-geocoding-state': { summary: 'Where place names come from (GeoNames’ cities500.txt) and when it was installed (admin)' },
+  'GET /api/system-metadata/version-check-state': { summary: 'When releases were last looked for (never) (admin)' },
+  'GET /api/users/me/license': { summary: 'Your Immich licence, as activated (404 when none)' },
+  'PUT /api/users/me/license': { summary: 'Activate an Immich licence for yourself (IMCL-… or IMSV-…); kept and shown, it unlocks nothing', body: LicenseKey },
+  'DELETE /api/users/me/license': { summary: 'Remove your licence' },
+  'GET /api/users/me/onboarding': { summary: 'Whether you finished onboarding (always, as in Immich 3)' },
+  'PUT /api/users/me/onboarding': { summary: 'Mark your onboarding done (a no-op, as in Immich 3)' },
+  'DELETE /api/users/me/onboarding': { summary: 'Undo your onboarding (a no-op, as in Immich 3)' },
   'PUT /api/jobs/{name}': { summary: 'Immich’s queue command: start runs smartSearch, faceDetection or duplicateDetection for assets not done (force: all); pause and resume are accepted, the stages keep running (admin)', body: JobCommand },
   'GET /api/memories': { summary: '“On this day” memories; for=YYYY-MM-DD builds and returns that day’s' },
   'POST /api/memories': { summary: 'Make an “on this day” memory (memoryAt, data.year) with your or your partners’ assets', body: MemoryCreate },
@@ -198,6 +225,12 @@ const DOCS: Record<string, RouteDoc> = {
   'POST /api/partners/{id}': { summary: 'Share your library with user {id} (Immich’s older path)' },
   'PUT /api/partners/{id}': { summary: 'Show or hide a partner’s photos in your timeline', body: PartnerUpdate },
   'DELETE /api/partners/{id}': { summary: 'Stop sharing your library with user {id}' },
+  'GET /api/sessions': { summary: 'The devices signed in to your account, most recently used first (current: this one)' },
+  'POST /api/sessions': { summary: 'A session for another device (a TV, a frame), ending after duration seconds if given; ends with this one', body: SessionCreate },
+  'DELETE /api/sessions': { summary: 'Sign out every other device' },
+  'PUT /api/sessions/{id}': { summary: 'Ask a device to start its sync again from scratch (isPendingSyncReset)', body: SessionUpdate },
+  'DELETE /api/sessions/{id}': { summary: 'Sign a device out' },
+  'POST /api/sessions/{id}/lock': { summary: 'Close the locked folder on a device' },
   'GET /api/assets/{id}/thumbnail': { summary: 'The thumbnail (size=thumbnail, WebP) or preview (size=preview, JPEG); ranges and ETags' },
   'GET /api/assets/{id}/original': { summary: 'The original file, byte for byte, as a download with its UTF-8 name; ranges and ETags' },
   'GET /api/assets/{id}/video/playback': { summary: 'A browser-playable video (the H.264 encoding, or the original when it already plays); ranges supported' },

@@ -1,11 +1,18 @@
+import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import type { ApiEnv } from '../../core/http/api-env.js';
-import { authenticate } from '../../core/http/authenticate.js';
+import { authenticate, requireAdmin } from '../../core/http/authenticate.js';
+import { jsonBody } from '../../core/http/validate.js';
+import { activateServerLicense, LicenseKey, readServerLicense, removeServerLicense, serverIsLicensed } from '../../core/licenses/licenses.js';
+import { ffmpegPath, runTool } from '../../core/media/ffmpeg.js';
+import { readSystemConfig } from '../../core/system-config/system-config.js';
 import { supportedExtensions } from '../../core/media/media-types.js';
 import { maintenanceOf } from '../../core/backups/maintenance.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
 import { readMlSettings } from '../../core/ml/ml-settings.js';
 import { serverStorage } from '../../core/runtime/server-storage.js';
+
+const exifrVersion = (createRequire(import.meta.url)('exifr/package.json') as { version: string }).version;
 
 /**
  * Immich's server endpoints. `version` answers with the Immich API version Shoebox speaks,
@@ -41,33 +48,63 @@ export const serverRoutes = new Hono<ApiEnv>()
   .get('/server/config', async (c) => {
     const { config, db } = c.var.ports;
     const { rows } = await db.query<{ initialized: boolean }>('SELECT EXISTS (SELECT 1 FROM users) AS initialized');
-    const ml = await readMlSettings(db, config);
+    const [settings, ml] = await Promise.all([readSystemConfig(db, config), readMlSettings(db, config)]);
     return c.json({
-      // The phone app's map styles (MapLibre): fetched by the phone, not by this server.
-      mapLightStyleUrl: config.mapStyleUrls.light,
-      mapDarkStyleUrl: config.mapStyleUrls.dark,
-      minFaces: ml.facialRecognition.minFaces,
+      loginPageMessage: settings.server.loginPageMessage,
+      oauthButtonText: settings.oauth.buttonText,
+      trashDays: settings.trash.days,
+      userDeleteDelay: settings.user.deleteDelay,
       isInitialized: rows[0]!.initialized,
+      // Immich 3 has no onboarding left to do once the admin exists.
       isOnboarded: rows[0]!.initialized,
-      loginPageMessage: '',
-      oauthButtonText: '',
-      trashDays: c.var.ports.config.trashDays,
-      userDeleteDelay: c.var.ports.config.userDeleteDays,
-      externalDomain: c.var.ports.config.publicUrl ?? '',
-      publicUsers: true,
+      externalDomain: settings.server.externalDomain,
+      publicUsers: settings.server.publicUsers,
       maintenanceMode: maintenanceOf(c.var.ports).status.active,
-      /** Shoebox's addition: the web map's raster tiles, or null for its offline world outline. */
-      mapTileUrl: c.var.ports.config.mapTileUrl ?? null,
+      // The phone app's map styles (MapLibre): fetched by the phone, not by this server.
+      mapLightStyleUrl: settings.map.lightStyle,
+      mapDarkStyleUrl: settings.map.darkStyle,
+      minFaces: ml.facialRecognition.minFaces,
     });
   })
+  .get('/server/version-history', (c) => c.json([]))
   .get('/server/storage', authenticate, async (c) => c.json(await serverStorage(c.var.ports)))
-  .get('/server/about', authenticate, (c) =>
+  .get('/server/about', authenticate, async (c) =>
     c.json({
       version: `v${SHOEBOX_VERSION.immichApi.major}.${SHOEBOX_VERSION.immichApi.minor}.${SHOEBOX_VERSION.immichApi.patch}`,
       versionUrl: 'https://github.com/immich-app/immich/releases',
-      licensed: false,
-      nodejs: process.version,
       repository: 'shoebox',
       build: SHOEBOX_VERSION.shoebox,
+      nodejs: process.version,
+      ffmpeg: await ffmpegVersion(),
+      libvips: await libvipsVersion(),
+      // Shoebox reads metadata with exifr, not ExifTool; the field says which.
+      exiftool: `exifr ${exifrVersion}`,
+      licensed: await serverIsLicensed(c.var.ports.db),
     }),
+  )
+  // Shoebox never asks the internet for new releases (no network but what the user configured).
+  .get('/server/version-check', authenticate, (c) => c.json({ checkedAt: null, releaseVersion: null }))
+  .use('/server/license', authenticate, requireAdmin)
+  .get('/server/license', async (c) => c.json(await readServerLicense(c.var.ports.db)))
+  .put('/server/license', async (c) => c.json(await activateServerLicense(c.var.ports.db, await jsonBody(c, LicenseKey), c.var.ports.clock.now())))
+  .delete('/server/license', async (c) => {
+    await removeServerLicense(c.var.ports.db);
+    return c.body(null, 204);
+  })
+  /** Shoebox's own public settings, which Immich's /server/config has no room for. */
+  .get('/shoebox/config', (c) =>
+    // The web map's raster tiles, or null for its offline world outline.
+    c.json({ mapTileUrl: c.var.ports.config.mapTileUrl ?? null }),
   );
+
+// Where a function has no sharp or ffmpeg beside it (the API on Lambda), the field says so.
+const libvipsVersion = () => import('sharp').then((m) => m.default.versions.vips ?? 'unknown', () => 'unavailable');
+
+let ffmpegVersionLine: Promise<string> | undefined;
+/** ffmpeg's version as it states it ("4.1"), asked once per process. */
+function ffmpegVersion(): Promise<string> {
+  ffmpegVersionLine ??= runTool(ffmpegPath(), ['-version'], { timeoutMs: 10_000, maxOutput: 4096 })
+    .then((out) => /ffmpeg version (\S+)/.exec(out.toString())?.[1] ?? 'unknown')
+    .catch(() => 'unavailable');
+  return ffmpegVersionLine;
+}

@@ -1,22 +1,35 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { Hono, type Context } from 'hono';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, requireAdmin } from '../../core/http/authenticate.js';
 import { jsonBody } from '../../core/http/validate.js';
 import { addLiveNotice } from '../../core/sync/live-events.js';
-import { defaultMlSettings, MachineLearningSettings, readMlSettings, writeMlSettings } from '../../core/ml/ml-settings.js';
+import { defaultMlSettings } from '../../core/ml/ml-settings.js';
+import { StorageTemplate } from '../../core/system-config/storage-template.js';
+import { readSystemConfig, systemConfigDefaults, SystemConfigUpdate, writeSystemConfig } from '../../core/system-config/system-config.js';
 
-/** Immich's system-config document, with the sections Shoebox has settings for. */
-export const SystemConfigUpdate = z.object({ machineLearning: MachineLearningSettings }).loose();
+export { SystemConfigUpdate };
 
+const current = async (c: Context<ApiEnv>) => c.json(await readSystemConfig(c.var.ports.db, c.var.ports.config));
+const defaults = (c: Context<ApiEnv>) =>
+  c.json({ ...systemConfigDefaults(c.var.ports.config), machineLearning: defaultMlSettings(c.var.ports.config) });
+const update = async (c: Context<ApiEnv>) => {
+  const body = await jsonBody(c, SystemConfigUpdate);
+  await writeSystemConfig(c.var.ports.db, body);
+  await addLiveNotice(c.var.ports.db, 'on_config_update', undefined);
+  return current(c);
+};
+
+/** Immich's whole settings document: /system-config (Immich 3.0) and /admin/config (its newer name, SDK 3.2). */
 export const systemConfigRoutes = new Hono<ApiEnv>()
   .use('/system-config', authenticate, requireAdmin)
   .use('/system-config/*', authenticate, requireAdmin)
-  .get('/system-config', async (c) => c.json({ machineLearning: await readMlSettings(c.var.ports.db, c.var.ports.config) }))
-  .get('/system-config/defaults', (c) => c.json({ machineLearning: defaultMlSettings(c.var.ports.config) }))
-  .put('/system-config', async (c) => {
-    const body = await jsonBody(c, SystemConfigUpdate);
-    await writeMlSettings(c.var.ports.db, body.machineLearning);
-    await addLiveNotice(c.var.ports.db, 'on_config_update', undefined);
-    return c.json({ machineLearning: await readMlSettings(c.var.ports.db, c.var.ports.config) });
-  });
+  .use('/admin/config', authenticate, requireAdmin)
+  .use('/admin/config/*', authenticate, requireAdmin)
+  .get('/system-config', current)
+  .get('/admin/config', current)
+  .get('/system-config/defaults', defaults)
+  .get('/admin/config/defaults', defaults)
+  .put('/system-config', update)
+  .put('/admin/config', update)
+  // What Immich's storage-template settings page offers (Shoebox keeps originals by id; see storage-template.ts).
+  .get('/system-config/storage-template-options', (c) => c.json(StorageTemplate.options));

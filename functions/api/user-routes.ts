@@ -2,10 +2,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { assetStatistics } from '../../core/assets/asset-queries.js';
 import { hashPassword } from '../../core/auth/password.js';
-import { BadRequest } from '../../core/errors.js';
+import { BadRequest, NotFound } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, forgetUserCredentials, requireAdmin } from '../../core/http/authenticate.js';
-import { jsonBody } from '../../core/http/validate.js';
+import { jsonBody, uuidParam } from '../../core/http/validate.js';
+import { activateUserLicense, LicenseKey, readUserLicense, removeUserLicense } from '../../core/licenses/licenses.js';
 import {
   countActiveAdmins,
   getUser,
@@ -19,6 +20,7 @@ import {
   type User,
 } from '../../core/users/user-queries.js';
 import type { Queryable } from '../../core/ports/database.js';
+import { purgeUser } from '../../core/users/user-removal.js';
 import { AVATAR_COLORS, readPreferences, updatePreferences, UserPreferencesUpdate } from '../../core/users/user-preferences.js';
 import { userAdminDto, userDto } from './dto.js';
 
@@ -29,7 +31,10 @@ export const UserAdminCreate = z.object({
   name: z.string().trim().min(1).max(200),
   isAdmin: z.boolean().default(false),
   quotaSizeInBytes: Quota.default(null),
-  shouldChangePassword: z.boolean().default(false),
+  // As in Immich: someone given a password by the admin picks their own at first sign-in.
+  shouldChangePassword: z.boolean().default(true),
+  /** Immich's welcome e-mail; Shoebox sends no e-mail, so it is accepted and does nothing. */
+  notify: z.boolean().optional(),
 });
 export const UserAdminUpdate = z.strictObject({
   email: z.email().max(254).optional(),
@@ -40,6 +45,8 @@ export const UserAdminUpdate = z.strictObject({
   shouldChangePassword: z.boolean().optional(),
   storageLabel: z.string().trim().max(100).nullable().optional(),
   avatarColor: z.string().max(20).nullable().optional(),
+  /** Sent back by clients that edit the whole user; a profile picture is changed by uploading one, so it is ignored. */
+  profileImagePath: z.string().max(1000).optional(),
 });
 /** Immich's `UserUpdateMeDto`. */
 export const UserUpdateMe = z.strictObject({
@@ -75,7 +82,7 @@ export const userRoutes = new Hono<ApiEnv>()
     const { db } = c.var.ports;
     const { user } = c.var.auth;
     const updated = await updateUser(db, user.id, { email: body.email, name: body.name, avatarColor: body.avatarColor }).catch((error: { code?: string }) => {
-      if (error.code === '23505') throw new BadRequest('That email address is already in use');
+      if (error.code === '23505') throw new BadRequest('Email is not available');
       throw error;
     });
     forgetUserCredentials(user.id);
@@ -88,7 +95,31 @@ export const userRoutes = new Hono<ApiEnv>()
     if (body.avatar?.color) forgetUserCredentials(c.var.auth.user.id);
     return c.json(preferences);
   })
+  .get('/users/me/license', authenticate, async (c) => c.json(await readUserLicense(c.var.ports.db, c.var.auth.user.id)))
+  .put('/users/me/license', authenticate, async (c) => {
+    const { db, clock } = c.var.ports;
+    const license = await activateUserLicense(db, c.var.auth.user.id, await jsonBody(c, LicenseKey), clock.now());
+    forgetUserCredentials(c.var.auth.user.id);
+    return c.json(license);
+  })
+  .delete('/users/me/license', authenticate, async (c) => {
+    await removeUserLicense(c.var.ports.db, c.var.auth.user.id);
+    forgetUserCredentials(c.var.auth.user.id);
+    return c.body(null, 204);
+  })
+  // Immich 3 has no onboarding left: it is always done, and marking it is a no-op.
+  .get('/users/me/onboarding', authenticate, (c) => c.json({ isOnboarded: true }))
+  .put('/users/me/onboarding', authenticate, async (c) => {
+    await jsonBody(c, z.object({ isOnboarded: z.boolean() }));
+    return c.json({ isOnboarded: true });
+  })
+  .delete('/users/me/onboarding', authenticate, (c) => c.body(null, 204))
   .get('/users', authenticate, async (c) => c.json((await listUsers(c.var.ports.db, false)).map(userDto)))
+  .get('/users/:id', authenticate, async (c) => {
+    const user = await getUser(c.var.ports.db, uuidParam(c));
+    if (!user || user.deletedAt) throw new NotFound('User not found');
+    return c.json(userDto(user));
+  })
   .use('/admin/users', authenticate, requireAdmin)
   .use('/admin/users/*', authenticate, requireAdmin)
   .get('/admin/users', async (c) => {
@@ -119,13 +150,13 @@ export const userRoutes = new Hono<ApiEnv>()
     const { db } = c.var.ports;
     const user = await existingUser(db, c.req.param('id'));
     if (body.isAdmin === false) await keepAnAdmin(db, user);
-    const { password, quotaSizeInBytes, ...rest } = body;
+    const { password, quotaSizeInBytes, profileImagePath: _ignored, ...rest } = body;
     const updated = await updateUser(db, user.id, {
       ...rest,
       ...(password ? { passwordHash: await hashPassword(password) } : {}),
       ...(quotaSizeInBytes !== undefined ? { quotaSizeBytes: quotaSizeInBytes } : {}),
     }).catch((error: { code?: string }) => {
-      if (error.code === '23505') throw new BadRequest('A user with this email already exists');
+      if (error.code === '23505') throw new BadRequest('Email is not available');
       throw error;
     });
     forgetUserCredentials(user.id);
@@ -140,6 +171,12 @@ export const userRoutes = new Hono<ApiEnv>()
     const deleted = await markUserDeleted(db, user.id, force);
     if (!deleted) throw new BadRequest('This user is already being removed');
     forgetUserCredentials(user.id);
+    if (force) {
+      // At once, as Immich does, so the email is free again; what a failure leaves, the daily job finishes.
+      await purgeUser(db, c.var.ports.store, user.id).catch((error: unknown) =>
+        c.var.ports.logger.warn('user removal left for the daily job', { userId: user.id, error: String(error) }),
+      );
+    }
     return c.json(userAdminDto(deleted));
   })
   .post('/admin/users/:id/restore', async (c) => {
@@ -148,6 +185,17 @@ export const userRoutes = new Hono<ApiEnv>()
     const restored = await restoreUser(db, user.id);
     if (!restored) throw new BadRequest('Only a deleted user whose files are not yet removed can be restored');
     return c.json(userAdminDto(restored, await storageUsage(db, user.id)));
+  })
+  .get('/admin/users/:id/preferences', async (c) => {
+    const user = await existingUser(c.var.ports.db, c.req.param('id'));
+    return c.json(await readPreferences(c.var.ports.db, user.id));
+  })
+  .put('/admin/users/:id/preferences', async (c) => {
+    const body = await jsonBody(c, UserPreferencesUpdate);
+    const user = await existingUser(c.var.ports.db, c.req.param('id'));
+    const preferences = await updatePreferences(c.var.ports.db, user.id, body);
+    if (body.avatar?.color) forgetUserCredentials(user.id);
+    return c.json(preferences);
   })
   .get('/admin/users/:id/statistics', async (c) => {
     const { db } = c.var.ports;

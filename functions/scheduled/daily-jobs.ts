@@ -1,3 +1,4 @@
+import { deleteEndedSessions } from '../../core/auth/sessions.js';
 import { createDatabaseBackup } from '../../core/backups/database-backups.js';
 import { removeAssets, trashedAssetIds } from '../../core/assets/trash.js';
 import { generateOnThisDay } from '../../core/memories/on-this-day.js';
@@ -5,7 +6,9 @@ import type { Queryable } from '../../core/ports/database.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { pruneLiveNotices } from '../../core/sync/live-events.js';
 import { pruneSyncHistory } from '../../core/sync/sync-stream.js';
+import { readSystemConfig } from '../../core/system-config/system-config.js';
 import { usersToPurge } from '../../core/users/user-queries.js';
+import { purgeUser } from '../../core/users/user-removal.js';
 import { requestScans } from '../library-scan/scan-library.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -22,17 +25,16 @@ export const DAILY_JOBS: Record<string, (ports: Ports, now: Date) => Promise<num
     await generateOnThisDay(db, now.toISOString().slice(0, 10));
     return 1;
   },
-  /** Trash older than the retention is deleted for good (rows, then files). */
-  trash: async ({ db, store, config }, now) =>
-    removeAssets(db, store, await trashedAssetIds(db, { before: new Date(now.getTime() - config.trashDays * DAY_MS) })),
-  /** Users deleted longer ago than the grace period (or with force): their files, then them. */
+  /** Trash older than the retention (the admin's settings) is deleted for good (rows, then files). */
+  trash: async ({ db, store, config }, now) => {
+    const { trash } = await readSystemConfig(db, config);
+    return removeAssets(db, store, await trashedAssetIds(db, { before: new Date(now.getTime() - trash.days * DAY_MS) }));
+  },
+  /** Users deleted longer ago than the grace period (the admin's settings), or with force: their files, then them. */
   users: async ({ db, store, config }, now) => {
-    const ids = await usersToPurge(db, new Date(now.getTime() - config.userDeleteDays * DAY_MS));
-    for (const id of ids) {
-      const { rows } = await db.query<{ id: string }>('SELECT id FROM assets WHERE owner_id = $1', [id]);
-      await removeAssets(db, store, rows.map((r) => r.id));
-      await db.query('DELETE FROM users WHERE id = $1', [id]);
-    }
+    const { user } = await readSystemConfig(db, config);
+    const ids = await usersToPurge(db, new Date(now.getTime() - user.deleteDelay * DAY_MS));
+    for (const id of ids) await purgeUser(db, store, id);
     return ids.length;
   },
   /** The nightly database backup, where this runtime keeps backups (a data folder). */
@@ -43,6 +45,8 @@ export const DAILY_JOBS: Record<string, (ports: Ports, now: Date) => Promise<num
   },
   /** Deletions older than any phone may still ask for are forgotten (such a phone syncs afresh), and old live notices. */
   sync: async ({ db }) => (await pruneSyncHistory(db)) + (await pruneLiveNotices(db)),
+  /** Sessions unused for 90 days, or past the end they were made with, are removed (Immich's session clean-up). */
+  sessions: ({ db }, now) => deleteEndedSessions(db, now),
   /** External libraries are rescanned for new, changed and removed files (queued: a scan may be long). */
   libraries: (ports) => requestScans(ports),
 };

@@ -12,7 +12,7 @@ export { L };
  * the bundled Natural Earth land outline, so maps work offline.
  */
 export function addBaseLayer(map: L.Map): void {
-  void api<{ mapTileUrl: string | null }>('GET', '/server/config').then(({ mapTileUrl }) => {
+  void api<{ mapTileUrl: string | null }>('GET', '/shoebox/config').then(({ mapTileUrl }) => {
     if (mapTileUrl) L.tileLayer(mapTileUrl, { maxZoom: 19, attribution: 'Map tiles' }).addTo(map);
     else {
       const topology = land as unknown as Topology<{ land: GeometryCollection }>;
