@@ -56,7 +56,7 @@ describe('external libraries: files indexed in place, never written', () => {
   const get = (user: TestUser, p: string) => api.call<any>('GET', p, { key: user.apiKey });
   const send = (user: TestUser, method: string, p: string, body?: unknown) => api.call<any>(method, p, { key: user.apiKey, body });
   const beaAssets = async (): Promise<Json[]> =>
-    (await send(bea, 'POST', '/search/metadata', { withExif: true, size: 100 })).body.assets.items;
+    (await send(bea, 'POST', '/search/metadata', { withExif: true, withDeleted: true, size: 100 })).body.assets.items;
   const byName = async (name: string) => (await beaAssets()).find((a) => a.originalFileName === name)!;
   /** Scans, then waits until the pipeline has finished with every file. */
   async function scan(expected: (assets: Json[]) => boolean) {
@@ -67,13 +67,27 @@ describe('external libraries: files indexed in place, never written', () => {
     }, 'the library scan and its pipeline');
   }
 
-  it('refuses folders it cannot or must not read, and non-admins', async () => {
+  it('refuses its own storage and non-admins; reports folders it cannot read, as Immich does, on validate', async () => {
     const create = (importPaths: string[], user = admin) => send(user, 'POST', '/libraries', { ownerId: bea.id, importPaths });
     expect((await create([runtime.dataDir])).status).toBe(400);
     expect((await create([path.join(runtime.dataDir, 'store')])).status).toBe(400);
-    expect((await create(['relative/photos'])).status).toBe(400);
-    expect((await create([path.join(folder, 'nope')])).status).toBe(400);
-    expect((await create([path.join(folder, 'notes.txt')])).status).toBe(400);
+    expect((await create([folder, folder])).body.errors).toEqual([expect.objectContaining({ path: ['importPaths'], message: 'Array must have unique items' })]);
+    expect((await create([folder, ' '])).body.errors).toEqual([expect.objectContaining({ path: ['importPaths'], message: 'Array items must not be empty' })]);
+    // A folder not there now (a drive not plugged in) is accepted; validate says what is wrong.
+    const later = await create(['relative/photos', path.join(folder, 'nope'), path.join(folder, 'notes.txt')]);
+    expect(later.status).toBe(201);
+    const report = await send(admin, 'POST', `/libraries/${later.body.id}/validate`, { importPaths: [...later.body.importPaths, folder] });
+    expect(report.body.importPaths).toEqual([
+      { importPath: 'relative/photos', isValid: false, message: `Import path must be absolute, try ${path.resolve('relative/photos')}` },
+      { importPath: path.join(folder, 'nope'), isValid: false, message: 'Path does not exist (ENOENT)' },
+      { importPath: path.join(folder, 'notes.txt'), isValid: false, message: 'Not a directory' },
+      { importPath: folder, isValid: true },
+    ]);
+    // Scanning it finds nothing and reads nothing (a relative path is not the server's folder).
+    await send(admin, 'POST', `/libraries/${later.body.id}/scan`);
+    await waitFor(async () => ((await get(admin, `/libraries/${later.body.id}`)).body.refreshedAt ? true : undefined), 'the scan of unusable paths');
+    expect((await get(admin, `/libraries/${later.body.id}/statistics`)).body.total).toBe(0);
+    expect((await send(admin, 'DELETE', `/libraries/${later.body.id}`)).status).toBe(204);
     expect((await create([folder], bea)).status).toBe(403);
     expect((await send(admin, 'POST', '/libraries', { ownerId: crypto.randomUUID(), importPaths: [folder] })).status).toBe(400);
   });
@@ -144,13 +158,18 @@ describe('external libraries: files indexed in place, never written', () => {
     const changed = assets.find((a) => a.id === anemones.id)!;
     expect(changed.checksum).not.toBe(anemones.checksum);
     expect(changed.exifInfo.make).toBe('NIKON');
-    expect(assets.find((a) => a.id === fir.id)!.isOffline).toBe(true);
+    // Offline: in the trash (off the timeline), where emptying or restoring the trash leaves it.
+    expect(assets.find((a) => a.id === fir.id)).toMatchObject({ isOffline: true, isTrashed: true });
     expect((await get(bea, `/assets/${fir.id}/original`)).status).toBe(404);
     expect((await get(admin, `/libraries/${library}/statistics`)).body.offline).toBe(1);
+    expect((await send(bea, 'POST', '/trash/restore', {})).body.count).toBe(0);
+    expect((await send(bea, 'POST', '/trash/empty', {})).body.count).toBe(0);
+    const onTimeline = (await send(bea, 'POST', '/search/metadata', { size: 100 })).body.assets.items as Json[];
+    expect(onTimeline.map((a) => a.id)).not.toContain(fir.id);
 
     await rename(away, path.join(folder, '2019', 'fir.jpg'));
     assets = await scan((a) => a.find((x) => x.id === fir.id)?.isOffline === false);
-    expect(assets.find((a) => a.id === fir.id)).toMatchObject({ isOffline: false, checksum: fir.checksum });
+    expect(assets.find((a) => a.id === fir.id)).toMatchObject({ isOffline: false, isTrashed: false, checksum: fir.checksum });
   });
 
   it('rescans every library from the daily job', async () => {

@@ -7,14 +7,20 @@ import type { ByteRange } from '../../core/ports/object-store.js';
 
 /** External-library files in folders on this machine; opened read-only, never written. */
 export class FsLibraryFiles implements LibraryFiles {
+  /** In Immich's words, which its library settings page shows as they are. */
   async check(importPath: string) {
-    if (!path.isAbsolute(importPath)) return { ok: false as const, message: 'An import path must be absolute' };
+    if (!path.isAbsolute(importPath)) return { ok: false as const, message: `Import path must be absolute, try ${path.resolve(importPath)}` };
     try {
-      if (!(await stat(importPath)).isDirectory()) return { ok: false as const, message: 'Not a folder' };
+      if (!(await stat(importPath)).isDirectory()) return { ok: false as const, message: 'Not a directory' };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return { ok: false as const, message: code === 'ENOENT' ? 'Path does not exist (ENOENT)' : `Cannot access path (${code ?? 'unknown'})` };
+    }
+    try {
       await access(importPath, constants.R_OK);
       return { ok: true as const };
-    } catch (error) {
-      return { ok: false as const, message: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'The folder does not exist' : 'The folder cannot be read' };
+    } catch {
+      return { ok: false as const, message: 'Lacking read permission for folder' };
     }
   }
 

@@ -23,8 +23,9 @@ export async function trashAssets(db: Queryable, ids: string[]): Promise<number>
  */
 export async function restoreAssets(db: Queryable, ownerId: string, ids?: string[]): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
-    `UPDATE assets SET deleted_at = NULL, updated_at = now()
-     WHERE owner_id = $1 AND deleted_at IS NOT NULL AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) RETURNING id`,
+    // An offline asset stays in the trash until its file is back (Immich's rule).
+    `UPDATE assets SET deleted_at = NULL, trashed_offline = false, updated_at = now()
+     WHERE owner_id = $1 AND deleted_at IS NOT NULL AND NOT is_offline AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) RETURNING id`,
     [ownerId, ids ?? null],
   );
   if (rows.length > 0) await addLiveNotice(db, 'on_asset_restore', [ownerId], rows.map((row) => row.id));
@@ -48,11 +49,15 @@ export async function removeAssets(db: Queryable, store: ObjectStore, ids: strin
   return removed;
 }
 
-/** The owner's trash, or everyone's trash older than `before` (the daily purge). */
+/**
+ * The owner's trash (what "empty trash" removes: not offline assets, which wait for their file
+ * to return, as in Immich), or everyone's trash older than `before` (the daily purge, offline
+ * assets too: only the row and derived files go, never the user's file).
+ */
 export async function trashedAssetIds(db: Queryable, filter: { ownerId?: string; before?: Date }): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM assets WHERE deleted_at IS NOT NULL
-       AND ($1::uuid IS NULL OR owner_id = $1) AND ($2::timestamptz IS NULL OR deleted_at < $2)`,
+       AND ($1::uuid IS NULL OR (owner_id = $1 AND NOT is_offline)) AND ($2::timestamptz IS NULL OR deleted_at < $2)`,
     [filter.ownerId ?? null, filter.before ?? null],
   );
   return rows.map((row) => row.id);

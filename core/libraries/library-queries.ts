@@ -106,15 +106,28 @@ export async function markFilesChanged(db: Queryable, files: Array<{ id: string;
   if (files.length === 0) return;
   await db.query(
     `UPDATE assets a SET status = 'processing', checksum = NULL, file_size_bytes = f.size, file_mtime = f.mtime,
-       file_modified_at = f.mtime, is_offline = false, updated_at = now()
+       file_modified_at = f.mtime, ${BACK_ONLINE}, updated_at = now()
      FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[]) AS f (id, size, mtime) WHERE a.id = f.id`,
     [files.map((f) => f.id), files.map((f) => f.size), files.map((f) => f.modifiedAt)],
   );
 }
 
+/** A file back where it was: online again, and out of the trash if going offline put it there. */
+const BACK_ONLINE = `is_offline = false, deleted_at = CASE WHEN trashed_offline THEN NULL ELSE deleted_at END, trashed_offline = false`;
+
+/**
+ * Marks assets whose files are missing (offline: they go to the trash, unless already there)
+ * or back (online: out of the trash again, unless the user had trashed them).
+ */
 export async function setOffline(db: Queryable, ids: string[], offline: boolean): Promise<void> {
   if (ids.length === 0) return;
-  await db.query('UPDATE assets SET is_offline = $2, updated_at = now() WHERE id = ANY($1::uuid[])', [ids, offline]);
+  await db.query(
+    offline
+      ? `UPDATE assets SET is_offline = true, trashed_offline = trashed_offline OR deleted_at IS NULL, deleted_at = coalesce(deleted_at, now()), updated_at = now()
+         WHERE id = ANY($1::uuid[])`
+      : `UPDATE assets SET ${BACK_ONLINE}, updated_at = now() WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
 }
 
 export async function markLibraryRefreshed(db: Queryable, id: string, at: Date): Promise<void> {

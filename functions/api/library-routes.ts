@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { removeAssets } from '../../core/assets/trash.js';
@@ -19,12 +18,22 @@ import {
 import type { Ports } from '../../core/runtime/ports.js';
 import { getUser } from '../../core/users/user-queries.js';
 import { requestScans } from '../library-scan/scan-library.js';
+import { ownStorageProblem } from '../../core/libraries/import-paths.js';
 
-const ImportPaths = z.array(z.string().trim().min(1).max(1024)).max(100);
-const ExclusionPatterns = z.array(z.string().trim().min(1).max(256)).max(100);
+/** A list of paths or patterns as Immich checks one: no empty item, no item twice (in Immich's words). */
+const UniqueItems = (maxLength: number) =>
+  z
+    .array(z.string().trim().max(maxLength))
+    .max(100)
+    .superRefine((items, ctx) => {
+      if (items.some((item) => item === '')) ctx.addIssue({ code: 'custom', message: 'Array items must not be empty' });
+      else if (new Set(items).size !== items.length) ctx.addIssue({ code: 'custom', message: 'Array must have unique items' });
+    });
+const ImportPaths = UniqueItems(1024);
+const ExclusionPatterns = UniqueItems(256);
 export const LibraryCreate = z.object({
   ownerId: z.uuid(),
-  name: z.string().trim().min(1).max(200).default('Library'),
+  name: z.string().trim().min(1).max(200).default('New External Library'),
   importPaths: ImportPaths.default([]),
   exclusionPatterns: ExclusionPatterns.default(['**/@eaDir/**', '**/._*', '**/#recycle/**', '**/#snapshot/**']),
 });
@@ -35,31 +44,26 @@ export const LibraryUpdate = z.strictObject({
 });
 export const LibraryValidate = z.object({ importPaths: ImportPaths.default([]), exclusionPatterns: ExclusionPatterns.default([]) });
 
-/** Whether `outer` is `inner` or a folder (prefix) above it. */
-function holds(outer: string, inner: string): boolean {
-  if (outer.startsWith('s3://') || inner.startsWith('s3://')) return inner.startsWith(outer.replace(/\/?$/, '/'));
-  const relative = path.relative(outer, inner);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
 /** Whether each import path can be read, and neither is nor holds nor lies inside Shoebox's own storage. */
 async function validateImportPaths(ports: Ports, importPaths: string[]) {
-  const own = [path.resolve(ports.config.dataDir), `s3://${ports.config.bucket}/`, `s3://${ports.config.derivedBucket}/`];
   return Promise.all(
     importPaths.map(async (importPath) => {
-      const normalized = importPath.startsWith('s3://') ? importPath.replace(/\/?$/, '/') : path.resolve(importPath);
-      if (own.some((o) => holds(normalized, o) || holds(o, normalized))) {
-        return { importPath, isValid: false, message: 'This is, holds or lies inside Shoebox’s own storage' };
-      }
+      const own = ownStorageProblem(ports.config, importPath);
+      if (own) return { importPath, isValid: false, message: own };
       const check = await ports.libraryFiles.check(importPath);
-      return { importPath, isValid: check.ok, message: check.ok ? undefined : check.message };
+      return { importPath, isValid: check.ok, ...(check.ok ? {} : { message: check.message }) };
     }),
   );
 }
 
-async function requireValidPaths(ports: Ports, importPaths: string[]): Promise<void> {
-  const invalid = (await validateImportPaths(ports, importPaths)).filter((p) => !p.isValid);
-  if (invalid.length) throw new BadRequest(invalid.map((p) => `${p.importPath}: ${p.message}`).join('; '));
+/**
+ * What a library may be given. A folder that does not exist yet (a drive not mounted now) is
+ * accepted, as in Immich: validate reports it, and a scan finds nothing there. Shoebox's own
+ * storage is refused outright: indexing it would make every user's originals this library's.
+ */
+function requireOutsideOwnStorage(ports: Ports, importPaths: string[]): void {
+  const inside = importPaths.filter((p) => ownStorageProblem(ports.config, p));
+  if (inside.length) throw new BadRequest(inside.map((p) => `${p}: ${ownStorageProblem(ports.config, p)}`).join('; '));
 }
 
 async function libraryDto(ports: Ports, library: Library) {
@@ -93,7 +97,7 @@ export const libraryRoutes = new Hono<ApiEnv>()
     const { ports } = c.var;
     const owner = await getUser(ports.db, body.ownerId);
     if (!owner || owner.deletedAt) throw new BadRequest('Not found: the owner is not a user');
-    await requireValidPaths(ports, body.importPaths);
+    requireOutsideOwnStorage(ports, body.importPaths);
     return c.json(await libraryDto(ports, await insertLibrary(ports.db, body)), 201);
   })
   .post('/libraries/:id/validate', async (c) => {
@@ -106,7 +110,7 @@ export const libraryRoutes = new Hono<ApiEnv>()
     const body = await jsonBody(c, LibraryUpdate);
     const { ports } = c.var;
     const library = await existingLibrary(ports, c.req.param('id'));
-    if (body.importPaths) await requireValidPaths(ports, body.importPaths);
+    if (body.importPaths) requireOutsideOwnStorage(ports, body.importPaths);
     return c.json(await libraryDto(ports, (await updateLibrary(ports.db, library.id, body))!));
   })
   .delete('/libraries/:id', async (c) => {

@@ -14,6 +14,7 @@ import {
   type NewLibraryFile,
 } from '../../core/libraries/library-queries.js';
 import { extensionOf, mediaTypeOfExtension } from '../../core/media/media-types.js';
+import { ownStorageProblem } from '../../core/libraries/import-paths.js';
 import type { Ports } from '../../core/runtime/ports.js';
 
 export const STAGE = 'library';
@@ -60,6 +61,13 @@ export async function scanLibrary(ports: Ports, libraryId: string): Promise<Scan
   };
 
   for (const importPath of library.importPaths) {
+    // A path not there now (a drive unplugged), relative, or Shoebox's own storage is skipped:
+    // what was indexed under it counts as missing and goes offline until it is back.
+    const check = ownStorageProblem(ports.config, importPath) ?? (await libraryFiles.check(importPath).then((c) => (c.ok ? undefined : c.message)));
+    if (check) {
+      ports.logger.warn('library import path skipped', { libraryId, importPath, reason: check });
+      continue;
+    }
     for await (const file of libraryFiles.list(importPath)) {
       if (seen.has(file.path) || excluded(file.path)) continue;
       const media = mediaTypeOfExtension(extensionOf(file.path));

@@ -14,7 +14,7 @@
  * specs that read immich-app/test-assets fail in their set-up.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,14 @@ const assets = process.env.IMMICH_TEST_ASSETS;
 rmSync(path.join(work, 'test-assets'), { recursive: true, force: true });
 if (assets) cpSync(assets, path.join(work, 'test-assets'), { recursive: true });
 else mkdirSync(path.join(work, 'test-assets/albums'), { recursive: true });
+// Immich's server sees the test assets at /test-assets (its container's mount); the library
+// specs create libraries there. A link at that path stands in for the mount where we may make one.
+try {
+  rmSync('/test-assets', { force: true });
+  symlinkSync(path.join(work, 'test-assets'), '/test-assets');
+} catch (error) {
+  console.error(`/test-assets cannot be linked (${(error as Error).message}): the library specs' scans will find nothing`);
+}
 
 writeFileSync(
   path.join(work, 'package.json'),
