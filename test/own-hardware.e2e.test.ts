@@ -132,7 +132,15 @@ describe.skipIf(missing)(`the runtime on S3 + SQS + DynamoDB APIs${missing ? ` â
     const create = (importPaths: string[]) => api.call<{ id: string }>('POST', '/libraries', { key: user.apiKey, body: { ownerId: user.id, importPaths } });
     expect((await create(['s3://shoebox-originals/'])).status).toBe(400);
     expect((await create(['/tmp'])).status).toBe(400);
-    expect((await create(['s3://no-such-bucket/photos/'])).status).toBe(400);
+    // A bucket not there (yet) is accepted, as Immich accepts a folder not mounted; validate says so.
+    const missing = await create(['s3://no-such-bucket/photos/']);
+    expect(missing.status).toBe(201);
+    const report = await api.call<{ importPaths: Array<{ isValid: boolean }> }>('POST', `/libraries/${missing.body.id}/validate`, {
+      key: user.apiKey,
+      body: { importPaths: ['s3://no-such-bucket/photos/', 's3://family-nas/photos/'] },
+    });
+    expect(report.body.importPaths.map((p) => p.isValid)).toEqual([false, true]);
+    expect((await api.call('DELETE', `/libraries/${missing.body.id}`, { key: user.apiKey })).status).toBe(204);
     const library = await create(['s3://family-nas/photos/']);
     expect(library.status).toBe(201);
     expect((await api.call('POST', `/libraries/${library.body.id}/scan`, { key: user.apiKey })).status).toBe(204);
