@@ -6,6 +6,7 @@ import { jsonBody } from '../../core/http/validate.js';
 import { activateServerLicense, LicenseKey, readServerLicense, removeServerLicense, serverIsLicensed } from '../../core/licenses/licenses.js';
 import { ffmpegPath, runTool } from '../../core/media/ffmpeg.js';
 import { readSystemConfig } from '../../core/system-config/system-config.js';
+import { VERSION_CHECK_STATE } from './system-metadata-routes.js';
 import { supportedExtensions } from '../../core/media/media-types.js';
 import { maintenanceOf } from '../../core/backups/maintenance.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
@@ -48,7 +49,8 @@ export const serverRoutes = new Hono<ApiEnv>()
   .get('/server/config', async (c) => {
     const { config, db } = c.var.ports;
     const { rows } = await db.query<{ initialized: boolean }>('SELECT EXISTS (SELECT 1 FROM users) AS initialized');
-    const [settings, ml] = await Promise.all([readSystemConfig(db, config), readMlSettings(db, config)]);
+    // The settings document already holds the ML settings: one read, not two.
+    const settings = await readSystemConfig(db, config);
     return c.json({
       loginPageMessage: settings.server.loginPageMessage,
       oauthButtonText: settings.oauth.buttonText,
@@ -63,7 +65,7 @@ export const serverRoutes = new Hono<ApiEnv>()
       // The phone app's map styles (MapLibre): fetched by the phone, not by this server.
       mapLightStyleUrl: settings.map.lightStyle,
       mapDarkStyleUrl: settings.map.darkStyle,
-      minFaces: ml.facialRecognition.minFaces,
+      minFaces: settings.machineLearning.facialRecognition.minFaces,
     });
   })
   .get('/server/version-history', (c) => c.json([]))
@@ -82,8 +84,7 @@ export const serverRoutes = new Hono<ApiEnv>()
       licensed: await serverIsLicensed(c.var.ports.db),
     }),
   )
-  // Shoebox never asks the internet for new releases (no network but what the user configured).
-  .get('/server/version-check', authenticate, (c) => c.json({ checkedAt: null, releaseVersion: null }))
+  .get('/server/version-check', authenticate, (c) => c.json(VERSION_CHECK_STATE))
   .use('/server/license', authenticate, requireAdmin)
   .get('/server/license', async (c) => c.json(await readServerLicense(c.var.ports.db)))
   .put('/server/license', async (c) => c.json(await activateServerLicense(c.var.ports.db, await jsonBody(c, LicenseKey), c.var.ports.clock.now())))

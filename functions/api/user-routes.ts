@@ -23,6 +23,7 @@ import type { Queryable } from '../../core/ports/database.js';
 import { purgeUser } from '../../core/users/user-removal.js';
 import { AVATAR_COLORS, readPreferences, updatePreferences, UserPreferencesUpdate } from '../../core/users/user-preferences.js';
 import { userAdminDto, userDto } from './dto.js';
+import { OnboardingUpdate } from './system-metadata-routes.js';
 
 const Quota = z.number().int().nonnegative().nullable();
 export const UserAdminCreate = z.object({
@@ -110,7 +111,7 @@ export const userRoutes = new Hono<ApiEnv>()
   // Immich 3 has no onboarding left: it is always done, and marking it is a no-op.
   .get('/users/me/onboarding', authenticate, (c) => c.json({ isOnboarded: true }))
   .put('/users/me/onboarding', authenticate, async (c) => {
-    await jsonBody(c, z.object({ isOnboarded: z.boolean() }));
+    await jsonBody(c, OnboardingUpdate);
     return c.json({ isOnboarded: true });
   })
   .delete('/users/me/onboarding', authenticate, (c) => c.body(null, 204))
