@@ -51,3 +51,7 @@ export function isShoeboxError(error: unknown): error is ShoeboxError {
 export class Unavailable extends ShoeboxError {
   readonly status = 503;
 }
+/** A service the admin configured (the OpenID Connect provider) failed or answered wrongly; Immich answers 500. */
+export class ExternalServiceFailure extends ShoeboxError {
+  readonly status = 500;
+}

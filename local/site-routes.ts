@@ -24,12 +24,14 @@ export function siteRoutes(dist: string, pageOrigins: string[]) {
   // A page's policy hashes its inline scripts: worked out once per file version, not per request.
   const policies = new Map<string, { mtimeMs: number; policy: string }>();
   return new Hono().get('/*', async (c, next) => {
-    const wanted = decodeURIComponent(new URL(c.req.url).pathname);
+    const url = new URL(c.req.url);
+    const wanted = decodeURIComponent(url.pathname);
     let file = path.join(dist, path.normalize(wanted));
     if (!file.startsWith(dist)) return next();
     if (wanted.endsWith('/')) file = path.join(file, 'index.html');
     const info = await stat(file).catch(() => undefined);
-    if (info?.isDirectory()) return c.redirect(`${wanted}/`, 301);
+    // The query goes along: an identity provider's answer (?code=…&state=…) comes back to /auth/login.
+    if (info?.isDirectory()) return c.redirect(`${url.pathname}/${url.search}`, 301);
     if (!info?.isFile()) return next();
     const immutable = wanted.startsWith('/_astro/');
     const bytes = await readFile(file);

@@ -26,12 +26,12 @@ export const SESSION_VALID = (now: string) =>
 
 export async function insertSession(
   db: Queryable,
-  s: { userId: string; tokenHash: Buffer; device: DeviceDetails; expiresAt?: Date | null; parentId?: string },
+  s: { userId: string; tokenHash: Buffer; device: DeviceDetails; expiresAt?: Date | null; parentId?: string; oauthSid?: string },
 ): Promise<Session> {
   const { rows } = await db.query<Session>(
-    `INSERT INTO sessions AS s (user_id, token_hash, device_type, device_os, app_version, expires_at, parent_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${SESSION_COLUMNS}`,
-    [s.userId, s.tokenHash, s.device.deviceType, s.device.deviceOS, s.device.appVersion, s.expiresAt ?? null, s.parentId ?? null],
+    `INSERT INTO sessions AS s (user_id, token_hash, device_type, device_os, app_version, expires_at, parent_id, oauth_sid)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SESSION_COLUMNS}`,
+    [s.userId, s.tokenHash, s.device.deviceType, s.device.deviceOS, s.device.appVersion, s.expiresAt ?? null, s.parentId ?? null, s.oauthSid ?? null],
   );
   return rows[0]!;
 }
@@ -60,6 +60,26 @@ export async function deleteSession(db: Queryable, id: string): Promise<void> {
 /** Signs a user out everywhere but `keep` (the session asking, when it is one). */
 export async function deleteOtherSessions(db: Queryable, userId: string, keep: string | undefined): Promise<void> {
   await db.query('DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2', [userId, keep ?? null]);
+}
+
+/**
+ * The identity provider signed someone out (back-channel logout): its session `sid` ends here
+ * too, or, when the provider names only the account, every session of the user linked to it.
+ * Returns the users whose sessions ended.
+ */
+export async function deleteOAuthSessions(db: Queryable, who: { sub?: string; sid?: string }): Promise<string[]> {
+  const { rows } = await db.query<{ userId: string }>(
+    `DELETE FROM sessions s WHERE ($1::text IS NOT NULL AND s.oauth_sid = $1)
+       OR ($1::text IS NULL AND s.user_id IN (SELECT id FROM users WHERE oauth_id <> '' AND oauth_id = $2))
+     RETURNING s.user_id AS "userId"`,
+    [who.sid ?? null, who.sub ?? null],
+  );
+  return [...new Set(rows.map((r) => r.userId))];
+}
+
+/** The provider's session a sign-in belongs to (set when an account is linked, cleared when unlinked). */
+export async function setSessionOAuthSid(db: Queryable, id: string, sid: string | null): Promise<void> {
+  await db.query('UPDATE sessions SET oauth_sid = $2 WHERE id = $1', [id, sid]);
 }
 
 export async function sessionExpiry(db: Queryable, id: string): Promise<Date | null> {

@@ -12,7 +12,7 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
  * is refused. It is read as a stream and cut at MAX_JSON_BYTES, whatever Content-Length says.
  */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const text = await readJsonText(c.req.raw);
+  const text = await readBodyText(c.req.raw, true);
   // No body is an empty object where every field may be left out; where something is required,
   // it is refused as Immich refuses it ("expected object, received undefined").
   if (text === '') {
@@ -30,7 +30,18 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   return schema.parse(value);
 }
 
-async function readJsonText(request: Request): Promise<string> {
+/**
+ * A body that may come as a form (`application/x-www-form-urlencoded`) or as JSON: for the
+ * server-to-server posts that standards define as forms (OpenID back-channel logout), where no
+ * browser session is involved, so a form cannot be a cross-site request forgery.
+ */
+export async function formOrJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(c.req.header('content-type') ?? '')) return jsonBody(c, schema);
+  const text = await readBodyText(c.req.raw, false);
+  return schema.parse(Object.fromEntries(new URLSearchParams(text)));
+}
+
+async function readBodyText(request: Request, mustBeJson: boolean): Promise<string> {
   if (!request.body) return '';
   const length = Number(request.headers.get('content-length') ?? 0);
   const tooLarge = new PayloadTooLarge(`The request body is over ${MAX_JSON_BYTES} bytes`);
@@ -52,7 +63,7 @@ async function readJsonText(request: Request): Promise<string> {
   }
   if (size > MAX_JSON_BYTES) throw tooLarge;
   if (size === 0) return '';
-  if (!isJson) throw new UnsupportedMedia('Send the request body as JSON (Content-Type: application/json)');
+  if (mustBeJson && !isJson) throw new UnsupportedMedia('Send the request body as JSON (Content-Type: application/json)');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {

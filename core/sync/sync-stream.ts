@@ -155,7 +155,7 @@ const HANDLERS: Partial<Record<SyncRequestType, (scope: Scope) => AsyncGenerator
     upserts(
       scope,
       'AuthUserV1',
-      `SELECT ${USER_COLUMNS}, u.is_admin AS "isAdmin", '' AS "oauthId", NULL::text AS "pinCode", u.quota_size_bytes::float8 AS "quotaSizeInBytes",
+      `SELECT ${USER_COLUMNS}, u.is_admin AS "isAdmin", u.oauth_id AS "oauthId", NULL::text AS "pinCode", u.quota_size_bytes::float8 AS "quotaSizeInBytes",
          ${usedBytesSql('u.id')}::float8 AS "quotaUsageInBytes",
          u.storage_label AS "storageLabel"
        FROM users u WHERE u.id = $1 AND u.sync_seq > $2 AND u.sync_seq <= $3`,

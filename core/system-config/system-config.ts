@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { BadRequest } from '../errors.js';
+import { OAuthSettings } from '../auth/oauth.js';
 import { MachineLearningSettings, readMlSettings, writeMlSettings } from '../ml/ml-settings.js';
 import type { Queryable } from '../ports/database.js';
 import { StorageTemplate } from './storage-template.js';
@@ -8,7 +9,8 @@ import { StorageTemplate } from './storage-template.js';
 /**
  * The admin's settings as Immich's clients read and write them: Immich's whole SystemConfigDto,
  * one `system_config` row per section. Shoebox acts on some sections (machine learning, trash
- * and user deletion delays, what the login page shows, the map styles); the others are kept
+ * and user deletion delays, what the login page shows, the map styles, OAuth sign-in and
+ * password login); the others are kept
  * exactly as the admin's client sent them and returned unchanged, so Immich's settings pages
  * work and nothing a client sends is refused for being unused here.
  */
@@ -18,7 +20,8 @@ export type SystemConfig = Record<string, unknown> & {
   user: { deleteDelay: number };
   server: { externalDomain: string; loginPageMessage: string; publicUsers: boolean };
   map: { enabled: boolean; lightStyle: string; darkStyle: string };
-  oauth: Record<string, unknown> & { buttonText: string };
+  oauth: OAuthSettings;
+  passwordLogin: { enabled: boolean };
 };
 
 /** Immich's defaults, except where Shoebox's own settings (environment) decide. */
@@ -97,7 +100,8 @@ export const SystemConfigUpdate = z
       })
       .loose(),
     map: z.object({ enabled: z.boolean(), lightStyle: z.string().max(2000), darkStyle: z.string().max(2000) }).loose(),
-    oauth: z.object({ buttonText: z.string().max(200) }).loose(),
+    oauth: OAuthSettings,
+    passwordLogin: z.object({ enabled: z.boolean() }).loose(),
     storageTemplate: z.object({ enabled: z.boolean(), hashVerificationEnabled: z.boolean(), template: z.string().max(1000) }).loose(),
     newVersionCheck: z.object({ enabled: z.boolean(), channel: z.enum(['stable', 'prerelease']) }).loose(),
   })

@@ -17,20 +17,24 @@ export interface User {
   profileChangedAt: Date;
   deletedAt: Date | null;
   license: License | null;
+  /** The identity provider's `sub` this user signs in as; '' when not linked. */
+  oauthId: string;
 }
 
 const USER_COLUMNS = `u.id, u.email, u.name, u.is_admin AS "isAdmin", u.should_change_password AS "shouldChangePassword",
   u.avatar_color AS "avatarColor", u.storage_label AS "storageLabel", u.quota_size_bytes AS "quotaSizeBytes",
   u.status, u.created_at AS "createdAt", u.updated_at AS "updatedAt",
-  u.profile_changed_at AS "profileChangedAt", u.deleted_at AS "deletedAt", u.license`;
+  u.profile_changed_at AS "profileChangedAt", u.deleted_at AS "deletedAt", u.license, u.oauth_id AS "oauthId"`;
 
 export interface NewUser {
   email: string;
   name: string;
-  passwordHash: string;
+  passwordHash: string | null;
   isAdmin: boolean;
   shouldChangePassword: boolean;
   quotaSizeBytes: number | null;
+  storageLabel?: string | null;
+  oauthId?: string;
 }
 
 export async function countUsers(db: Queryable): Promise<number> {
@@ -41,9 +45,9 @@ export async function countUsers(db: Queryable): Promise<number> {
 /** Undefined when the e-mail is taken (case-insensitively). */
 export async function insertUser(db: Queryable, user: NewUser): Promise<User | undefined> {
   const { rows } = await db.query<User>(
-    `INSERT INTO users AS u (email, name, password_hash, is_admin, should_change_password, quota_size_bytes)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING ${USER_COLUMNS}`,
-    [user.email, user.name, user.passwordHash, user.isAdmin, user.shouldChangePassword, user.quotaSizeBytes],
+    `INSERT INTO users AS u (email, name, password_hash, is_admin, should_change_password, quota_size_bytes, storage_label, oauth_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING ${USER_COLUMNS}`,
+    [user.email, user.name, user.passwordHash, user.isAdmin, user.shouldChangePassword, user.quotaSizeBytes, user.storageLabel ?? null, user.oauthId ?? ''],
   );
   return rows[0];
 }
@@ -60,6 +64,19 @@ export async function findUserForLogin(db: Queryable, email: string): Promise<(U
     [email],
   );
   return rows[0];
+}
+
+/** The user linked to this account at the identity provider. */
+export async function findUserByOAuthId(db: Queryable, oauthId: string): Promise<User | undefined> {
+  if (oauthId === '') return undefined;
+  const { rows } = await db.query<User>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.oauth_id = $1 AND u.deleted_at IS NULL`, [oauthId]);
+  return rows[0];
+}
+
+/** Links a user to an account at the identity provider ('' unlinks). */
+export async function setUserOAuthId(db: Queryable, userId: string, oauthId: string): Promise<User> {
+  const { rows } = await db.query<User>(`UPDATE users u SET oauth_id = $2, updated_at = now() WHERE u.id = $1 RETURNING ${USER_COLUMNS}`, [userId, oauthId]);
+  return rows[0]!;
 }
 
 /** The user a session token belongs to, and the session as far as a use of it must know it. */

@@ -11,6 +11,7 @@ import { activityRoutes } from './activity-routes.js';
 import { albumRoutes } from './album-routes.js';
 import { assetRoutes } from './asset-routes.js';
 import { authRoutes } from './auth-routes.js';
+import { oauthRoutes } from './oauth-routes.js';
 import { databaseBackupRoutes, maintenanceGate } from './database-backup-routes.js';
 import { downloadRoutes } from './download-routes.js';
 import { jobRoutes } from './job-routes.js';
@@ -85,6 +86,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', databaseBackupRoutes);
   api.route('/', syncRoutes);
   api.route('/', authRoutes);
+  api.route('/', oauthRoutes);
   api.route('/', userRoutes);
   api.route('/', uploadRoutes);
   api.route('/', assetRoutes);

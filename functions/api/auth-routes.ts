@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../../core/auth/password.js';
 import { hashSecret, newSecret } from '../../core/auth/tokens.js';
@@ -8,17 +8,19 @@ import { PERMISSIONS, requireGrantable } from '../../core/access/permissions.js'
 import { PasswordThrottle } from '../../core/auth/login-throttle.js';
 import type { ApiEnv, AuthContext } from '../../core/http/api-env.js';
 import { changePinCode, secretsSet, lockSession, resetPinCode, setUpPinCode, unlockSession } from '../../core/auth/pin-code.js';
-import { authenticate, forgetUserCredentials, SESSION_COOKIE } from '../../core/http/authenticate.js';
+import { authenticate, forgetUserCredentials } from '../../core/http/authenticate.js';
 import { jsonBody, uuidParam } from '../../core/http/validate.js';
-import { clientAddress, requestIsHttps } from '../../core/http/request-origin.js';
+import { clientAddress } from '../../core/http/request-origin.js';
+import { oauthLogoutUrl } from '../../core/auth/oauth.js';
+import { readSystemConfig } from '../../core/system-config/system-config.js';
+import { AUTH_TYPE_COOKIE, clearSignInCookies, signIn } from './sign-in.js';
 import { transaction } from '../../core/ports/database.js';
 import { countUsers, deleteApiKey, findUserForLogin, getApiKey, insertApiKey, insertUser, listApiKeys, updateApiKey } from '../../core/users/user-queries.js';
-import { deleteOtherSessions, deleteSession, insertSession, sessionExpiry } from '../../core/auth/sessions.js';
-import { deviceDetails } from '../../core/auth/user-agent.js';
+import { deleteOtherSessions, deleteSession, sessionExpiry } from '../../core/auth/sessions.js';
 import { apiKeyDto, userAdminDto } from './dto.js';
 
-/** How long the browser keeps the session cookie (Immich's 400 days); the session itself ends after idle days. */
-const COOKIE_DAYS = 400;
+/** Where a browser goes after signing out (Immich's; autoLaunch=0 keeps an OAuth login page from starting again). */
+const LOGIN_URL = '/auth/login?autoLaunch=0';
 const loginThrottle = new PasswordThrottle();
 const SIGN_UP_LOCK = 0x5b0e_0001;
 
@@ -60,6 +62,7 @@ export const authRoutes = new Hono<ApiEnv>()
   .post('/auth/login', async (c) => {
     const body = await jsonBody(c, Login);
     const { db, clock } = c.var.ports;
+    if (!(await readSystemConfig(db, c.var.ports.config)).passwordLogin.enabled) throw new Unauthorized('Password login has been disabled');
     const client = clientAddress(c, c.var.ports.config);
     const account = body.email.trim().toLowerCase();
     const wait = loginThrottle.retryAfterMs(client, account, clock.now().getTime());
@@ -75,34 +78,18 @@ export const authRoutes = new Hono<ApiEnv>()
       throw new Unauthorized('Incorrect email or password');
     }
     loginThrottle.recordSuccess(client, account);
-    const token = newSecret();
-    const expires = new Date(clock.now().getTime() + COOKIE_DAYS * 86_400_000);
-    await insertSession(db, { userId: user.id, tokenHash: hashSecret(token), device: deviceDetails((name) => c.req.header(name)) });
-    // Behind a TLS-terminating proxy the request reached us over HTTP: what counts is what the client used.
-    const secure = requestIsHttps(c, c.var.ports.config);
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure, path: '/', expires });
-    setCookie(c, 'immich_auth_type', 'password', { httpOnly: true, sameSite: 'Lax', secure, path: '/', expires });
-    setCookie(c, 'immich_is_authenticated', 'true', { sameSite: 'Lax', secure, path: '/', expires });
-    return c.json(
-      {
-        accessToken: token,
-        userId: user.id,
-        userEmail: user.email,
-        name: user.name,
-        isAdmin: user.isAdmin,
-        profileImagePath: '',
-        shouldChangePassword: user.shouldChangePassword,
-        isOnboarded: true,
-      },
-      201,
-    );
+    return c.json(await signIn(c, user, { authType: 'password' }), 201);
   })
   .post('/auth/logout', authenticate, async (c) => {
     const { sessionId } = c.var.auth;
-    if (sessionId) await deleteSession(c.var.ports.db, sessionId);
+    const { db, config } = c.var.ports;
+    if (sessionId) await deleteSession(db, sessionId);
     forgetUserCredentials(c.var.auth.user.id);
-    for (const name of [SESSION_COOKIE, 'immich_auth_type', 'immich_is_authenticated']) deleteCookie(c, name, { path: '/' });
-    return c.json({ successful: true, redirectUri: '/auth/login?autoLaunch=0' });
+    clearSignInCookies(c);
+    // Signed in at the provider: sign out there too, where the provider has a page for it.
+    const { oauth } = await readSystemConfig(db, config);
+    const atProvider = getCookie(c, AUTH_TYPE_COOKIE) === 'oauth' && oauth.enabled ? await oauthLogoutUrl(oauth).catch(() => undefined) : undefined;
+    return c.json({ successful: true, redirectUri: atProvider ?? LOGIN_URL });
   })
   // What the phone app asks after login and on every start: is this token still good, and how.
   .post('/auth/validateToken', authenticate, (c) => c.json({ authStatus: true }))

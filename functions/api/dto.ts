@@ -32,7 +32,7 @@ export function userAdminDto(user: User, usageBytes: number | null = null) {
     quotaSizeInBytes: user.quotaSizeBytes,
     quotaUsageInBytes: usageBytes,
     status: user.status,
-    oauthId: '',
+    oauthId: user.oauthId,
     license: user.license,
     clusterGroupId: '',
     createdAt: user.createdAt.toISOString(),

@@ -22,6 +22,7 @@ import { JobCommand } from './job-routes.js';
 import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
 import { DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
 import { ApiKeyCreate, ApiKeyUpdate, ChangePassword, Login, PinCodeChange, PinCodeReset, PinCodeSetup, SignUp } from './auth-routes.js';
+import { OAuthBackchannelLogout, OAuthCallback, OAuthConfig } from './oauth-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate, UserUpdateMe } from './user-routes.js';
 import { UserPreferencesUpdate } from '../../core/users/user-preferences.js';
 import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.js';
@@ -68,7 +69,13 @@ const DOCS: Record<string, RouteDoc> = {
   'POST /api/jobs': { summary: 'Run a job now: backup-database (the others run daily by themselves)', body: JobCreate },
   'POST /api/auth/admin-sign-up': { summary: 'Create the first (admin) account', body: SignUp },
   'POST /api/auth/login': { summary: 'Log in with email and password; sets the session cookie', body: Login },
-  'POST /api/auth/logout': { summary: 'End the current session' },
+  'POST /api/auth/logout': { summary: 'End the current session; redirectUri is the provider\'s sign-out page after an OAuth sign-in' },
+  'GET /api/oauth/mobile-redirect': { summary: 'Forwards the provider\'s answer to the Immich phone app (app.immich:///oauth-callback), for providers that allow only https redirects' },
+  'POST /api/oauth/authorize': { summary: 'Start an OpenID Connect sign-in: the provider\'s URL to send the browser to (state and PKCE verifier kept in cookies unless the client brings its own)', body: OAuthConfig },
+  'POST /api/oauth/callback': { summary: 'Finish an OpenID Connect sign-in with the URL the provider sent the browser back to; links by e-mail or registers a new user when allowed', body: OAuthCallback },
+  'POST /api/oauth/link': { summary: 'Link your account to your account at the identity provider', body: OAuthCallback },
+  'POST /api/oauth/unlink': { summary: 'Unlink your account from the identity provider' },
+  'POST /api/oauth/backchannel-logout': { summary: 'The provider signs a session out (OpenID Connect Back-Channel Logout; form or JSON)', body: OAuthBackchannelLogout },
   'POST /api/auth/change-password': { summary: 'Change your password (the current one proves it is you); invalidateSessions ends the others', body: ChangePassword },
   'POST /api/api-keys': { summary: 'Create an API key (the secret is shown once)', body: ApiKeyCreate },
   'GET /api/api-keys': { summary: 'List your API keys' },

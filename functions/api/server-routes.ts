@@ -10,7 +10,6 @@ import { VERSION_CHECK_STATE } from './system-metadata-routes.js';
 import { supportedExtensions } from '../../core/media/media-types.js';
 import { maintenanceOf } from '../../core/backups/maintenance.js';
 import { SHOEBOX_VERSION } from '../../core/version.js';
-import { readMlSettings } from '../../core/ml/ml-settings.js';
 import { serverStorage } from '../../core/runtime/server-storage.js';
 
 const exifrVersion = (createRequire(import.meta.url)('exifr/package.json') as { version: string }).version;
@@ -24,7 +23,8 @@ export const serverRoutes = new Hono<ApiEnv>()
   .get('/server/version', (c) => c.json({ ...SHOEBOX_VERSION.immichApi, prerelease: null }))
   .get('/server/media-types', (c) => c.json(supportedExtensions()))
   .get('/server/features', async (c) => {
-    const ml = await readMlSettings(c.var.ports.db, c.var.ports.config);
+    const settings = await readSystemConfig(c.var.ports.db, c.var.ports.config);
+    const ml = settings.machineLearning;
     return c.json({
       smartSearch: ml.enabled && ml.clip.enabled,
       facialRecognition: ml.enabled && ml.facialRecognition.enabled,
@@ -35,10 +35,10 @@ export const serverRoutes = new Hono<ApiEnv>()
       sidecar: true,
       search: true,
       trash: true,
-      oauth: false,
-      oauthAutoLaunch: false,
+      oauth: settings.oauth.enabled,
+      oauthAutoLaunch: settings.oauth.autoLaunch,
       ocr: false,
-      passwordLogin: true,
+      passwordLogin: settings.passwordLogin.enabled,
       configFile: false,
       email: false,
       // Videos are converted once, after upload; there is no on-the-fly (HLS) transcoding.

@@ -11,7 +11,9 @@
  * (test/real-postgres.ts) at :2285, and the copy of Immich's helpers gets three small changes:
  * Immich's table names mapped to Shoebox's, a face inserted into Shoebox's table, and no
  * thumbnail path to set. Nothing else of the specs changes. Without IMMICH_TEST_ASSETS the
- * specs that read immich-app/test-assets fail in their set-up.
+ * specs that read immich-app/test-assets fail in their set-up. The oauth spec signs in at
+ * Immich's own test provider (the checkout's packages/e2e-auth-server), started here at :2286
+ * under the name its settings use, e2e-auth-server (a line in /etc/hosts where we may add one).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -60,7 +62,7 @@ writeFileSync(
     devDependencies: {
       '@faker-js/faker': '^10.1.0', '@immich/sdk': '3.2.2', '@socket.io/component-emitter': '^3.1.2', 'exiftool-vendored': '^35.0.0',
       luxon: '^3.4.4', pg: '^8.11.3', pngjs: '^7.0.0', sharp: '^0.34.5', 'socket.io-client': '^4.7.4', supertest: '^7.0.0',
-      utimes: '^5.2.1', vitest: '^4.0.0', dotenv: '^17.2.3',
+      utimes: '^5.2.1', vitest: '^4.0.0', dotenv: '^17.2.3', 'oidc-provider': '^9.0.0', jose: '^6.0.0', tsx: '^4.20.6',
     },
   }),
 );
@@ -98,10 +100,41 @@ function patchHelpers(file: string): void {
 }
 patchHelpers(path.join(work, 'src/utils.ts'));
 
-if (!existsSync(path.join(work, 'node_modules/@immich/sdk'))) {
+/**
+ * @immich/sdk 3.2.2 renamed updateConfig's parameter (`systemConfigDto` in the 3.0.1 specs,
+ * `adminConfigDto` now); under the old name the SDK sends no body at all, and the settings a
+ * spec means to set (OAuth, job concurrency) are never sent. The name is mapped, nothing else.
+ */
+for (const file of [path.join(work, 'src/utils.ts'), ...names.map((name) => path.join(work, `src/specs/server/api/${name}.e2e-spec.ts`))]) {
+  if (!existsSync(file)) continue;
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.replaceAll('updateConfig({ systemConfigDto:', 'updateConfig({ adminConfigDto:'));
+}
+
+if (!existsSync(path.join(work, 'node_modules/oidc-provider'))) {
   const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: work, stdio: 'inherit' });
   if (installed.status !== 0) process.exit(1);
 }
+
+/** Immich's test identity provider, for the oauth spec; undefined when the checkout has none. */
+function startAuthServer() {
+  const from = path.join(source!, 'packages/e2e-auth-server');
+  if (!existsSync(from)) {
+    console.error(`${from} is missing: the oauth spec cannot sign in`);
+    return undefined;
+  }
+  const to = path.join(work, 'node_modules/@immich/e2e-auth-server');
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true });
+  try {
+    const hosts = readFileSync('/etc/hosts', 'utf8');
+    if (!/\se2e-auth-server(\s|$)/.test(hosts)) writeFileSync('/etc/hosts', `${hosts.trimEnd()}\n127.0.0.1 e2e-auth-server\n`);
+  } catch (error) {
+    console.error(`e2e-auth-server cannot be named in /etc/hosts (${(error as Error).message}): the oauth spec's discovery will fail`);
+  }
+  return spawn(path.join(work, 'node_modules/.bin/tsx'), ['startup.ts'], { cwd: to, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+const authServer = names.includes('oauth') ? startAuthServer() : undefined;
 
 // The specs talk to :2285 only: another server there would be measured instead of this one.
 if ((await fetch('http://127.0.0.1:2285/api/server/ping').catch(() => undefined)) !== undefined) {
@@ -141,6 +174,7 @@ try {
   }
   console.log(`${'all'.padEnd(32)} ${String(passed).padStart(4)} / ${total}`);
 } finally {
+  authServer?.kill('SIGTERM');
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
   await postgres.stop();

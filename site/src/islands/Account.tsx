@@ -7,13 +7,49 @@ interface ApiKey {
   createdAt: string;
 }
 
-/** Your password and API keys (for the CLI and Immich apps); the new key's secret is shown once. */
+/** Where the identity provider sends the browser back after linking (Immich's address for it). */
+const LINK_RETURN_PATH = '/user-settings';
+
+const problem = (e: unknown, fallback: string) => (e instanceof ApiError ? e.message : fallback);
+
+/** Your password, your link to the server's identity provider, and API keys (for the CLI and Immich apps); the new key's secret is shown once. */
 export default function Account() {
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [secret, setSecret] = useState('');
   const [message, setMessage] = useState('');
+  const [oauth, setOAuth] = useState<{ enabled: boolean; linked: boolean; message: string }>({ enabled: false, linked: false, message: '' });
   const load = () => api<ApiKey[]>('GET', '/api-keys').then(setKeys);
-  useEffect(() => void load(), []);
+  const loadOAuth = (message = '') =>
+    Promise.all([api<{ oauth?: boolean }>('GET', '/server/features'), api<{ oauthId?: string }>('GET', '/users/me')]).then(([features, me]) =>
+      setOAuth({ enabled: features.oauth === true || !!me.oauthId, linked: !!me.oauthId, message }),
+    );
+  useEffect(() => {
+    void load();
+    const params = new URLSearchParams(location.search);
+    if (!params.has('code')) return void loadOAuth();
+    // Back from the provider after "Link": finish linking with the URL it sent us to.
+    // The URL as the provider knows it (this page is served at /user-settings/ too): the code is bound to it.
+    void api('POST', '/oauth/link', { url: `${location.origin}${LINK_RETURN_PATH}${location.search}` })
+      .then(
+        () => loadOAuth('Your account is now linked.'),
+        (e) => loadOAuth(problem(e, 'The account could not be linked')),
+      )
+      .finally(() => history.replaceState(null, '', location.pathname));
+  }, []);
+
+  async function linkOAuth() {
+    try {
+      const { url } = await api<{ url: string }>('POST', '/oauth/authorize', { redirectUri: `${location.origin}${LINK_RETURN_PATH}` });
+      location.href = url;
+    } catch (e) {
+      setOAuth({ ...oauth, message: problem(e, 'The identity provider cannot be reached') });
+    }
+  }
+
+  async function unlinkOAuth() {
+    await api('POST', '/oauth/unlink');
+    await loadOAuth('Your account is no longer linked.');
+  }
 
   async function changePassword(event: Event) {
     event.preventDefault();
@@ -51,6 +87,22 @@ export default function Account() {
           {message && <p role="status">{message}</p>}
         </form>
       </section>
+      {oauth.enabled && (
+        <section aria-labelledby="oauth-title">
+          <h2 id="oauth-title">Identity provider</h2>
+          <p>{oauth.linked ? 'You can sign in with the server’s identity provider.' : 'Link your account to sign in with the server’s identity provider.'}</p>
+          {oauth.linked ? (
+            <button class="button" type="button" onClick={() => void unlinkOAuth()}>
+              Unlink
+            </button>
+          ) : (
+            <button class="button primary" type="button" onClick={() => void linkOAuth()}>
+              Link
+            </button>
+          )}
+          {oauth.message && <p role="status">{oauth.message}</p>}
+        </section>
+      )}
       <section aria-labelledby="keys-title">
         <h2 id="keys-title">API keys</h2>
         <form onSubmit={createKey}>

@@ -25,7 +25,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const json = text ? (JSON.parse(text) as unknown) : undefined;
   // A locked folder that locked itself is not a lost login: its page asks for the PIN again.
   const folderLocked = (json as { message?: string } | undefined)?.message === ELEVATION_REQUIRED;
-  if (response.status === 401 && !folderLocked && !location.pathname.startsWith('/login') && !sharedKey()) {
+  if (response.status === 401 && !folderLocked && !/^\/(auth\/)?login/.test(location.pathname) && !sharedKey()) {
     location.href = `/login/?next=${encodeURIComponent(location.pathname + location.search)}`;
   }
   if (!response.ok) throw new ApiError(response.status, errorMessage(json) ?? response.statusText);
