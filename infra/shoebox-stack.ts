@@ -172,6 +172,11 @@ export class ShoeboxStack extends Stack {
         q.deadLetters.grant(fn, 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteMessage');
       }
     }
+    // The admin's "empty" and "clear failed" (Immich's job API) purge a queue or its dead letters.
+    for (const q of Object.values(queues)) {
+      q.queue.grantPurge(api.fn);
+      q.deadLetters.grantPurge(api.fn);
+    }
     // Partial batch failures: one bad photo fails alone, its batch-mates are deleted.
     metadata.fn.addEventSource(new SqsEventSource(queues.metadata.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 4 }));
     thumbnail.fn.addEventSource(new SqsEventSource(queues.thumbnail.queue, { batchSize: 2, reportBatchItemFailures: true, maxConcurrency: 4 }));

@@ -184,6 +184,11 @@ describe.skipIf(missing)(`the web app in Chromium${missing ? ` — skipped: ${mi
     await page.goto(`${origin}/admin/jobs/`);
     await page.getByRole('rowheader', { name: 'Smart search' }).waitFor();
     await page.getByRole('rowheader', { name: 'Thumbnails' }).waitFor();
+    // Pausing a stage from the page shows it paused, and resuming it lets it run again.
+    await page.getByRole('button', { name: 'Pause Video encoding' }).click();
+    await page.getByRole('rowheader', { name: 'Video encoding (paused)' }).waitFor();
+    await page.getByRole('button', { name: 'Resume Video encoding' }).click();
+    await page.getByRole('rowheader', { name: 'Video encoding', exact: true }).waitFor();
     await shoot('admin-jobs');
   });
 

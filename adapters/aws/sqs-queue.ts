@@ -3,6 +3,7 @@ import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type Message,
@@ -75,7 +76,21 @@ export class SqsQueue implements Queue {
       waiting: Number(main.ApproximateNumberOfMessages ?? 0),
       inFlight: Number(main.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(main.ApproximateNumberOfMessagesDelayed ?? 0),
       dead: Number(dead.ApproximateNumberOfMessages ?? 0),
+      paused: false,
     };
+  }
+
+  /** Lambda's event source mapping, not us, takes the messages: pausing it is not ours to do. */
+  async pause(): Promise<boolean> {
+    return false;
+  }
+
+  async resume(): Promise<void> {}
+
+  /** SQS purges a whole queue (in flight too; a stage is idempotent, and `start` queues missing work again). */
+  async purge(queue: QueueName, which: 'waiting' | 'dead'): Promise<null> {
+    await this.sqs.send(new PurgeQueueCommand({ QueueUrl: await this.url(which === 'dead' ? `${queue}-dlq` : queue) }));
+    return null;
   }
 
   async deadLetters(queue: QueueName, limit: number): Promise<DeadLetter[]> {

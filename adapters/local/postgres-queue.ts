@@ -39,6 +39,7 @@ export class PostgresQueue implements Queue {
       `WITH due AS (
          SELECT id, receive_count FROM queue_messages
          WHERE queue = $1 AND dead_at IS NULL AND visible_at <= now()
+           AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.queue = $1 AND p.until > now())
          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
        ), dead AS (
          UPDATE queue_messages m SET dead_at = now()
@@ -85,7 +86,8 @@ export class PostgresQueue implements Queue {
     const { rows } = await this.db.query<QueueStats>(
       `SELECT count(*) FILTER (WHERE dead_at IS NULL AND visible_at <= now())::int AS waiting,
               count(*) FILTER (WHERE dead_at IS NULL AND visible_at > now())::int AS "inFlight",
-              count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead
+              count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
+              EXISTS (SELECT 1 FROM queue_pauses p WHERE p.queue = $1 AND p.until > now()) AS paused
        FROM queue_messages WHERE queue = $1`,
       [queue],
     );
@@ -109,5 +111,27 @@ export class PostgresQueue implements Queue {
     );
     if (result.rowCount) this.sent.emit(queue, result.rowCount);
     return result.rowCount ?? 0;
+  }
+
+  async pause(queue: QueueName, until: Date): Promise<boolean> {
+    await this.db.query('INSERT INTO queue_pauses (queue, until) VALUES ($1, $2) ON CONFLICT (queue) DO UPDATE SET until = excluded.until', [queue, until]);
+    return true;
+  }
+
+  async resume(queue: QueueName): Promise<void> {
+    const { rowCount } = await this.db.query('DELETE FROM queue_pauses WHERE queue = $1', [queue]);
+    // Sleeping workers look again at once.
+    if (rowCount) this.sent.emit(queue, Number.MAX_SAFE_INTEGER);
+  }
+
+  async purge(queue: QueueName, which: 'waiting' | 'dead'): Promise<number> {
+    const { rowCount } = await this.db.query(
+      which === 'dead'
+        ? 'DELETE FROM queue_messages WHERE queue = $1 AND dead_at IS NOT NULL'
+        : // Not the ones being worked on: they finish (or come back, as any failure does).
+          'DELETE FROM queue_messages WHERE queue = $1 AND dead_at IS NULL AND (receipt_handle IS NULL OR visible_at <= now())',
+      [queue],
+    );
+    return rowCount ?? 0;
   }
 }

@@ -29,7 +29,7 @@ export function queueContract(name: string, createFixture: () => Promise<QueueFi
       expect(first.every((m) => m.receiveCount === 1)).toBe(true);
       expect(await fixture.queue.receive(q, { maxMessages: 10, visibilityTimeoutSeconds: 30 })).toEqual([]);
       for (const m of first) await fixture.queue.delete(q, m.receiptHandle);
-      expect(await fixture.queue.stats(q)).toEqual({ waiting: 0, inFlight: 0, dead: 0 });
+      expect(await fixture.queue.stats(q)).toEqual({ waiting: 0, inFlight: 0, dead: 0, paused: false });
     });
 
     it('redelivers a message whose visibility timeout ran out, counting receives', async () => {
@@ -94,6 +94,32 @@ export function queueContract(name: string, createFixture: () => Promise<QueueFi
       expect(await fixture.queue.redrive(q)).toBe(1);
       const [back] = await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 30 });
       expect(back).toMatchObject({ body: 'poison', receiveCount: 1 });
+    });
+
+    it('empties the waiting messages, and clears the dead letters, on request', async () => {
+      const q = await fixture.freshQueue();
+      await fixture.queue.send(q, ['a', 'b', 'c']);
+      await fixture.queue.purge(q, 'waiting');
+      expect(await fixture.queue.receive(q, { maxMessages: 10, visibilityTimeoutSeconds: 30 })).toEqual([]);
+      expect((await fixture.queue.stats(q)).waiting).toBe(0);
+      await fixture.queue.purge(q, 'dead');
+      expect(await fixture.queue.deadLetters(q, 10)).toEqual([]);
+    });
+
+    it('holds its messages back while paused, where it can be paused, and until the pause ends', async () => {
+      const q = await fixture.freshQueue();
+      await fixture.queue.send(q, ['held']);
+      const paused = await fixture.queue.pause(q, new Date(Date.now() + 60_000));
+      expect((await fixture.queue.stats(q)).paused).toBe(paused);
+      if (paused) {
+        expect(await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 30 })).toEqual([]);
+        expect((await fixture.queue.stats(q)).waiting).toBe(1);
+        await fixture.queue.pause(q, new Date(Date.now() - 1000));
+        expect((await fixture.queue.stats(q)).paused).toBe(false);
+      }
+      await fixture.queue.resume(q);
+      const [m] = await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 30 });
+      expect(m?.body).toBe('held');
     });
   });
 }

@@ -25,6 +25,8 @@ export interface QueueStats {
   waiting: number;
   inFlight: number;
   dead: number;
+  /** Workers take none of its messages for now. */
+  paused: boolean;
 }
 
 /**
@@ -44,4 +46,12 @@ export interface Queue {
   deadLetters(queue: QueueName, limit: number): Promise<DeadLetter[]>;
   /** Moves every dead letter back to the queue with a fresh receive count. */
   redrive(queue: QueueName): Promise<number>;
+  /**
+   * Stops workers taking this queue's messages until `until` (or `resume`). False where the
+   * queue cannot be held back by us (SQS: Lambda's event source polls it).
+   */
+  pause(queue: QueueName, until: Date): Promise<boolean>;
+  resume(queue: QueueName): Promise<void>;
+  /** Removes the messages waiting (none being worked on), or the dead letters; how many, where known. */
+  purge(queue: QueueName, which: 'waiting' | 'dead'): Promise<number | null>;
 }

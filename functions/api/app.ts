@@ -14,7 +14,7 @@ import { authRoutes } from './auth-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { databaseBackupRoutes, maintenanceGate } from './database-backup-routes.js';
 import { downloadRoutes } from './download-routes.js';
-import { jobRoutes } from './job-routes.js';
+import { jobRoutes, queueRoutes } from './job-routes.js';
 import { syncRoutes } from './sync-routes.js';
 import { libraryRoutes } from './library-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -103,6 +103,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', downloadRoutes);
   api.route('/', libraryRoutes);
   api.route('/', jobRoutes);
+  api.route('/', queueRoutes);
   api.route('/', searchRoutes);
   api.route('/', peopleRoutes);
   api.route('/', systemConfigRoutes);

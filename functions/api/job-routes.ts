@@ -6,6 +6,9 @@ import { jsonBody } from '../../core/http/validate.js';
 import { requeueMlJobs } from '../../core/ml/requeue-ml-jobs.js';
 import { QueueNames, type Queue, type QueueName } from '../../core/ports/queue.js';
 import { BadRequest } from '../../core/errors.js';
+import { queueMissingWork } from '../../core/assets/queue-missing-work.js';
+import type { Ports } from '../../core/runtime/ports.js';
+import { requestScans } from '../library-scan/scan-library.js';
 
 const QueueName = z.enum(QueueNames);
 /** Immich's queue names, and the stage that does that work here (null: Shoebox has no such queue). */
@@ -31,19 +34,63 @@ const IMMICH_QUEUES = {
   workflow: null,
 } as const satisfies Record<string, QueueName | null>;
 const ImmichQueue = z.enum(Object.keys(IMMICH_QUEUES) as [keyof typeof IMMICH_QUEUES, ...Array<keyof typeof IMMICH_QUEUES>]);
-/** The queues whose stage `start` runs again over every ready asset (the others run per asset: POST /assets/jobs). */
-const RERUNNABLE = ['smartSearch', 'faceDetection', 'duplicateDetection'] as const;
-const rerunnable = (name: keyof typeof IMMICH_QUEUES): name is (typeof RERUNNABLE)[number] => (RERUNNABLE as readonly string[]).includes(name);
+type ImmichQueue = z.infer<typeof ImmichQueue>;
 /** Immich's QueueCommandDto. */
 export const JobCommand = z.object({ command: z.enum(['start', 'pause', 'resume', 'empty', 'clear-failed']), force: z.boolean().default(false) });
+/** Immich's QueueUpdateDto and QueueDeleteDto (the /queues API of Immich 3). */
+export const QueueUpdate = z.object({ isPaused: z.boolean().optional() });
+export const QueueDelete = z.object({ failed: z.boolean().optional() });
 
-/** Immich's QueueResponseLegacyDto for one stage (or an idle one where Shoebox has no such queue). */
-async function queueResponse(queue: Queue, stage: QueueName | null) {
-  const stats = stage ? await queue.stats(stage) : { inFlight: 0, waiting: 0, dead: 0 };
+/**
+ * A pause ends by itself after this long: immich-go pauses the media queues while it uploads
+ * and resumes them at the end, and one that crashed must not hold every new photo back.
+ */
+const PAUSE_HOURS = 6;
+
+/** Immich's queue statistics for one stage (an idle queue where Shoebox has no such stage): waiting jobs count as paused while it is. */
+async function queueStatistics(queue: Queue, stage: QueueName | null) {
+  const stats = stage ? await queue.stats(stage) : { inFlight: 0, waiting: 0, dead: 0, paused: false };
   return {
-    jobCounts: { active: stats.inFlight, waiting: stats.waiting, failed: stats.dead, delayed: 0, completed: 0, paused: 0 },
-    queueStatus: { isActive: stats.inFlight > 0, isPaused: false },
+    statistics: { active: stats.inFlight, waiting: stats.paused ? 0 : stats.waiting, paused: stats.paused ? stats.waiting : 0, failed: stats.dead, delayed: 0, completed: 0 },
+    isPaused: stats.paused,
   };
+}
+
+/** Immich's QueueResponseLegacyDto (GET/PUT /jobs). */
+async function queueResponse(queue: Queue, stage: QueueName | null) {
+  const { statistics, isPaused } = await queueStatistics(queue, stage);
+  return { jobCounts: statistics, queueStatus: { isActive: statistics.active > 0, isPaused } };
+}
+
+/** Starts a stage's work over the library: what is missing, or (force) everything. */
+async function startQueue(ports: Ports, name: ImmichQueue, force: boolean): Promise<number> {
+  const which = force ? 'all' : 'missing';
+  switch (name) {
+    case 'metadataExtraction':
+      return queueMissingWork(ports, 'metadata', which);
+    case 'thumbnailGeneration':
+      return queueMissingWork(ports, 'thumbnail', which);
+    case 'videoConversion':
+      return queueMissingWork(ports, 'transcode', which);
+    case 'smartSearch':
+      return requeueMlJobs(ports, 'embed', which);
+    case 'faceDetection':
+    case 'facialRecognition':
+      return requeueMlJobs(ports, 'faces', which);
+    case 'duplicateDetection':
+      return requeueMlJobs(ports, 'duplicates', which);
+    case 'library':
+      return requestScans(ports);
+    default:
+      throw new BadRequest(`Shoebox has no ${name} queue to start`);
+  }
+}
+
+/** Pauses (for PAUSE_HOURS at most) or resumes a stage; a queue Shoebox has not is never paused. */
+async function setPaused(ports: Ports, stage: QueueName | null, paused: boolean): Promise<void> {
+  if (!stage) return;
+  if (paused) await ports.queue.pause(stage, new Date(ports.clock.now().getTime() + PAUSE_HOURS * 3_600_000));
+  else await ports.queue.resume(stage);
 }
 
 /** Queue health for admins, in the shape of Immich's GET /jobs, plus dead letters and redrive. */
@@ -66,18 +113,44 @@ export const jobRoutes = new Hono<ApiEnv>()
     const name = ImmichQueue.parse(c.req.param('name'));
     const { command, force } = await jsonBody(c, JobCommand);
     const stage = IMMICH_QUEUES[name];
+    const { ports } = c.var;
     if (command === 'start') {
-      if (!rerunnable(name)) throw new BadRequest(`Starting ${name} for every asset is not supported; POST /api/assets/jobs runs it for chosen assets`);
-      const queued = await requeueMlJobs(c.var.ports, IMMICH_QUEUES[name], force ? 'all' : 'missing');
-      return c.json({ ...(await queueResponse(c.var.ports.queue, stage)), queued });
+      const queued = await startQueue(ports, name, force);
+      return c.json({ ...(await queueResponse(ports.queue, stage)), queued });
     }
-    // Immich-go pauses the media queues while it uploads. Here the workers already give way to
-    // uploads in progress, and a queue left paused by a client that died would hold every new
-    // photo back: pause and resume are accepted and the stages keep running (isPaused: false).
-    if (command === 'pause' || command === 'resume') return c.json(await queueResponse(c.var.ports.queue, stage));
-    throw new BadRequest(`${command} is not supported: dead letters are retried with POST /api/jobs/{stage}/redrive`);
+    if (command === 'pause' || command === 'resume') await setPaused(ports, stage, command === 'pause');
+    // Failed jobs are the stage's dead letters (POST /api/jobs/{stage}/redrive retries them instead).
+    if (stage && command === 'empty') await ports.queue.purge(stage, 'waiting');
+    if (stage && command === 'clear-failed') await ports.queue.purge(stage, 'dead');
+    return c.json(await queueResponse(ports.queue, stage));
   })
   .post('/jobs/:name/redrive', async (c) => {
     const name = QueueName.parse(c.req.param('name'));
     return c.json({ redriven: await c.var.ports.queue.redrive(name) });
+  });
+
+/** Immich 3's queue API: each queue by its Immich name, paused and emptied as a whole. */
+export const queueRoutes = new Hono<ApiEnv>()
+  .use('/queues', authenticate, requireAdmin)
+  .use('/queues/*', authenticate, requireAdmin)
+  .get('/queues', async (c) =>
+    c.json(await Promise.all(ImmichQueue.options.map(async (name) => ({ name, ...(await queueStatistics(c.var.ports.queue, IMMICH_QUEUES[name])) })))),
+  )
+  .get('/queues/:name', async (c) => {
+    const name = ImmichQueue.parse(c.req.param('name'));
+    return c.json({ name, ...(await queueStatistics(c.var.ports.queue, IMMICH_QUEUES[name])) });
+  })
+  .put('/queues/:name', async (c) => {
+    const name = ImmichQueue.parse(c.req.param('name'));
+    const body = await jsonBody(c, QueueUpdate);
+    if (body.isPaused !== undefined) await setPaused(c.var.ports, IMMICH_QUEUES[name], body.isPaused);
+    return c.json({ name, ...(await queueStatistics(c.var.ports.queue, IMMICH_QUEUES[name])) });
+  })
+  .delete('/queues/:name/jobs', async (c) => {
+    const name = ImmichQueue.parse(c.req.param('name'));
+    const body = await jsonBody(c, QueueDelete);
+    const stage = IMMICH_QUEUES[name];
+    if (stage) await c.var.ports.queue.purge(stage, 'waiting');
+    if (stage && body.failed) await c.var.ports.queue.purge(stage, 'dead');
+    return c.body(null, 204);
   });

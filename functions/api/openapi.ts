@@ -18,7 +18,7 @@ import { MetadataSearch, RandomSearch, SmartSearchBody, StatisticsSearch } from 
 import { FaceCreate, FaceDelete, FaceReassign, FacesReassign, PeopleDelete, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
 import { LicenseKey } from '../../core/licenses/licenses.js';
-import { JobCommand } from './job-routes.js';
+import { JobCommand, QueueDelete, QueueUpdate } from './job-routes.js';
 import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
 import { DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
 import { ApiKeyCreate, ApiKeyUpdate, ChangePassword, Login, PinCodeChange, PinCodeReset, PinCodeSetup, SignUp } from './auth-routes.js';
@@ -161,7 +161,11 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/users/me/onboarding': { summary: 'Whether you finished onboarding (always, as in Immich 3)' },
   'PUT /api/users/me/onboarding': { summary: 'Mark your onboarding done (a no-op, as in Immich 3)' },
   'DELETE /api/users/me/onboarding': { summary: 'Undo your onboarding (a no-op, as in Immich 3)' },
-  'PUT /api/jobs/{name}': { summary: 'Immich’s queue command: start runs smartSearch, faceDetection or duplicateDetection for assets not done (force: all); pause and resume are accepted, the stages keep running (admin)', body: JobCommand },
+  'PUT /api/jobs/{name}': { summary: 'Immich’s queue command: start queues the stage for assets missing its work (force: all; library: scan every library), pause holds it (for 6 hours at most; not on AWS, where Lambda polls the queues), resume, empty drops waiting jobs, clear-failed drops dead letters (admin)', body: JobCommand },
+  'GET /api/queues': { summary: 'Every Immich queue with its counts and whether it is paused (admin)' },
+  'GET /api/queues/{name}': { summary: 'One Immich queue with its counts (admin)' },
+  'PUT /api/queues/{name}': { summary: 'Pause (6 hours at most) or resume a queue (admin)', body: QueueUpdate },
+  'DELETE /api/queues/{name}/jobs': { summary: 'Drop a queue’s waiting jobs, and with failed its dead letters too (admin)', body: QueueDelete },
   'GET /api/memories': { summary: '“On this day” memories; for=YYYY-MM-DD builds and returns that day’s' },
   'POST /api/memories': { summary: 'Make an “on this day” memory (memoryAt, data.year) with your or your partners’ assets', body: MemoryCreate },
   'GET /api/memories/statistics': { summary: 'How many memories you have (isSaved=true: saved ones)' },

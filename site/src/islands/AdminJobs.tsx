@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import AdminTable from './AdminTable';
 
-type Jobs = Record<string, { jobCounts: { active: number; waiting: number; failed: number } }>;
+type Jobs = Record<string, { jobCounts: { active: number; waiting: number; paused: number; failed: number }; queueStatus: { isPaused: boolean } }>;
 const NAMES: Record<string, string> = {
   metadata: 'Metadata',
   thumbnail: 'Thumbnails',
@@ -12,9 +12,18 @@ const NAMES: Record<string, string> = {
   library: 'External libraries',
   duplicates: 'Duplicates',
 };
-const RERUN: Record<string, string> = { embed: 'smartSearch', faces: 'faceDetection', duplicates: 'duplicateDetection' };
+/** Each stage's queue by Immich's name, which the job commands take. */
+const IMMICH_NAME: Record<string, string> = {
+  metadata: 'metadataExtraction',
+  thumbnail: 'thumbnailGeneration',
+  transcode: 'videoConversion',
+  embed: 'smartSearch',
+  faces: 'faceDetection',
+  library: 'library',
+  duplicates: 'duplicateDetection',
+};
 
-/** The pipeline's queues for the admin: counts, dead letters retried, ML stages re-run. */
+/** The pipeline's queues for the admin: counts, paused and resumed, dead letters retried, missing work run. */
 export default function AdminJobs() {
   const [jobs, setJobs] = useState<Jobs | undefined>();
   const [note, setNote] = useState('');
@@ -29,11 +38,14 @@ export default function AdminJobs() {
     <div>
       <AdminTable columns={['Stage', 'Running', 'Waiting', 'Failed']}>
           {/* Shoebox's own stages; the same counts also come under Immich's queue names, for Immich's clients. */}
-          {Object.entries(jobs).filter(([name]) => name in NAMES).map(([name, { jobCounts }]) => (
+          {Object.entries(jobs).filter(([name]) => name in NAMES).map(([name, { jobCounts, queueStatus }]) => (
             <tr key={name}>
-              <th scope="row">{NAMES[name] ?? name}</th>
+              <th scope="row">
+                {NAMES[name] ?? name}
+                {queueStatus.isPaused && <small> (paused)</small>}
+              </th>
               <td>{jobCounts.active}</td>
-              <td>{jobCounts.waiting}</td>
+              <td>{jobCounts.waiting + jobCounts.paused}</td>
               <td>{jobCounts.failed}</td>
               <td>
                 {jobCounts.failed > 0 && (
@@ -41,11 +53,16 @@ export default function AdminJobs() {
                     Retry failed
                   </button>
                 )}
-                {RERUN[name] && (
-                  <button class="button" onClick={() => api<{ queued: number }>('PUT', `/jobs/${RERUN[name]}`, { command: 'start', force: false }).then((r) => setNote(`${r.queued} queued`))}>
-                    Run for missing
-                  </button>
-                )}
+                <button class="button" onClick={() => api<{ queued: number }>('PUT', `/jobs/${IMMICH_NAME[name]}`, { command: 'start', force: false }).then((r) => setNote(`${r.queued} queued`)).then(load)}>
+                  {name === 'library' ? 'Scan all' : 'Run for missing'}
+                </button>
+                <button
+                  class="button"
+                  aria-label={`${queueStatus.isPaused ? 'Resume' : 'Pause'} ${NAMES[name]}`}
+                  onClick={() => api('PUT', `/jobs/${IMMICH_NAME[name]}`, { command: queueStatus.isPaused ? 'resume' : 'pause', force: false }).then(load)}
+                >
+                  {queueStatus.isPaused ? 'Resume' : 'Pause'}
+                </button>
               </td>
             </tr>
           ))}
