@@ -229,3 +229,13 @@ export async function requireLinkUploadAccess(db: Queryable, who: Requester, ass
     : { rows: [] };
   if (rows.length === 0) throw new NotFound('No such upload');
 }
+
+/** A notification is its recipient's alone (as in Immich); a shared link holds none. */
+export async function requireNotificationOwner(db: Queryable, who: Requester, ids: readonly string[], permission: string): Promise<void> {
+  const wanted = new Set(ids);
+  const own =
+    wanted.size === 0 || who.sharedLink
+      ? []
+      : (await db.query<{ id: string }>('SELECT id FROM notifications WHERE user_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL', [who.user.id, [...wanted]])).rows;
+  if (own.length !== wanted.size) throw new BadRequest(`Not found or no ${permission} access`);
+}

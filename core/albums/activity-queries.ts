@@ -12,7 +12,7 @@ export interface ActivityRow {
 }
 
 const ACTIVITY_SELECT = `SELECT ac.id, ac.album_id AS "albumId", ac.asset_id AS "assetId", ac.type, ac.comment, ac.created_at AS "createdAt",
-    json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'avatarColor', u.avatar_color, 'profileChangedAt', u.profile_changed_at) AS user
+    json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'avatarColor', u.avatar_color, 'profileChangedAt', u.profile_changed_at, 'profileImageKey', u.profile_image_key) AS user
   FROM activities ac JOIN users u ON u.id = ac.user_id`;
 
 export interface ActivityFilter {

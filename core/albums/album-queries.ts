@@ -26,7 +26,7 @@ export interface AlbumRow {
 }
 
 const USER_JSON = (u: string) =>
-  `json_build_object('id', ${u}.id, 'email', ${u}.email, 'name', ${u}.name, 'avatarColor', ${u}.avatar_color, 'profileChangedAt', ${u}.profile_changed_at)`;
+  `json_build_object('id', ${u}.id, 'email', ${u}.email, 'name', ${u}.name, 'avatarColor', ${u}.avatar_color, 'profileChangedAt', ${u}.profile_changed_at, 'profileImageKey', ${u}.profile_image_key)`;
 
 /** Albums with owner, members, counts and date range, in one statement. */
 const ALBUM_SELECT = `

@@ -9,7 +9,7 @@ export interface PartnerRow {
   inTimeline: boolean;
 }
 
-const PARTNER_COLUMNS = `u.id, u.email, u.name, u.avatar_color AS "avatarColor", u.profile_changed_at AS "profileChangedAt", p.in_timeline AS "inTimeline"`;
+const PARTNER_COLUMNS = `u.id, u.email, u.name, u.avatar_color AS "avatarColor", u.profile_changed_at AS "profileChangedAt", u.profile_image_key AS "profileImageKey", p.in_timeline AS "inTimeline"`;
 
 /** 'shared-by': people I share my library with; 'shared-with': people who share theirs with me. */
 export async function listPartners(db: Queryable, userId: string, direction: 'shared-by' | 'shared-with'): Promise<PartnerRow[]> {

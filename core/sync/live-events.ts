@@ -12,7 +12,7 @@ export interface LiveEvent {
  * Events written as notices (migration 0005): what no synced row can tell. on_upload_success
  * and on_asset_update name their asset (`{ assetId }`); the sender puts the asset in.
  */
-export type LiveNotice = 'on_asset_restore' | 'on_config_update' | 'on_upload_success' | 'on_asset_update' | 'on_user_delete';
+export type LiveNotice = 'on_asset_restore' | 'on_config_update' | 'on_upload_success' | 'on_asset_update' | 'on_user_delete' | 'on_notification';
 
 /** Writes a notice for the live connections (`userIds` undefined: everyone); pruneLiveNotices clears old ones. */
 export async function addLiveNotice(db: Queryable, event: LiveNotice, userIds: string[] | undefined, payload?: unknown): Promise<void> {

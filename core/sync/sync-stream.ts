@@ -101,7 +101,7 @@ const STACK_COLUMNS = `s.sync_seq AS seq, s.id, s.owner_id AS "ownerId", s.prima
   s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 
 const USER_COLUMNS = `u.sync_seq AS seq, u.id, u.name, u.email, u.avatar_color AS "avatarColor", u.deleted_at AS "deletedAt",
-  false AS "hasProfileImage", u.profile_changed_at AS "profileChangedAt"`;
+  u.profile_image_key IS NOT NULL AS "hasProfileImage", u.profile_changed_at AS "profileChangedAt"`;
 
 /** Albums this user owns or is a member of. */
 const MY_ALBUMS = `(SELECT id FROM albums WHERE owner_id = $1 UNION SELECT album_id FROM album_users WHERE user_id = $1)`;

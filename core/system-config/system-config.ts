@@ -142,3 +142,40 @@ export async function writeSystemConfig(db: Queryable, update: SystemConfigUpdat
     }
   }
 }
+
+type Section = Record<string, any>;
+
+/** Immich's UserConfigDto: the part of the settings every signed-in client may read (no secrets). */
+export function userVisibleConfig(doc: SystemConfig) {
+  const { machineLearning: ml, map, oauth, passwordLogin, server, trash, user } = doc;
+  // Sections Shoebox keeps as sent: read defensively.
+  const kept = (name: string): Section => (doc[name] as Section | undefined) ?? {};
+  const image = kept('image');
+  const realtime = kept('ffmpeg').realtime ?? {};
+  return {
+    ffmpeg: { realtime: { enabled: realtime.enabled === true, resolutions: realtime.resolutions ?? [], videoCodecs: realtime.videoCodecs ?? [] } },
+    image: { fullsize: { enabled: image.fullsize?.enabled === true }, preview: { size: image.preview?.size }, thumbnail: { size: image.thumbnail?.size } },
+    machineLearning: {
+      enabled: ml.enabled,
+      clip: { enabled: ml.clip.enabled },
+      duplicateDetection: { enabled: ml.duplicateDetection.enabled },
+      facialRecognition: { enabled: ml.facialRecognition.enabled, minFaces: ml.facialRecognition.minFaces },
+      // Shoebox reads no text out of photos.
+      ocr: { enabled: false },
+    },
+    map: { enabled: map.enabled, lightStyle: map.lightStyle, darkStyle: map.darkStyle },
+    oauth: { enabled: oauth.enabled, autoLaunch: oauth.autoLaunch, buttonText: oauth.buttonText },
+    passwordLogin: { enabled: passwordLogin.enabled },
+    reverseGeocoding: { enabled: kept('reverseGeocoding').enabled === true },
+    server: { externalDomain: server.externalDomain, loginPageMessage: server.loginPageMessage, publicUsers: server.publicUsers },
+    theme: { customCss: kept('theme').customCss ?? '' },
+    trash: { enabled: trash.enabled, days: trash.days },
+    user: { deleteDelay: user.deleteDelay },
+  };
+}
+
+/** Immich's PublicConfigDto: what the login page may know before anyone signs in. */
+export function publicConfig(doc: SystemConfig) {
+  const visible = userVisibleConfig(doc);
+  return { oauth: visible.oauth, passwordLogin: visible.passwordLogin, server: { loginPageMessage: visible.server.loginPageMessage }, theme: visible.theme };
+}

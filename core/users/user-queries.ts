@@ -19,12 +19,15 @@ export interface User {
   license: License | null;
   /** The identity provider's `sub` this user signs in as; '' when not linked. */
   oauthId: string;
+  /** Where their profile picture lies in the object store; null for the letter avatar. */
+  profileImageKey: string | null;
 }
 
 const USER_COLUMNS = `u.id, u.email, u.name, u.is_admin AS "isAdmin", u.should_change_password AS "shouldChangePassword",
   u.avatar_color AS "avatarColor", u.storage_label AS "storageLabel", u.quota_size_bytes AS "quotaSizeBytes",
   u.status, u.created_at AS "createdAt", u.updated_at AS "updatedAt",
-  u.profile_changed_at AS "profileChangedAt", u.deleted_at AS "deletedAt", u.license, u.oauth_id AS "oauthId"`;
+  u.profile_changed_at AS "profileChangedAt", u.deleted_at AS "deletedAt", u.license, u.oauth_id AS "oauthId",
+  u.profile_image_key AS "profileImageKey"`;
 
 export interface NewUser {
   email: string;
@@ -77,6 +80,12 @@ export async function findUserByOAuthId(db: Queryable, oauthId: string): Promise
 export async function setUserOAuthId(db: Queryable, userId: string, oauthId: string): Promise<User> {
   const { rows } = await db.query<User>(`UPDATE users u SET oauth_id = $2, updated_at = now() WHERE u.id = $1 RETURNING ${USER_COLUMNS}`, [userId, oauthId]);
   return rows[0]!;
+}
+
+/** Every user's link to the identity provider removed (the admin changed providers). */
+export async function unlinkAllOAuthAccounts(db: Queryable): Promise<void> {
+  await db.query(`UPDATE users SET oauth_id = '', updated_at = now() WHERE oauth_id <> ''`);
+  await db.query('UPDATE sessions SET oauth_sid = NULL WHERE oauth_sid IS NOT NULL');
 }
 
 /** The user a session token belongs to, and the session as far as a use of it must know it. */
@@ -134,6 +143,15 @@ export async function updateApiKey(db: Queryable, userId: string, id: string, ch
     `UPDATE api_keys k SET name = coalesce($3, k.name), permissions = coalesce($4, k.permissions), updated_at = now()
      WHERE k.user_id = $1 AND k.id = $2 RETURNING ${API_KEY_COLUMNS}`,
     [userId, id, change.name ?? null, change.permissions ?? null],
+  );
+  return rows[0];
+}
+
+/** A key's secret replaced: the old one stops working at once. */
+export async function rotateApiKey(db: Queryable, userId: string, id: string, keyHash: Buffer): Promise<ApiKey | undefined> {
+  const { rows } = await db.query<ApiKey>(
+    `UPDATE api_keys k SET key_hash = $3, updated_at = now() WHERE k.user_id = $1 AND k.id = $2 RETURNING ${API_KEY_COLUMNS}`,
+    [userId, id, keyHash],
   );
   return rows[0];
 }

@@ -1,3 +1,4 @@
+import { notifyAlbumInvite } from '../../core/notifications/notifications.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAlbumRole, shareableAssetIds } from '../../core/access/access.js';
@@ -104,6 +105,7 @@ export const albumRoutes = new Hono<ApiEnv>()
       assetIds: [...new Set(body.assetIds)],
       users: members,
     });
+    await notifyAlbumInvite(ports.db, { id, name: body.albumName }, user.name, members.map((m) => m.userId));
     return c.json(albumDto((await getAlbum(ports.db, id))!, user.id), 201);
   })
   .get('/albums/statistics', authenticate, async (c) => c.json(await albumStatistics(c.var.ports.db, c.var.auth.user.id)))
@@ -170,7 +172,10 @@ export const albumRoutes = new Hono<ApiEnv>()
     const { ports } = c.var;
     await requireAlbumRole(ports.db, c.var.auth, id, 'owner', 'album.share');
     const members = await membersToAdd(ports, c.var.auth.user.id, albumUsers);
+    const before = (await getAlbum(ports.db, id))!;
     if (members.length > 0) await upsertAlbumUsers(ports.db, id, members);
+    const invited = members.map((m) => m.userId).filter((userId) => !before.albumUsers.some((m) => m.user.id === userId));
+    await notifyAlbumInvite(ports.db, { id, name: before.name }, c.var.auth.user.name, invited);
     return c.json(albumDto((await getAlbum(ports.db, id))!, c.var.auth.user.id));
   })
   .put('/albums/:id/user/:userId', authenticate, async (c) => {

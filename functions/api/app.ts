@@ -12,6 +12,7 @@ import { albumRoutes } from './album-routes.js';
 import { assetRoutes } from './asset-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
+import { notificationRoutes } from './notification-routes.js';
 import { databaseBackupRoutes, maintenanceGate } from './database-backup-routes.js';
 import { downloadRoutes } from './download-routes.js';
 import { jobRoutes, queueRoutes } from './job-routes.js';
@@ -87,6 +88,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', syncRoutes);
   api.route('/', authRoutes);
   api.route('/', oauthRoutes);
+  api.route('/', notificationRoutes);
   api.route('/', userRoutes);
   api.route('/', uploadRoutes);
   api.route('/', assetRoutes);

@@ -15,7 +15,7 @@ import { oauthLogoutUrl } from '../../core/auth/oauth.js';
 import { readSystemConfig } from '../../core/system-config/system-config.js';
 import { AUTH_TYPE_COOKIE, clearSignInCookies, signIn } from './sign-in.js';
 import { transaction } from '../../core/ports/database.js';
-import { countUsers, deleteApiKey, findUserForLogin, getApiKey, insertApiKey, insertUser, listApiKeys, updateApiKey } from '../../core/users/user-queries.js';
+import { countUsers, deleteApiKey, findUserForLogin, getApiKey, insertApiKey, insertUser, listApiKeys, rotateApiKey, updateApiKey } from '../../core/users/user-queries.js';
 import { deleteOtherSessions, deleteSession, sessionExpiry } from '../../core/auth/sessions.js';
 import { apiKeyDto, userAdminDto } from './dto.js';
 
@@ -167,6 +167,13 @@ export const authRoutes = new Hono<ApiEnv>()
   .put('/api-keys/:id', authenticate, async (c) => updateKey(c, await jsonBody(c, ApiKeyUpdate)))
   // Immich 3's own web app sends PATCH; the spec names PUT.
   .patch('/api-keys/:id', authenticate, async (c) => updateKey(c, await jsonBody(c, ApiKeyUpdate)))
+  .post('/api-keys/:id/rotate', authenticate, async (c) => {
+    const secret = newSecret();
+    const key = await rotateApiKey(c.var.ports.db, c.var.auth.user.id, uuidParam(c), hashSecret(secret));
+    if (!key) throw new BadRequest('API Key not found');
+    forgetUserCredentials(c.var.auth.user.id);
+    return c.json({ apiKey: apiKeyDto(key), secret });
+  })
   .delete('/api-keys/:id', authenticate, async (c) => {
     const deleted = await deleteApiKey(c.var.ports.db, c.var.auth.user.id, uuidParam(c));
     if (!deleted) throw new BadRequest('API Key not found');

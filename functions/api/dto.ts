@@ -7,7 +7,7 @@ import type { StackSummary } from '../../core/stacks/stacks.js';
 import type { Tag } from '../../core/tags/tags.js';
 import type { ApiKey, User } from '../../core/users/user-queries.js';
 
-type UserSummary = Pick<User, 'id' | 'email' | 'name' | 'avatarColor'> & { profileChangedAt: Date | string };
+type UserSummary = Pick<User, 'id' | 'email' | 'name' | 'avatarColor'> & { profileChangedAt: Date | string; profileImageKey?: string | null };
 
 /** Immich's response shapes (see @immich/sdk), built from Shoebox rows. */
 
@@ -18,7 +18,7 @@ export function userDto(user: UserSummary) {
     email: user.email,
     name: user.name,
     avatarColor: user.avatarColor ?? 'primary',
-    profileImagePath: '',
+    profileImagePath: user.profileImageKey ?? '',
     profileChangedAt: new Date(user.profileChangedAt).toISOString(),
   };
 }

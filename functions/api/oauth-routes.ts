@@ -5,11 +5,11 @@ import { finishOAuth, MOBILE_REDIRECT, newUserFromProfile, startOAuth, verifyLog
 import { deleteOAuthSessions, setSessionOAuthSid } from '../../core/auth/sessions.js';
 import { BadRequest } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
-import { authenticate, forgetUserCredentials } from '../../core/http/authenticate.js';
+import { authenticate, forgetAllCredentials, forgetUserCredentials, requireAdmin } from '../../core/http/authenticate.js';
 import { requestIsHttps } from '../../core/http/request-origin.js';
 import { formOrJsonBody, jsonBody } from '../../core/http/validate.js';
 import { readSystemConfig } from '../../core/system-config/system-config.js';
-import { findUserByOAuthId, findUserForLogin, insertUser, setUserOAuthId, type User } from '../../core/users/user-queries.js';
+import { findUserByOAuthId, findUserForLogin, insertUser, setUserOAuthId, unlinkAllOAuthAccounts, type User } from '../../core/users/user-queries.js';
 import { userAdminDto } from './dto.js';
 import { signIn } from './sign-in.js';
 
@@ -103,6 +103,12 @@ export const oauthRoutes = new Hono<ApiEnv>()
     const unlinked = await setUserOAuthId(db, user.id, '');
     forgetUserCredentials(user.id);
     return c.json(userAdminDto(unlinked));
+  })
+  // The admin moves to another provider: every account's link to the old one goes.
+  .post('/admin/auth/unlink-all', authenticate, requireAdmin, async (c) => {
+    await unlinkAllOAuthAccounts(c.var.ports.db);
+    forgetAllCredentials();
+    return c.body(null, 204);
   })
   // The provider's server tells us someone signed out there (a form post, as the standard has it).
   .post('/oauth/backchannel-logout', async (c) => {

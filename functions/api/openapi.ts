@@ -23,6 +23,7 @@ import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
 import { DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
 import { ApiKeyCreate, ApiKeyUpdate, ChangePassword, Login, PinCodeChange, PinCodeReset, PinCodeSetup, SignUp } from './auth-routes.js';
 import { OAuthBackchannelLogout, OAuthCallback, OAuthConfig } from './oauth-routes.js';
+import { NotificationCreate, NotificationDeleteAll, NotificationUpdate, NotificationUpdateAll, TemplatePreview, TestEmail } from './notification-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate, UserUpdateMe } from './user-routes.js';
 import { UserPreferencesUpdate } from '../../core/users/user-preferences.js';
 import { BulkUploadCheck, UploadComplete, UploadCreate } from '../upload/routes.js';
@@ -74,6 +75,28 @@ const DOCS: Record<string, RouteDoc> = {
   'POST /api/oauth/authorize': { summary: 'Start an OpenID Connect sign-in: the provider\'s URL to send the browser to (state and PKCE verifier kept in cookies unless the client brings its own)', body: OAuthConfig },
   'POST /api/oauth/callback': { summary: 'Finish an OpenID Connect sign-in with the URL the provider sent the browser back to; links by e-mail or registers a new user when allowed', body: OAuthCallback },
   'POST /api/oauth/link': { summary: 'Link your account to your account at the identity provider', body: OAuthCallback },
+  'GET /api/notifications': { summary: 'Your notifications, newest first (id, level, type, unread filters)' },
+  'PUT /api/notifications': { summary: 'Mark some of your notifications read (readAt) or unread (null)', body: NotificationUpdateAll },
+  'DELETE /api/notifications': { summary: 'Delete some of your notifications', body: NotificationDeleteAll },
+  'GET /api/notifications/{id}': { summary: 'One of your notifications' },
+  'PUT /api/notifications/{id}': { summary: 'Mark a notification read or unread', body: NotificationUpdate },
+  'DELETE /api/notifications/{id}': { summary: 'Delete a notification' },
+  'POST /api/admin/notifications': { summary: 'Send a user a notification; their open apps hear of it at once (admin)', body: NotificationCreate },
+  'POST /api/admin/notifications/templates/{name}': { summary: 'Preview an e-mail template (welcome, album-invite, album-update) with sample values (admin)', body: TemplatePreview },
+  'POST /api/admin/notifications/test-email': { summary: 'Immich’s SMTP test: refused with a clear reason, Shoebox sends no e-mail yet (admin)', body: TestEmail },
+  'POST /api/admin/auth/unlink-all': { summary: 'Unlink every account from the identity provider (admin)' },
+  'POST /api/api-keys/{id}/rotate': { summary: 'A new secret for one of your API keys; the old one stops working at once' },
+  'GET /api/config': { summary: 'The settings every signed-in client may read (Immich 3.2’s UserConfigDto)' },
+  'GET /api/config/defaults': { summary: 'The defaults of those settings' },
+  'GET /api/public/config': { summary: 'What the login page may know: OAuth button, password login, login message, custom CSS' },
+  'GET /api/public/config/defaults': { summary: 'The defaults of the public settings' },
+  'GET /api/server/apk-links': { summary: 'Links to the Immich Android app of the API version Shoebox speaks' },
+  'GET /api/users/me/calendar-heatmap': { summary: 'Your photos per day (uploaded, or taken with type=Taken), from a year ago to today by default' },
+  'GET /api/admin/users/{id}/calendar-heatmap': { summary: 'A user’s photos per day (admin)' },
+  'GET /api/admin/users/{id}/sessions': { summary: 'The devices a user is signed in on (admin)' },
+  'POST /api/users/profile-image': { summary: 'Your profile picture (multipart, field file: JPEG, PNG, WebP, GIF or AVIF, up to 25 MB), stored as sent' },
+  'DELETE /api/users/profile-image': { summary: 'Remove your profile picture' },
+  'GET /api/users/{id}/profile-image': { summary: 'A user’s profile picture' },
   'POST /api/oauth/unlink': { summary: 'Unlink your account from the identity provider' },
   'POST /api/oauth/backchannel-logout': { summary: 'The provider signs a session out (OpenID Connect Back-Channel Logout; form or JSON)', body: OAuthBackchannelLogout },
   'POST /api/auth/change-password': { summary: 'Change your password (the current one proves it is you); invalidateSessions ends the others', body: ChangePassword },

@@ -69,6 +69,17 @@ export const serverRoutes = new Hono<ApiEnv>()
     });
   })
   .get('/server/version-history', (c) => c.json([]))
+  // Links only (the server fetches nothing): Immich's Android app of the API version Shoebox speaks.
+  .get('/server/apk-links', authenticate, (c) => {
+    const { major, minor, patch } = SHOEBOX_VERSION.immichApi;
+    const base = `https://github.com/immich-app/immich/releases/download/v${major}.${minor}.${patch}`;
+    return c.json({
+      arm64v8a: `${base}/app-arm64-v8a-release.apk`,
+      armeabiv7a: `${base}/app-armeabi-v7a-release.apk`,
+      universal: `${base}/app-release.apk`,
+      x86_64: `${base}/app-x86_64-release.apk`,
+    });
+  })
   .get('/server/storage', authenticate, async (c) => c.json(await serverStorage(c.var.ports)))
   .get('/server/about', authenticate, async (c) =>
     c.json({

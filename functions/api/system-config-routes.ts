@@ -5,13 +5,13 @@ import { jsonBody } from '../../core/http/validate.js';
 import { addLiveNotice } from '../../core/sync/live-events.js';
 import { defaultMlSettings } from '../../core/ml/ml-settings.js';
 import { StorageTemplate } from '../../core/system-config/storage-template.js';
-import { readSystemConfig, systemConfigDefaults, SystemConfigUpdate, writeSystemConfig } from '../../core/system-config/system-config.js';
+import { publicConfig, readSystemConfig, systemConfigDefaults, SystemConfigUpdate, userVisibleConfig, writeSystemConfig, type SystemConfig } from '../../core/system-config/system-config.js';
 
 export { SystemConfigUpdate };
 
 const current = async (c: Context<ApiEnv>) => c.json(await readSystemConfig(c.var.ports.db, c.var.ports.config));
-const defaults = (c: Context<ApiEnv>) =>
-  c.json({ ...systemConfigDefaults(c.var.ports.config), machineLearning: defaultMlSettings(c.var.ports.config) });
+const defaultDocument = (c: Context<ApiEnv>): SystemConfig => ({ ...systemConfigDefaults(c.var.ports.config), machineLearning: defaultMlSettings(c.var.ports.config) }) as SystemConfig;
+const defaults = (c: Context<ApiEnv>) => c.json(defaultDocument(c));
 const update = async (c: Context<ApiEnv>) => {
   const body = await jsonBody(c, SystemConfigUpdate);
   await writeSystemConfig(c.var.ports.db, body);
@@ -31,5 +31,10 @@ export const systemConfigRoutes = new Hono<ApiEnv>()
   .get('/admin/config/defaults', defaults)
   .put('/system-config', update)
   .put('/admin/config', update)
+  // Immich 3.2's views of the settings: for every signed-in client, and for the login page.
+  .get('/config', authenticate, async (c) => c.json(userVisibleConfig(await readSystemConfig(c.var.ports.db, c.var.ports.config))))
+  .get('/config/defaults', authenticate, (c) => c.json(userVisibleConfig(defaultDocument(c))))
+  .get('/public/config', async (c) => c.json(publicConfig(await readSystemConfig(c.var.ports.db, c.var.ports.config))))
+  .get('/public/config/defaults', (c) => c.json(publicConfig(defaultDocument(c))))
   // What Immich's storage-template settings page offers (Shoebox keeps originals by id; see storage-template.ts).
   .get('/system-config/storage-template-options', (c) => c.json(StorageTemplate.options));

@@ -23,6 +23,12 @@ import type { Queryable } from '../../core/ports/database.js';
 import { purgeUser } from '../../core/users/user-removal.js';
 import { AVATAR_COLORS, readPreferences, updatePreferences, UserPreferencesUpdate } from '../../core/users/user-preferences.js';
 import { userAdminDto, userDto } from './dto.js';
+import { listSessions } from '../../core/auth/sessions.js';
+import { mediaResponse } from '../../core/http/media-response.js';
+import { receiveMultipartFile } from '../../core/http/multipart-file.js';
+import { calendarHeatmap, CalendarHeatmapQuery } from '../../core/users/calendar-heatmap.js';
+import { PROFILE_IMAGE_MAX_BYTES, profileImageOf, removeProfileImage, saveProfileImage } from '../../core/users/profile-images.js';
+import { sessionDto } from './session-routes.js';
 import { OnboardingUpdate } from './system-metadata-routes.js';
 
 const Quota = z.number().int().nonnegative().nullable();
@@ -116,6 +122,39 @@ export const userRoutes = new Hono<ApiEnv>()
   })
   .delete('/users/me/onboarding', authenticate, (c) => c.body(null, 204))
   .get('/users', authenticate, async (c) => c.json((await listUsers(c.var.ports.db, false)).map(userDto)))
+  .get('/users/me/calendar-heatmap', authenticate, async (c) =>
+    c.json(await calendarHeatmap(c.var.ports.db, c.var.auth.user.id, CalendarHeatmapQuery.parse(c.req.query()), c.var.ports.clock.now())),
+  )
+  // Immich's multipart form with one `file`, stored as sent.
+  .post('/users/profile-image', authenticate, async (c) => {
+    const bytes = await receiveMultipartFile(c.req.raw, { field: 'file', maxBytes: PROFILE_IMAGE_MAX_BYTES }, async (file) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of file) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    });
+    const saved = await saveProfileImage(c.var.ports.db, c.var.ports.store, c.var.auth.user.id, bytes);
+    forgetUserCredentials(c.var.auth.user.id);
+    return c.json(saved, 201);
+  })
+  .delete('/users/profile-image', authenticate, async (c) => {
+    await removeProfileImage(c.var.ports.db, c.var.ports.store, c.var.auth.user.id);
+    forgetUserCredentials(c.var.auth.user.id);
+    return c.body(null, 204);
+  })
+  .get('/users/:id/profile-image', authenticate, async (c) => {
+    const { store, db } = c.var.ports;
+    const picture = await profileImageOf(db, uuidParam(c));
+    const missing = new NotFound('User does not have a profile image');
+    if (!picture) throw missing;
+    // Its key changes with every new picture: a client may keep it (Immich's clients ask with profileChangedAt).
+    const response = await mediaResponse(c.req.raw, { head: () => store.head(picture.key), read: (range) => store.read(picture.key, range) }, {
+      contentType: picture.contentType,
+      disposition: 'inline',
+      cache: 'derived',
+    });
+    if (!response) throw missing;
+    return response;
+  })
   .get('/users/:id', authenticate, async (c) => {
     const user = await getUser(c.var.ports.db, uuidParam(c));
     if (!user || user.deletedAt) throw new NotFound('User not found');
@@ -123,6 +162,16 @@ export const userRoutes = new Hono<ApiEnv>()
   })
   .use('/admin/users', authenticate, requireAdmin)
   .use('/admin/users/*', authenticate, requireAdmin)
+  .get('/admin/users/:id/calendar-heatmap', async (c) => {
+    const user = await getUser(c.var.ports.db, uuidParam(c));
+    if (!user) throw new NotFound('User not found');
+    return c.json(await calendarHeatmap(c.var.ports.db, user.id, CalendarHeatmapQuery.parse(c.req.query()), c.var.ports.clock.now()));
+  })
+  .get('/admin/users/:id/sessions', async (c) => {
+    const user = await getUser(c.var.ports.db, uuidParam(c));
+    if (!user) throw new NotFound('User not found');
+    return c.json((await listSessions(c.var.ports.db, user.id, c.var.ports.clock.now())).map((s) => sessionDto(s)));
+  })
   .get('/admin/users', async (c) => {
     const withDeleted = c.req.query('withDeleted') === 'true';
     const { db } = c.var.ports;

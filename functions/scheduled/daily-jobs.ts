@@ -2,6 +2,7 @@ import { deleteEndedSessions } from '../../core/auth/sessions.js';
 import { createDatabaseBackup } from '../../core/backups/database-backups.js';
 import { removeAssets, trashedAssetIds } from '../../core/assets/trash.js';
 import { generateOnThisDay } from '../../core/memories/on-this-day.js';
+import { notifyAdmins, pruneNotifications } from '../../core/notifications/notifications.js';
 import type { Queryable } from '../../core/ports/database.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { pruneLiveNotices } from '../../core/sync/live-events.js';
@@ -47,6 +48,8 @@ export const DAILY_JOBS: Record<string, (ports: Ports, now: Date) => Promise<num
   sync: async ({ db }) => (await pruneSyncHistory(db)) + (await pruneLiveNotices(db)),
   /** Sessions unused for 90 days, or past the end they were made with, are removed (Immich's session clean-up). */
   sessions: ({ db }, now) => deleteEndedSessions(db, now),
+  /** Notifications deleted, read long ago, or unread for a month go (Immich's clean-up). */
+  notifications: ({ db }, now) => pruneNotifications(db, now),
   /** External libraries are rescanned for new, changed and removed files (queued: a scan may be long). */
   libraries: (ports) => requestScans(ports),
 };
@@ -77,6 +80,8 @@ export async function runDueDailyJobs(ports: Ports, only?: string[]): Promise<Re
     } catch (error) {
       await ports.db.query('DELETE FROM scheduled_runs WHERE job = $1', [job]);
       ports.logger.error('daily job failed; it will be tried again', { job, error: (error as Error).message });
+      // A backup that failed is something the admins must hear of, as Immich tells them.
+      if (job === 'backup') await notifyAdmins(ports.db, { level: 'error', type: 'BackupFailed', title: 'Database backup failed', description: (error as Error).message });
     }
   }
   return done;
