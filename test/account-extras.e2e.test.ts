@@ -22,7 +22,7 @@ describe('profile pictures, notifications and the rest of an account', () => {
   const as = (user: TestUser | undefined, method: string, path: string, body?: unknown) => api.call<Json>(method, path, { key: user?.apiKey, body });
   const postPicture = (user: TestUser, bytes: Uint8Array, name = 'Profilbild Müller.png') => {
     const form = new FormData();
-    form.set('file', new Blob([bytes]), name);
+    form.set('file', new Blob([new Uint8Array(bytes)]), name);
     return fetch(`${base}/api/users/profile-image`, { method: 'POST', body: form, headers: { 'x-api-key': user.apiKey } });
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseXmpCoordinate, readXmpSidecar, writeXmpSidecar } from './xmp-sidecar.js';
+import { decodeXmpBytes, parseXmpCoordinate, readXmpSidecar, writeXmpSidecar } from './xmp-sidecar.js';
 
 describe('XMP sidecars', () => {
   it('reads back what it writes, special characters included', () => {
@@ -39,5 +39,21 @@ describe('XMP sidecars', () => {
     expect(readXmpSidecar('hello')).toEqual({});
     expect(readXmpSidecar('<x:xmpmeta xmp:Rating="9" exif:GPSLatitude="95,0N" exif:GPSLongitude="0,0E"/>')).toEqual({});
     expect(parseXmpCoordinate('12.5N')).toBeUndefined();
+  });
+});
+
+describe('sidecar text in every encoding XMP is written in', () => {
+  const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmp:CreateDate="2000-09-27T14:35:33+02:00" dc:title="Zürich"/></rdf:RDF></x:xmpmeta>`;
+  const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+  it.each([
+    ['UTF-8', Buffer.from(xmp)],
+    ['UTF-8 with a byte-order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xmp)])],
+    ['UTF-16LE with a byte-order mark (Lightroom on Windows)', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xmp, 'utf16le')])],
+    ['UTF-16BE with a byte-order mark', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(xmp)])],
+    ['UTF-16LE without a mark', Buffer.from(xmp, 'utf16le')],
+    ['UTF-16BE without a mark', utf16be(xmp)],
+  ])('%s', (_, bytes) => {
+    expect(decodeXmpBytes(bytes)).toBe(xmp);
+    expect(readXmpSidecar(decodeXmpBytes(bytes)).dateTimeOriginal).toBe('2000-09-27T14:35:33+02:00');
   });
 });

@@ -105,6 +105,19 @@ export function parseXmpCoordinate(value: string | undefined): number | undefine
   return /[SW]/i.test(match[4]!) ? -degrees : degrees;
 }
 
+/**
+ * A sidecar's bytes as text. XMP may be UTF-8 or UTF-16 (Lightroom on Windows and some
+ * cameras write UTF-16 with a byte-order mark); the mark decides, else the zero bytes of
+ * UTF-16 text ('<' is 3C 00 or 00 3C).
+ */
+export function decodeXmpBytes(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  if (bytes[0] === 0x3c && bytes[1] === 0x00) return bytes.toString('utf16le');
+  if (bytes[0] === 0x00 && bytes[1] === 0x3c) return Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
 /** Reads the facts Shoebox uses from an XMP sidecar (darktable, Lightroom, digiKam, Immich, Shoebox). */
 export function readXmpSidecar(text: string): SidecarReading {
   if (!/<x:xmpmeta|<rdf:RDF/.test(text)) return {};

@@ -11,7 +11,7 @@ import { ThumbnailJob, type LibraryFileJob } from '../../core/jobs.js';
 import { captureDateFromFileName, captureDateFromInstant, captureDateFromTags } from '../../core/media/capture-date.js';
 import { DETECTION_BYTES, detectMediaType, type DetectedMedia } from '../../core/media/detect-type.js';
 import { EMPTY_EXIF, readExif, type ExifReading } from '../../core/media/read-exif.js';
-import { readXmpSidecar, type SidecarReading } from '../../core/media/xmp-sidecar.js';
+import { decodeXmpBytes, readXmpSidecar, type SidecarReading } from '../../core/media/xmp-sidecar.js';
 import { readAll } from '../../core/ports/object-store.js';
 import { ownDecoder } from '../../core/media/image-decoders.js';
 import { probeVideo, type VideoInfo } from '../../core/media/probe-video.js';
@@ -188,7 +188,7 @@ async function librarySidecar(ports: Ports, asset: Asset): Promise<SidecarReadin
   for (const candidate of candidates) {
     const file = await ports.libraryFiles.stat(candidate);
     if (!file || file.size > MAX_SIDECAR_BYTES) continue;
-    return readXmpSidecar((await readAll(await ports.libraryFiles.read(candidate), MAX_SIDECAR_BYTES)).toString('utf8'));
+    return readXmpSidecar(decodeXmpBytes(await readAll(await ports.libraryFiles.read(candidate), MAX_SIDECAR_BYTES)));
   }
   return {};
 }
