@@ -21,9 +21,10 @@ for (const block of declarations.matchAll(/^export type (\w+) = \{\n([\s\S]*?)\n
 }
 // Shapes with no fields (SyncAckV1, SyncCompleteV1, …) are declared as `object`.
 for (const empty of declarations.matchAll(/^export type (\w+) = (?:object|\{\});$/gm)) SHAPES.set(empty[1]!, []);
-const ENUMS = new Map<string, string[]>();
+const ENUMS = new Map<string, Array<string | number>>();
 for (const block of declarations.matchAll(/^export declare enum (\w+) \{\n([\s\S]*?)\n\}$/gm)) {
-  ENUMS.set(block[1]!, [...block[2]!.matchAll(/= "([^"]*)"/g)].map((m) => m[1]!));
+  // String enums ("720p"-like names), and numeric ones (HlsVideoResolution's 480, 720, …).
+  ENUMS.set(block[1]!, [...block[2]!.matchAll(/= (?:"([^"]*)"|(-?\d+))/g)].map((m) => (m[1] !== undefined ? m[1] : Number(m[2]))));
 }
 
 /** Every way `value` fails the SDK's `typeName`, as paths; empty when it fits. */
@@ -57,7 +58,7 @@ function oneTypeProblems(value: unknown, type: string, at: string): string[] {
     return value.flatMap((item, i) => oneTypeProblems(item, type.slice(0, -2), `${at}[${i}]`));
   }
   if (type === 'string' || type === 'number' || type === 'boolean') return typeof value === type ? [] : [`${at}: expected ${type}, got ${JSON.stringify(value)?.slice(0, 60)}`];
-  if (ENUMS.has(type)) return ENUMS.get(type)!.includes(value as string) ? [] : [`${at}: ${JSON.stringify(value)} is not a ${type}`];
+  if (ENUMS.has(type)) return ENUMS.get(type)!.includes(value as string | number) ? [] : [`${at}: ${JSON.stringify(value)} is not a ${type}`];
   if (SHAPES.has(type)) return immichShapeProblems(value, type, at);
   // Anything else (object literals, unknown, Blob) is not checked further.
   return [];
@@ -84,3 +85,6 @@ export const SYNC_LINE_SHAPES: Record<string, string> = {
   AssetMetadataV1: 'SyncAssetMetadataV1', AssetMetadataDeleteV1: 'SyncAssetMetadataDeleteV1', StackV1: 'SyncStackV1',
   StackDeleteV1: 'SyncStackDeleteV1', PartnerStackV1: 'SyncStackV1', PartnerStackBackfillV1: 'SyncStackV1', PartnerStackDeleteV1: 'SyncStackDeleteV1', SyncAckV1: 'SyncAckV1', SyncCompleteV1: 'SyncCompleteV1', SyncResetV1: 'SyncResetV1',
 };
+
+/** Whether @immich/sdk declares an object type of this name (the rest — Blob, inline types — are not checked). */
+export const knownImmichShape = (typeName: string): boolean => SHAPES.has(typeName);

@@ -34,7 +34,7 @@ export function systemConfigDefaults(config: Config): Omit<SystemConfig, 'machin
       crf: 23, threads: 0, preset: 'ultrafast', targetVideoCodec: 'h264', acceptedVideoCodecs: ['h264'], targetAudioCodec: 'aac',
       acceptedAudioCodecs: ['aac', 'mp3', 'opus'], acceptedContainers: ['mov', 'ogg', 'webm'], targetResolution: '720', maxBitrate: '0',
       bframes: -1, refs: 0, gopSize: 0, temporalAQ: false, cqMode: 'auto', twoPass: false, preferredHwDevice: 'auto', transcode: 'required',
-      tonemap: 'hable', accel: 'disabled', accelDecode: true, realtime: { enabled: false },
+      tonemap: 'hable', accel: 'disabled', accelDecode: true, realtime: { enabled: false, resolutions: [720, 1080], videoCodecs: ['h264'] },
     },
     integrityChecks: {
       missingFiles: { enabled: true, cronExpression: everyDayAt(3) },

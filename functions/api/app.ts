@@ -111,6 +111,8 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', systemConfigRoutes);
   // Built on first request, not at start: a Lambda cold start should not pay for it.
   let spec: ReturnType<typeof openApiDocument> | undefined;
-  api.get('/spec.json', (c) => c.json((spec ??= openApiDocument(api.routes))));
+  api.get('/spec.json', (c) => c.json((spec ??= openApiDocument(api.routes.filter((r) => r.path !== '/api/*')))));
+  // Routes mounted from other apps do not reach api.notFound: an unknown /api path answers here, in Immich's words.
+  api.all('*', (c) => c.json({ message: `Cannot ${c.req.method} ${c.req.path}` }, 404));
   return api;
 }
