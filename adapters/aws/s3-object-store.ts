@@ -6,6 +6,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -106,6 +107,15 @@ export class S3ObjectStore implements ObjectStore {
       if (isMissing(error)) return undefined;
       throw error;
     }
+  }
+
+  async *list(prefix: string): AsyncIterable<{ key: string; size: number; lastModified: Date }> {
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucketOf(prefix), Prefix: prefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {

@@ -55,6 +55,22 @@ export function objectStoreContract(name: string, createFixture: () => Promise<O
       expect(await store.head(k)).toBeUndefined();
     });
 
+    it('lists the objects under a folder, with their sizes, and nothing beside it', async () => {
+      const folder = `derived/list-${Math.random().toString(36).slice(2)}/`;
+      await store.write(`${folder}a/one.webp`, Buffer.from('one'), 'image/webp');
+      await store.write(`${folder}b/c/two.jpg`, Buffer.from('two!'), 'image/jpeg');
+      await store.write(`${folder.slice(0, -1)}-beside/three.jpg`, Buffer.from('3'), 'image/jpeg');
+      const listed = [];
+      for await (const o of store.list(folder)) listed.push({ key: o.key, size: o.size });
+      expect(listed.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+        { key: `${folder}a/one.webp`, size: 3 },
+        { key: `${folder}b/c/two.jpg`, size: 4 },
+      ]);
+      const none = [];
+      for await (const o of store.list('derived/no-such-folder/')) none.push(o);
+      expect(none).toEqual([]);
+    });
+
     it('writes a stream of unknown length, bigger than a part, whole', async () => {
       const k = key();
       const bytes = Buffer.alloc(12 * 1024 * 1024 + 123).map((_, i) => (i * 7) % 251);

@@ -32,6 +32,8 @@ export interface ObjectStore {
   completeMultipart(key: string, uploadId: string, parts: CompletedPart[]): Promise<ObjectInfo>;
   abortMultipart(key: string, uploadId: string): Promise<void>;
   head(key: string): Promise<ObjectInfo | undefined>;
+  /** Every object whose key starts with `prefix` (a folder: ends in '/'), in no particular order; for the integrity check. */
+  list(prefix: string): AsyncIterable<{ key: string; size: number; lastModified: Date }>;
   /** Throws ObjectNotFound when the key does not exist. */
   read(key: string, range?: ByteRange): Promise<Readable>;
   /** Where the object lies on this machine, for tools that read files (ffmpeg); only ever read. Absent for remote stores. */

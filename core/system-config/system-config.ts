@@ -22,6 +22,7 @@ export type SystemConfig = Record<string, unknown> & {
   map: { enabled: boolean; lightStyle: string; darkStyle: string };
   oauth: OAuthSettings;
   passwordLogin: { enabled: boolean };
+  integrityChecks: { checksumFiles: { enabled: boolean; timeLimit: number; percentageLimit: number }; missingFiles: { enabled: boolean }; untrackedFiles: { enabled: boolean } };
 };
 
 /** Immich's defaults, except where Shoebox's own settings (environment) decide. */

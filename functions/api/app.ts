@@ -13,6 +13,7 @@ import { assetRoutes } from './asset-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { notificationRoutes } from './notification-routes.js';
+import { integrityRoutes } from './integrity-routes.js';
 import { databaseBackupRoutes, maintenanceGate } from './database-backup-routes.js';
 import { downloadRoutes } from './download-routes.js';
 import { jobRoutes, queueRoutes } from './job-routes.js';
@@ -89,6 +90,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', authRoutes);
   api.route('/', oauthRoutes);
   api.route('/', notificationRoutes);
+  api.route('/', integrityRoutes);
   api.route('/', userRoutes);
   api.route('/', uploadRoutes);
   api.route('/', assetRoutes);

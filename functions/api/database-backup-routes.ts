@@ -1,4 +1,6 @@
 import { Readable } from 'node:stream';
+import { runIntegrityJob } from '../../core/integrity/integrity-checks.js';
+import { readSystemConfig } from '../../core/system-config/system-config.js';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -122,7 +124,9 @@ export const databaseBackupRoutes = new Hono<ApiEnv>()
       await createDatabaseBackup(ports.db, backupFiles(ports), { now: ports.clock.now(), keep: ports.config.backups.keep });
       return c.body(null, 204);
     }
-    throw new BadRequest(`Shoebox runs ${name} by itself (daily); only backup-database can be started by hand`);
+    const { integrityChecks } = await readSystemConfig(ports.db, ports.config);
+    if (await runIntegrityJob(ports.db, ports.store, name, integrityChecks, () => ports.clock.now())) return c.body(null, 204);
+    throw new BadRequest(`Shoebox runs ${name} by itself (daily); backup-database and the integrity checks can be started by hand`);
   });
 
 /** Immich's `JobCreateDto` (`ManualJobName`). */

@@ -2,6 +2,7 @@ import { deleteEndedSessions } from '../../core/auth/sessions.js';
 import { createDatabaseBackup } from '../../core/backups/database-backups.js';
 import { removeAssets, trashedAssetIds } from '../../core/assets/trash.js';
 import { generateOnThisDay } from '../../core/memories/on-this-day.js';
+import { checkChecksums, checkMissingFiles, checkUntrackedFiles } from '../../core/integrity/integrity-checks.js';
 import { notifyAdmins, pruneNotifications } from '../../core/notifications/notifications.js';
 import type { Queryable } from '../../core/ports/database.js';
 import type { Ports } from '../../core/runtime/ports.js';
@@ -48,6 +49,17 @@ export const DAILY_JOBS: Record<string, (ports: Ports, now: Date) => Promise<num
   sync: async ({ db }) => (await pruneSyncHistory(db)) + (await pruneLiveNotices(db)),
   /** Sessions unused for 90 days, or past the end they were made with, are removed (Immich's session clean-up). */
   sessions: ({ db }, now) => deleteEndedSessions(db, now),
+  /** The integrity checks the admin's settings leave on: missing, untracked and (a share of) damaged files. */
+  integrity: async ({ db, store, config, clock }, now) => {
+    const { integrityChecks: checks } = await readSystemConfig(db, config);
+    let found = 0;
+    if (checks.missingFiles.enabled) found += await checkMissingFiles(db, store);
+    if (checks.untrackedFiles.enabled) found += await checkUntrackedFiles(db, store, now);
+    if (checks.checksumFiles.enabled) {
+      found += await checkChecksums(db, store, { percentage: checks.checksumFiles.percentageLimit, timeLimitMs: checks.checksumFiles.timeLimit }, () => clock.now());
+    }
+    return found;
+  },
   /** Notifications deleted, read long ago, or unread for a month go (Immich's clean-up). */
   notifications: ({ db }, now) => pruneNotifications(db, now),
   /** External libraries are rescanned for new, changed and removed files (queued: a scan may be long). */
