@@ -272,6 +272,16 @@ describe('database backups: made nightly and by hand, listed, restored into a fr
       // Nothing else answers meanwhile: not even the first sign-up.
       expect((await api.call('POST', '/auth/admin-sign-up', { body: { email: 'x@example.com', password: 'a password here', name: 'X' } })).status).toBe(503);
       expect((await api.call('GET', '/admin/database-backups', { headers: { cookie: 'immich_maintenance_token=guess' } })).status).toBe(401);
+      // The restore page proves it holds the token, and looks at what this install already holds.
+      const token = decodeURIComponent(cookie.split('=')[1]!);
+      expect(await api.call('POST', '/admin/maintenance/login', { body: { token } })).toMatchObject({ status: 201, body: { username: expect.any(String) } });
+      expect((await api.call('POST', '/admin/maintenance/login', { headers: { cookie } })).status).toBe(201);
+      expect(await api.call('POST', '/admin/maintenance/login', { body: { token: 'guess' } })).toMatchObject({ status: 401, body: { message: 'Invalid maintenance token' } });
+      const install = await api.call<{ storage: Array<Record<string, unknown>> }>('GET', '/admin/maintenance/detect-install', { headers: { cookie } });
+      expect(install.status).toBe(200);
+      expect(install.body.storage.map((f) => f.folder).sort()).toEqual(['backups', 'encoded-video', 'library', 'profile', 'thumbs', 'upload']);
+      expect(install.body.storage.find((f) => f.folder === 'upload')).toEqual({ folder: 'upload', files: 0, readable: true, writable: true });
+      expect((await api.call('GET', '/admin/maintenance/detect-install')).status).toBe(401);
 
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(await readFile(backupFile))]), 'from-the-old-server.sql.gz');

@@ -275,6 +275,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission | 'public' | 'any'> = 
   'POST /admin/database-backups/start-restore': 'public',
   'GET /admin/maintenance/status': 'public',
   'POST /admin/maintenance': 'maintenance',
+  'GET /admin/maintenance/detect-install': 'maintenance',
+  'POST /admin/maintenance/login': 'public',
   'PUT /jobs/{name}': 'job.create',
   'GET /jobs/{name}/dead-letters': 'job.read',
   'GET /queues': 'queue.read',

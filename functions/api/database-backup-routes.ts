@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { detectPriorInstall } from '../../core/backups/prior-install.js';
 import { runIntegrityJob } from '../../core/integrity/integrity-checks.js';
 import { readSystemConfig } from '../../core/system-config/system-config.js';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -12,7 +13,7 @@ import {
   uploadedBackupName,
 } from '../../core/backups/database-backups.js';
 import { MAINTENANCE_ACTIONS, maintenanceOf } from '../../core/backups/maintenance.js';
-import { BadRequest, NotFound } from '../../core/errors.js';
+import { BadRequest, NotFound, Unauthorized } from '../../core/errors.js';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { authenticate, requireAdmin } from '../../core/http/authenticate.js';
 import { contentDisposition } from '../../core/http/media-response.js';
@@ -95,6 +96,17 @@ export const databaseBackupRoutes = new Hono<ApiEnv>()
     return c.body(null, 201);
   })
   .get('/admin/maintenance/status', (c) => c.json(maintenanceOf(c.var.ports).status))
+  .get('/admin/maintenance/detect-install', adminOrMaintenanceToken, async (c) => c.json(await detectPriorInstall(c.var.ports.store, c.var.ports.backups)))
+  // The maintenance page proves it holds the token (from its link, or the cookie) and learns whose it is.
+  .post('/admin/maintenance/login', async (c) => {
+    const body = await jsonBody(c, MaintenanceLogin);
+    const token = body.token ?? getCookie(c, MAINTENANCE_COOKIE);
+    const maintenance = maintenanceOf(c.var.ports);
+    if (!maintenance.holds(token)) throw new Unauthorized('Invalid maintenance token');
+    setMaintenanceCookie(c, token!);
+    const { rows } = await c.var.ports.db.query<{ name: string }>('SELECT name FROM users WHERE is_admin AND deleted_at IS NULL ORDER BY created_at LIMIT 1');
+    return c.json({ username: rows[0]?.name ?? 'Administrator' }, 201);
+  })
   .post('/admin/maintenance', adminOrMaintenanceToken, async (c) => {
     const body = await jsonBody(c, SetMaintenanceMode);
     const maintenance = maintenanceOf(c.var.ports);
@@ -128,6 +140,9 @@ export const databaseBackupRoutes = new Hono<ApiEnv>()
     if (await runIntegrityJob(ports.db, ports.store, name, integrityChecks, () => ports.clock.now())) return c.body(null, 204);
     throw new BadRequest(`Shoebox runs ${name} by itself (daily); backup-database and the integrity checks can be started by hand`);
   });
+
+/** Immich's MaintenanceLoginDto. */
+export const MaintenanceLogin = z.object({ token: z.string().max(1000).optional() });
 
 /** Immich's `JobCreateDto` (`ManualJobName`). */
 export const JobCreate = z.object({

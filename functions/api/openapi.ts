@@ -20,7 +20,7 @@ import { SystemConfigUpdate } from './system-config-routes.js';
 import { LicenseKey } from '../../core/licenses/licenses.js';
 import { JobCommand, QueueDelete, QueueUpdate } from './job-routes.js';
 import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
-import { DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
+import { MaintenanceLogin, DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
 import { ApiKeyCreate, ApiKeyUpdate, ChangePassword, Login, PinCodeChange, PinCodeReset, PinCodeSetup, SignUp } from './auth-routes.js';
 import { OAuthBackchannelLogout, OAuthCallback, OAuthConfig } from './oauth-routes.js';
 import { NotificationCreate, NotificationDeleteAll, NotificationUpdate, NotificationUpdateAll, TemplatePreview, TestEmail } from './notification-routes.js';
@@ -75,6 +75,8 @@ const DOCS: Record<string, RouteDoc> = {
   'POST /api/oauth/authorize': { summary: 'Start an OpenID Connect sign-in: the provider\'s URL to send the browser to (state and PKCE verifier kept in cookies unless the client brings its own)', body: OAuthConfig },
   'POST /api/oauth/callback': { summary: 'Finish an OpenID Connect sign-in with the URL the provider sent the browser back to; links by e-mail or registers a new user when allowed', body: OAuthCallback },
   'POST /api/oauth/link': { summary: 'Link your account to your account at the identity provider', body: OAuthCallback },
+  'GET /api/admin/maintenance/detect-install': { summary: 'What each storage folder holds and whether the server can read and write it, for a first-run restore (admin, or the maintenance token)' },
+  'POST /api/admin/maintenance/login': { summary: 'Prove you hold the maintenance token (body or cookie); answers whose it is', body: MaintenanceLogin },
   'GET /api/admin/integrity/summary': { summary: 'How many missing, untracked and damaged files the integrity checks found (admin)' },
   'GET /api/admin/integrity/report': { summary: 'One type of finding, a page at a time (cursor: the last id) (admin)' },
   'GET /api/admin/integrity/report/{type}/csv': { summary: 'One type of finding as CSV (admin)' },
