@@ -14,6 +14,7 @@ import { authRoutes } from './auth-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { notificationRoutes } from './notification-routes.js';
 import { integrityRoutes } from './integrity-routes.js';
+import { workflowRoutes } from './workflow-routes.js';
 import { databaseBackupRoutes, maintenanceGate } from './database-backup-routes.js';
 import { downloadRoutes } from './download-routes.js';
 import { jobRoutes, queueRoutes } from './job-routes.js';
@@ -91,6 +92,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', oauthRoutes);
   api.route('/', notificationRoutes);
   api.route('/', integrityRoutes);
+  api.route('/', workflowRoutes);
   api.route('/', userRoutes);
   api.route('/', uploadRoutes);
   api.route('/', assetRoutes);

@@ -22,6 +22,7 @@ import { JobCommand, QueueDelete, QueueUpdate } from './job-routes.js';
 import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
 import { MaintenanceLogin, DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
 import { ApiKeyCreate, ApiKeyUpdate, ChangePassword, Login, PinCodeChange, PinCodeReset, PinCodeSetup, SignUp } from './auth-routes.js';
+import { WorkflowCreate, WorkflowUpdate } from './workflow-routes.js';
 import { OAuthBackchannelLogout, OAuthCallback, OAuthConfig } from './oauth-routes.js';
 import { NotificationCreate, NotificationDeleteAll, NotificationUpdate, NotificationUpdateAll, TemplatePreview, TestEmail } from './notification-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate, UserUpdateMe } from './user-routes.js';
@@ -82,6 +83,18 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/admin/integrity/report/{type}/csv': { summary: 'One type of finding as CSV (admin)' },
   'GET /api/admin/integrity/report/{id}/file': { summary: 'The flagged file, to look at before acting (admin)' },
   'DELETE /api/admin/integrity/report/{id}': { summary: 'Act on a finding: a missing or damaged original puts its asset in the trash, a missing derived file is made again, an untracked file is deleted (admin)' },
+  'GET /api/workflows/triggers': { summary: 'When workflows run: a new asset, its metadata read, a tag added' },
+  'GET /api/workflows': { summary: 'Your workflows (id, trigger, enabled, name filters)' },
+  'POST /api/workflows': { summary: 'A workflow: a trigger and steps (filters that may stop it, actions), each step checked against its method', body: WorkflowCreate },
+  'GET /api/workflows/{id}': { summary: 'One of your workflows' },
+  'PUT /api/workflows/{id}': { summary: 'Change one of your workflows', body: WorkflowUpdate },
+  'DELETE /api/workflows/{id}': { summary: 'Delete one of your workflows' },
+  'GET /api/workflows/{id}/logs': { summary: 'Its runs, newest first (when logging is on): completed, halted by a filter, or error, with the last step' },
+  'GET /api/workflows/{id}/share': { summary: 'The workflow without its ids, to import elsewhere' },
+  'GET /api/plugins': { summary: 'Shoebox’s built-in plugin and its methods' },
+  'GET /api/plugins/methods': { summary: 'The filters and actions a step may name, with their JSON schemas' },
+  'GET /api/plugins/templates': { summary: 'Ready-made workflows (archive screenshots, one camera’s photos in an album)' },
+  'GET /api/plugins/{id}': { summary: 'The built-in plugin' },
   'GET /api/notifications': { summary: 'Your notifications, newest first (id, level, type, unread filters)' },
   'PUT /api/notifications': { summary: 'Mark some of your notifications read (readAt) or unread (null)', body: NotificationUpdateAll },
   'DELETE /api/notifications': { summary: 'Delete some of your notifications', body: NotificationDeleteAll },

@@ -1,3 +1,4 @@
+import { runWorkflows } from '../../core/workflows/workflows.js';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { ownedAssetIds, ownedTagIds, requireTagOwner, shareableAssetIds } from '../../core/access/access.js';
@@ -52,6 +53,12 @@ async function tagsChanged(c: Context<ApiEnv>, assetIds: readonly string[]): Pro
 }
 
 /** Tags (`/tags`): each user's own hierarchy of labels ('Family/Anna'), from files' keywords and by hand. */
+/** Your workflows for "an asset was tagged", on the assets of your own you just tagged (never a partner's). */
+async function runTaggedWorkflows(c: Context<ApiEnv>, assetIds: string[]): Promise<void> {
+  const own = await ownedAssetIds(c.var.ports.db, c.var.auth, [...new Set(assetIds)]);
+  for (const assetId of own) await runWorkflows(c.var.ports.db, assetId, ['AssetTagged']);
+}
+
 export const tagRoutes = new Hono<ApiEnv>()
   .use('/tags', authenticate)
   .use('/tags/*', authenticate)
@@ -72,6 +79,7 @@ export const tagRoutes = new Hono<ApiEnv>()
     const [tags, assets] = await Promise.all([ownedTagIds(db, c.var.auth, tagIds), ownedAssetIds(db, c.var.auth, assetIds)]);
     const added = await tagAssets(db, [...tags], [...assets]);
     await tagsChanged(c, added.map((pair) => pair.assetId));
+    await runTaggedWorkflows(c, added.map((pair) => pair.assetId));
     return c.json({ count: added.length });
   })
   .get('/tags/:id', async (c) => c.json(tagDto((await readTag(c.var.ports.db, await ownTag(c, 'tag.read')))!)))
@@ -95,6 +103,7 @@ export const tagRoutes = new Hono<ApiEnv>()
     // Your own photos and your partners' (Immich's asset.share), as for albums.
     const results = await addAssetsToTag(db, id, ids, await shareableAssetIds(db, c.var.auth, ids));
     await tagsChanged(c, succeeded(results));
+    await runTaggedWorkflows(c, succeeded(results));
     return c.json(results);
   })
   .delete('/tags/:id/assets', async (c) => {
