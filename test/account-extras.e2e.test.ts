@@ -213,6 +213,21 @@ describe('profile pictures, notifications and the rest of an account', () => {
       expect((await as(undefined, 'GET', '/public/config/defaults')).body.oauth.buttonText).toBe('Login with OAuth');
     });
 
+    it('answers cluster groups as the group each account is, and says why accounts cannot be joined yet', async () => {
+      const me = (await as(bea, 'GET', '/users/me')).body;
+      expect(me.clusterGroupId).toBe(bea.id);
+      expect((await as(bea, 'GET', `/cluster-groups/${me.clusterGroupId}/users`)).body).toEqual([expect.objectContaining({ id: bea.id, email: 'bea@example.com' })]);
+      expect((await as(bea, 'GET', '/cluster-groups/requests')).body).toEqual([]);
+      expect((await as(bea, 'GET', `/cluster-groups/${bea.id}/requests`)).body).toEqual([]);
+      const invite = await as(bea, 'PUT', `/cluster-groups/${bea.id}/requests`, { userId: ada.id });
+      expect(invite.status).toBe(400);
+      expect(invite.body.message).toMatch(/each account keeps its own people/);
+      expect(await as(ada, 'GET', `/cluster-groups/${bea.id}/users`)).toMatchObject({ status: 400, body: { message: 'Not found or no clusterGroup.read access' } });
+      expect((await as(bea, 'POST', `/cluster-groups/${bea.id}/leave`)).status).toBe(400);
+      expect((await as(bea, 'POST', `/cluster-groups/${bea.id}/regenerate-people`)).status).toBe(204);
+      expect((await as(undefined, 'GET', '/cluster-groups/requests')).status).toBe(401);
+    });
+
     it('links to the Immich Android app, and unlinks every account from the identity provider', async () => {
       const links = await as(bea, 'GET', '/server/apk-links');
       expect(links.body.universal).toMatch(/^https:\/\/github\.com\/immich-app\/immich\/releases\/download\/v\d+\.\d+\.\d+\/app-release\.apk$/);

@@ -239,3 +239,11 @@ export async function requireNotificationOwner(db: Queryable, who: Requester, id
       : (await db.query<{ id: string }>('SELECT id FROM notifications WHERE user_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL', [who.user.id, [...wanted]])).rows;
   if (own.length !== wanted.size) throw new BadRequest(`Not found or no ${permission} access`);
 }
+
+/**
+ * Each account is its own cluster group (its id is the user's): Shoebox does not join accounts
+ * into one set of people yet, so the only group anyone may read is their own.
+ */
+export function requireOwnClusterGroup(who: Requester, id: string, permission: string): void {
+  if (who.sharedLink || id !== who.user.id) throw new BadRequest(`Not found or no ${permission} access`);
+}

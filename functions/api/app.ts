@@ -15,6 +15,7 @@ import { oauthRoutes } from './oauth-routes.js';
 import { notificationRoutes } from './notification-routes.js';
 import { integrityRoutes } from './integrity-routes.js';
 import { workflowRoutes } from './workflow-routes.js';
+import { clusterGroupRoutes } from './cluster-group-routes.js';
 import { databaseBackupRoutes, maintenanceGate } from './database-backup-routes.js';
 import { downloadRoutes } from './download-routes.js';
 import { jobRoutes, queueRoutes } from './job-routes.js';
@@ -93,6 +94,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', notificationRoutes);
   api.route('/', integrityRoutes);
   api.route('/', workflowRoutes);
+  api.route('/', clusterGroupRoutes);
   api.route('/', userRoutes);
   api.route('/', uploadRoutes);
   api.route('/', assetRoutes);

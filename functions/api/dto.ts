@@ -34,7 +34,8 @@ export function userAdminDto(user: User, usageBytes: number | null = null) {
     status: user.status,
     oauthId: user.oauthId,
     license: user.license,
-    clusterGroupId: '',
+    // Each account is its own cluster group (see cluster-group-routes.ts).
+    clusterGroupId: user.id,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
     deletedAt: user.deletedAt?.toISOString() ?? null,

@@ -23,6 +23,7 @@ import { SyncAckDelete, SyncAckSet, SyncStreamRequest } from './sync-routes.js';
 import { MaintenanceLogin, DatabaseBackupDelete, JobCreate, SetMaintenanceMode } from './database-backup-routes.js';
 import { ApiKeyCreate, ApiKeyUpdate, ChangePassword, Login, PinCodeChange, PinCodeReset, PinCodeSetup, SignUp } from './auth-routes.js';
 import { WorkflowCreate, WorkflowUpdate } from './workflow-routes.js';
+import { ClusterGroupRequestCreate } from './cluster-group-routes.js';
 import { OAuthBackchannelLogout, OAuthCallback, OAuthConfig } from './oauth-routes.js';
 import { NotificationCreate, NotificationDeleteAll, NotificationUpdate, NotificationUpdateAll, TemplatePreview, TestEmail } from './notification-routes.js';
 import { UserAdminCreate, UserAdminDelete, UserAdminUpdate, UserUpdateMe } from './user-routes.js';
@@ -83,6 +84,14 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/admin/integrity/report/{type}/csv': { summary: 'One type of finding as CSV (admin)' },
   'GET /api/admin/integrity/report/{id}/file': { summary: 'The flagged file, to look at before acting (admin)' },
   'DELETE /api/admin/integrity/report/{id}': { summary: 'Act on a finding: a missing or damaged original puts its asset in the trash, a missing derived file is made again, an untracked file is deleted (admin)' },
+  'GET /api/cluster-groups/requests': { summary: 'Invitations to join a cluster group: none, since each account is its own group' },
+  'DELETE /api/cluster-groups/requests/{id}': { summary: 'Decline an invitation (there are none)' },
+  'POST /api/cluster-groups/requests/{id}/accept': { summary: 'Accept an invitation (there are none)' },
+  'GET /api/cluster-groups/{id}/users': { summary: 'The members of your cluster group: you (its id is your user id)' },
+  'GET /api/cluster-groups/{id}/requests': { summary: 'Invitations your group has sent: none' },
+  'PUT /api/cluster-groups/{id}/requests': { summary: 'Invite someone to share your people: refused, accounts are not joined yet', body: ClusterGroupRequestCreate },
+  'POST /api/cluster-groups/{id}/leave': { summary: 'Leave a cluster group: refused for your own' },
+  'POST /api/cluster-groups/{id}/regenerate-people': { summary: 'Cluster your faces into people again' },
   'GET /api/workflows/triggers': { summary: 'When workflows run: a new asset, its metadata read, a tag added' },
   'GET /api/workflows': { summary: 'Your workflows (id, trigger, enabled, name filters)' },
   'POST /api/workflows': { summary: 'A workflow: a trigger and steps (filters that may stop it, actions), each step checked against its method', body: WorkflowCreate },
