@@ -66,6 +66,9 @@ describe.skipIf(missing)(`immich-go${missing ? ` — skipped: ${missing}` : ''}`
     const { stdout } = await immichGo(['from-folder', '--manage-raw-jpeg', 'StackCoverRaw', '--manage-burst', 'Stack', '--tag', 'Test/x', '--session-tag', folder]);
     expect(stdout).toMatch(/uploaded successfully\s+:\s+6/);
     expect(stdout).toMatch(/stacked\s+:\s+5/);
+    // With its default flags immich-go pauses the media queues while it uploads, and resumes them at the end.
+    const jobs = await get<Json>('/jobs');
+    for (const queue of ['thumbnailGeneration', 'metadataExtraction', 'videoConversion', 'smartSearch', 'faceDetection']) expect(jobs[queue].queueStatus.isPaused, queue).toBe(false);
 
     const stacks = await get<Json[]>('/stacks');
     const names = stacks.map((s) => s.assets.map((a: Json) => `${a.originalFileName}${a.id === s.primaryAssetId ? ' (cover)' : ''}`).sort());
