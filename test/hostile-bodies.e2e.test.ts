@@ -86,6 +86,32 @@ describe('hostile request bodies never end the process', () => {
     expect(fiveHundreds).toEqual([]);
   });
 
+  it('answers a request refused before its body is read, and the next one on the same connection', async () => {
+    const url = new URL(server.url);
+    const body = 'x'.repeat(6 * 1024 * 1024);
+    // Refused before the body matters — no credentials; JSON where a form is wanted — then a ping on the same keep-alive connection.
+    for (const [route, headers, status] of [
+      ['/api/albums', '', 401],
+      ['/api/admin/database-backups/upload', `x-api-key: ${admin.apiKey}\r\n`, 400],
+      ['/api/assets', `x-api-key: ${admin.apiKey}\r\n`, 400],
+    ] as const) {
+      const answers = await new Promise<string>((resolve) => {
+        const socket = net.connect(Number(url.port), url.hostname, () => {
+          socket.write(`POST ${route} HTTP/1.1\r\nhost: ${url.host}\r\n${headers}content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
+          socket.write(body);
+          socket.write(`GET /api/server/ping HTTP/1.1\r\nhost: ${url.host}\r\nconnection: close\r\n\r\n`);
+        });
+        let text = '';
+        socket.setTimeout(10_000, () => socket.destroy());
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', () => undefined);
+      });
+      expect(answers.slice(0, 12), route).toBe(`HTTP/1.1 ${status}`);
+      expect(answers, `the ping after ${route}`).toContain('{"res":"pong"}');
+    }
+  });
+
   it('refuses an Immich upload whose dates are not dates, keeping nothing', async () => {
     for (const value of ['not a date', '275760-09-13T00:00:00.000Z', '2024-13-45']) {
       const form = new FormData();

@@ -248,7 +248,7 @@ describe('the library: edits, timeline, trash, albums, sharing, memories, map, a
       const first = await runDueDailyJobs(runtime.ports);
       // The backup waits for SHOEBOX_BACKUP_HOUR (02:00 by default), so it is here only after it.
       const backup = new Date().getHours() >= runtime.ports.config.backups.hour ? ['backup'] : [];
-      expect(Object.keys(first).sort()).toEqual([...backup, 'libraries', 'memories', 'sessions', 'sync', 'trash', 'users'].sort());
+      expect(Object.keys(first).sort()).toEqual([...backup, 'integrity', 'libraries', 'memories', 'notifications', 'sessions', 'sync', 'trash', 'users'].sort());
       expect(await runDueDailyJobs(runtime.ports)).toEqual({});
     });
   });

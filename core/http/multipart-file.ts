@@ -17,16 +17,16 @@ export function receiveMultipartFile<T>(
 ): Promise<T> {
   if (!request.body) return Promise.reject(new BadRequest(`Expected a multipart/form-data body with a ${opts.field} file`));
   const headers: IncomingHttpHeaders = Object.fromEntries(request.headers);
+  let parser: busboy.Busboy;
+  try {
+    // Immich's clients send file names as raw UTF-8; busboy's default would read them as latin1.
+    parser = busboy({ headers, defParamCharset: 'utf8', limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: opts.maxBytes } });
+  } catch {
+    // Not a form: the body is left unread (and unlocked), so the API drains it and the connection lives on.
+    return Promise.reject(new BadRequest(`Expected a multipart/form-data body with a ${opts.field} file`));
+  }
   const body = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
   return new Promise<T>((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      // Immich's clients send file names as raw UTF-8; busboy's default would read them as latin1.
-      parser = busboy({ headers, defParamCharset: 'utf8', limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: opts.maxBytes } });
-    } catch {
-      reject(new BadRequest(`Expected a multipart/form-data body with a ${opts.field} file`));
-      return;
-    }
     let consuming: Promise<T> | undefined;
     let file: PassThrough | undefined;
     let settled = false;

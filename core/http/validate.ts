@@ -71,6 +71,29 @@ async function readBodyText(request: Request, mustBeJson: boolean): Promise<stri
   }
 }
 
+/**
+ * The rest of a request body no handler read (a request refused before its body mattered: no
+ * credentials, no admin, a server already set up), read and dropped up to MAX_DRAIN_BYTES.
+ * Answering while the client is still sending and closing on it makes the client see a reset
+ * instead of the answer, and a connection it meant to reuse fail under its next request.
+ */
+export async function drainUnreadBody(request: Request): Promise<void> {
+  const body = request.body;
+  if (!body || request.bodyUsed || body.locked) return;
+  const reader = body.getReader();
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.length;
+      if (size > MAX_DRAIN_BYTES) return void (await reader.cancel());
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
+}
+
 /** A date Postgres can store (years 1–9999): JavaScript's dates reach year 275760 and would fail in a query. */
 export const DateInput = z.coerce.date().refine((date) => date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999, 'a date between years 1 and 9999');
 

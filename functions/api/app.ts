@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { ApiEnv } from '../../core/http/api-env.js';
 import { errorResponse } from '../../core/http/errors.js';
 import { BadRequest } from '../../core/errors.js';
+import { drainUnreadBody } from '../../core/http/validate.js';
 import { requestOrigin } from '../../core/http/request-origin.js';
 import { SHARE_NOT_FOUND_HTML, sharePageHtml, sharePreview } from '../../core/sharing/share-page.js';
 import { sharedLinkByKey, sharedLinkBySlug, type SharedLink } from '../../core/sharing/shared-link.js';
@@ -81,6 +82,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
     // Postgres cannot store or compare NUL in text: a query parameter with one is bad input, not a 500.
     if (c.req.url.includes('%00')) throw new BadRequest('The URL may not contain NUL (%00) characters');
     await next();
+    await drainUnreadBody(c.req.raw);
   });
   api.use(maintenanceGate);
   api.onError(errorResponse);

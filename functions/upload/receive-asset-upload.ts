@@ -152,6 +152,8 @@ function stageMultipart(
         limits: { files: 2, fields: 30, fieldSize: 64 * 1024, fileSize: ports.config.maxUploadBytes },
       });
     } catch {
+      // Not a form: the rest is read and dropped, so the client hears the 400 on a connection that lives on.
+      body.resume();
       reject(new BadRequest('Expected a multipart/form-data body with an assetData file'));
       return;
     }
