@@ -213,6 +213,21 @@ describe('profile pictures, notifications and the rest of an account', () => {
       expect((await as(undefined, 'GET', '/public/config/defaults')).body.oauth.buttonText).toBe('Login with OAuth');
     });
 
+    it('runs the nightly memories and user clean-up when the admin asks, and says which jobs run only by themselves', async () => {
+      const doomed = await api.createUser(ada, 'weg@example.com');
+      await as(ada, 'DELETE', `/admin/users/${doomed.id}`, { force: false });
+      await home.runtime.ports.db.query(`UPDATE users SET deleted_at = now() - interval '400 days' WHERE id = $1`, [doomed.id]);
+      const listed = async () => ((await as(ada, 'GET', '/admin/users?withDeleted=true')).body as unknown as Json[]).some((u) => u.id === doomed.id);
+      expect(await listed()).toBe(true);
+      expect((await as(ada, 'POST', '/jobs', { name: 'user-cleanup' })).status).toBe(204);
+      expect(await listed()).toBe(false);
+      expect((await as(ada, 'POST', '/jobs', { name: 'memory-create' })).status).toBe(204);
+      const refused = await as(ada, 'POST', '/jobs', { name: 'tag-cleanup' });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toMatch(/runs tag-cleanup by itself/);
+      expect((await as(bea, 'POST', '/jobs', { name: 'memory-create' })).status).toBe(403);
+    });
+
     it('answers cluster groups as the group each account is, and says why accounts cannot be joined yet', async () => {
       const me = (await as(bea, 'GET', '/users/me')).body;
       expect(me.clusterGroupId).toBe(bea.id);

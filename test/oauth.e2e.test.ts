@@ -324,5 +324,15 @@ describe('sign-in with an identity provider (OpenID Connect)', () => {
     await page.getByRole('button', { name: 'Link' }).click();
     await page.getByText('Your account is now linked.').waitFor();
     expect(await page.evaluate(() => fetch('/api/users/me').then((r) => r.json()))).toMatchObject({ oauthId: 'lukas' });
+
+    // Auto-launch: a signed-out visitor goes straight to the provider; after signing out (autoLaunch=0) the page waits.
+    await enable({ clientId: 'shoebox', autoLaunch: true });
+    const fresh = await browser.newPage();
+    await fresh.goto(`${base}/auth/login/`);
+    await fresh.waitForURL(`${provider.issuer}/**`);
+    await fresh.goto(`${base}/auth/login/?autoLaunch=0`);
+    await fresh.getByRole('button', { name: BUTTON }).waitFor();
+    expect(fresh.url()).toBe(`${base}/auth/login/?autoLaunch=0`);
+    await enable({ autoLaunch: false });
   });
 });

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { detectPriorInstall } from '../../core/backups/prior-install.js';
+import { DAILY_JOBS } from '../scheduled/daily-jobs.js';
 import { runIntegrityJob } from '../../core/integrity/integrity-checks.js';
 import { readSystemConfig } from '../../core/system-config/system-config.js';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -136,9 +137,15 @@ export const databaseBackupRoutes = new Hono<ApiEnv>()
       await createDatabaseBackup(ports.db, backupFiles(ports), { now: ports.clock.now(), keep: ports.config.backups.keep });
       return c.body(null, 204);
     }
+    // What the nightly jobs do, now: memories for today, and users whose deletion delay is over.
+    const nightly = { 'memory-create': DAILY_JOBS.memories, 'user-cleanup': DAILY_JOBS.users }[name as string];
+    if (nightly) {
+      await nightly(ports, ports.clock.now());
+      return c.body(null, 204);
+    }
     const { integrityChecks } = await readSystemConfig(ports.db, ports.config);
     if (await runIntegrityJob(ports.db, ports.store, name, integrityChecks, () => ports.clock.now())) return c.body(null, 204);
-    throw new BadRequest(`Shoebox runs ${name} by itself (daily); backup-database and the integrity checks can be started by hand`);
+    throw new BadRequest(`Shoebox runs ${name} by itself (daily); backup-database, memory-create, user-cleanup and the integrity checks can be started by hand`);
   });
 
 /** Immich's MaintenanceLoginDto. */
