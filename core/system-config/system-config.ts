@@ -144,13 +144,14 @@ export async function writeSystemConfig(db: Queryable, update: SystemConfigUpdat
   }
 }
 
-type Section = Record<string, any>;
+/** A section Shoebox keeps as sent, read for the views below. */
+type KeptSection = Record<string, any>;
 
 /** Immich's UserConfigDto: the part of the settings every signed-in client may read (no secrets). */
 export function userVisibleConfig(doc: SystemConfig) {
   const { machineLearning: ml, map, oauth, passwordLogin, server, trash, user } = doc;
   // Sections Shoebox keeps as sent: read defensively.
-  const kept = (name: string): Section => (doc[name] as Section | undefined) ?? {};
+  const kept = (name: string): KeptSection => (doc[name] as KeptSection | undefined) ?? {};
   const image = kept('image');
   const realtime = kept('ffmpeg').realtime ?? {};
   return {

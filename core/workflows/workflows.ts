@@ -51,7 +51,7 @@ export const WorkflowLogQuery = z.object({
   result: z.enum(['completed', 'halted', 'error']).optional(),
 });
 
-interface WorkflowRow {
+export interface WorkflowRow {
   id: string;
   trigger: WorkflowTrigger;
   name: string | null;
@@ -124,12 +124,36 @@ export async function workflowLogs(db: Queryable, workflowId: string, q: z.infer
 }
 
 /**
- * Runs the owner's enabled workflows for these triggers on one asset: each step in order, a
- * filter that says no halts the run, an action changes the asset. Every action is idempotent, so
- * a stage that runs again (a retry) does no harm. A step that fails ends its workflow's run as
- * `error`; the asset's own processing goes on.
+ * The owner's enabled workflows a metadata read triggers, in one query (the common answer is
+ * none): `AssetMetadataExtraction`, and `AssetCreate` too while the asset's metadata was never
+ * read before — so ask before the stage is recorded done.
  */
-export async function runWorkflows(db: Queryable, assetId: string, triggers: readonly WorkflowTrigger[]): Promise<void> {
+export async function workflowsForMetadataRead(db: Queryable, asset: { id: string; ownerId: string }): Promise<WorkflowRow[]> {
+  const { rows } = await db.query<WorkflowRow>({
+    name: 'workflows-for-metadata-read',
+    text: `SELECT ${COLUMNS} FROM workflows w WHERE w.owner_id = $1 AND w.enabled
+      AND (w.trigger = 'AssetMetadataExtraction' OR (w.trigger = 'AssetCreate'
+        AND NOT EXISTS (SELECT 1 FROM asset_job_status j WHERE j.asset_id = $2 AND j.stage = 'metadata' AND j.status = 'done')))
+      ORDER BY w.created_at, w.id`,
+    values: [asset.ownerId, asset.id],
+  });
+  return rows;
+}
+
+/** The owner's enabled workflows for "an asset was tagged". */
+export async function workflowsForTagging(db: Queryable, ownerId: string): Promise<WorkflowRow[]> {
+  const { rows } = await db.query<WorkflowRow>(`SELECT ${COLUMNS} FROM workflows w WHERE w.owner_id = $1 AND w.enabled AND w.trigger = 'AssetTagged' ORDER BY w.created_at, w.id`, [ownerId]);
+  return rows;
+}
+
+/**
+ * Runs these workflows (workflowsFor…) on one asset: each step in order, a filter that says
+ * no halts the run, an action changes the asset. Every action is idempotent, so a stage that
+ * runs again (a retry) does no harm. A step that fails ends its workflow's run as `error` (in
+ * its log); the asset's own processing goes on.
+ */
+export async function runWorkflows(db: Queryable, assetId: string, workflows: readonly WorkflowRow[]): Promise<void> {
+  if (workflows.length === 0) return;
   const { rows: found } = await db.query<WorkflowAsset>(
     `SELECT a.id, a.owner_id AS "ownerId", a.original_file_name AS "originalFileName", a.type, e.make, e.model, e.city, e.state, e.country,
        coalesce(a.time_zone, e.time_zone) AS "timeZone"
@@ -138,10 +162,6 @@ export async function runWorkflows(db: Queryable, assetId: string, triggers: rea
   );
   const asset = found[0];
   if (!asset) return;
-  const { rows: workflows } = await db.query<WorkflowRow>(
-    `SELECT ${COLUMNS} FROM workflows w WHERE w.owner_id = $1 AND w.enabled AND w.trigger = ANY($2::text[]) ORDER BY w.created_at, w.id`,
-    [asset.ownerId, triggers],
-  );
   for (const workflow of workflows) {
     let result: 'completed' | 'halted' | 'error' = 'completed';
     let last: { index: number; method: string } | undefined;

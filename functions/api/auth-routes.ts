@@ -46,6 +46,17 @@ function sessionOf(auth: AuthContext): string {
   return auth.sessionId;
 }
 
+/**
+ * After an OAuth sign-in, the provider's sign-out page (the browser signs out there too); the
+ * settings are read only for such a session. Undefined when there is none or it cannot be found.
+ */
+async function providerLogoutUrl(c: Context<ApiEnv>): Promise<string | undefined> {
+  // Read before the sign-in cookies are cleared, which only marks them for the response.
+  if (getCookie(c, AUTH_TYPE_COOKIE) !== 'oauth') return undefined;
+  const { oauth } = await readSystemConfig(c.var.ports.db, c.var.ports.config);
+  return oauth.enabled ? oauthLogoutUrl(oauth).catch(() => undefined) : undefined;
+}
+
 export const authRoutes = new Hono<ApiEnv>()
   /** The first account; it becomes admin. Refused once anyone exists. */
   .post('/auth/admin-sign-up', async (c) => {
@@ -82,14 +93,11 @@ export const authRoutes = new Hono<ApiEnv>()
   })
   .post('/auth/logout', authenticate, async (c) => {
     const { sessionId } = c.var.auth;
-    const { db, config } = c.var.ports;
+    const { db } = c.var.ports;
     if (sessionId) await deleteSession(db, sessionId);
     forgetUserCredentials(c.var.auth.user.id);
     clearSignInCookies(c);
-    // Signed in at the provider: sign out there too, where the provider has a page for it.
-    const { oauth } = await readSystemConfig(db, config);
-    const atProvider = getCookie(c, AUTH_TYPE_COOKIE) === 'oauth' && oauth.enabled ? await oauthLogoutUrl(oauth).catch(() => undefined) : undefined;
-    return c.json({ successful: true, redirectUri: atProvider ?? LOGIN_URL });
+    return c.json({ successful: true, redirectUri: (await providerLogoutUrl(c)) ?? LOGIN_URL });
   })
   // What the phone app asks after login and on every start: is this token still good, and how.
   .post('/auth/validateToken', authenticate, (c) => c.json({ authStatus: true }))

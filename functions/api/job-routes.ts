@@ -93,6 +93,13 @@ async function setPaused(ports: Ports, stage: QueueName | null, paused: boolean)
   else await ports.queue.resume(stage);
 }
 
+/** Drops a stage's waiting jobs, and its dead letters too when asked (Immich's empty and clear-failed). */
+async function emptyQueue(queue: Queue, stage: QueueName | null, which: { waiting: boolean; failed: boolean }): Promise<void> {
+  if (!stage) return;
+  if (which.waiting) await queue.purge(stage, 'waiting');
+  if (which.failed) await queue.purge(stage, 'dead');
+}
+
 /** Queue health for admins, in the shape of Immich's GET /jobs, plus dead letters and redrive. */
 export const jobRoutes = new Hono<ApiEnv>()
   .use('/jobs', authenticate, requireAdmin)
@@ -120,8 +127,7 @@ export const jobRoutes = new Hono<ApiEnv>()
     }
     if (command === 'pause' || command === 'resume') await setPaused(ports, stage, command === 'pause');
     // Failed jobs are the stage's dead letters (POST /api/jobs/{stage}/redrive retries them instead).
-    if (stage && command === 'empty') await ports.queue.purge(stage, 'waiting');
-    if (stage && command === 'clear-failed') await ports.queue.purge(stage, 'dead');
+    await emptyQueue(ports.queue, stage, { waiting: command === 'empty', failed: command === 'clear-failed' });
     return c.json(await queueResponse(ports.queue, stage));
   })
   .post('/jobs/:name/redrive', async (c) => {
@@ -149,8 +155,6 @@ export const queueRoutes = new Hono<ApiEnv>()
   .delete('/queues/:name/jobs', async (c) => {
     const name = ImmichQueue.parse(c.req.param('name'));
     const body = await jsonBody(c, QueueDelete);
-    const stage = IMMICH_QUEUES[name];
-    if (stage) await c.var.ports.queue.purge(stage, 'waiting');
-    if (stage && body.failed) await c.var.ports.queue.purge(stage, 'dead');
+    await emptyQueue(c.var.ports.queue, IMMICH_QUEUES[name], { waiting: true, failed: body.failed === true });
     return c.body(null, 204);
   });

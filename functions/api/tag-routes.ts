@@ -1,4 +1,4 @@
-import { runWorkflows } from '../../core/workflows/workflows.js';
+import { runWorkflows, workflowsForTagging } from '../../core/workflows/workflows.js';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { ownedAssetIds, ownedTagIds, requireTagOwner, shareableAssetIds } from '../../core/access/access.js';
@@ -55,8 +55,10 @@ async function tagsChanged(c: Context<ApiEnv>, assetIds: readonly string[]): Pro
 /** Tags (`/tags`): each user's own hierarchy of labels ('Family/Anna'), from files' keywords and by hand. */
 /** Your workflows for "an asset was tagged", on the assets of your own you just tagged (never a partner's). */
 async function runTaggedWorkflows(c: Context<ApiEnv>, assetIds: string[]): Promise<void> {
-  const own = await ownedAssetIds(c.var.ports.db, c.var.auth, [...new Set(assetIds)]);
-  for (const assetId of own) await runWorkflows(c.var.ports.db, assetId, ['AssetTagged']);
+  const { db } = c.var.ports;
+  const workflows = await workflowsForTagging(db, c.var.auth.user.id);
+  if (workflows.length === 0) return;
+  for (const assetId of await ownedAssetIds(db, c.var.auth, [...new Set(assetIds)])) await runWorkflows(db, assetId, workflows);
 }
 
 export const tagRoutes = new Hono<ApiEnv>()

@@ -21,7 +21,7 @@ import { readImageHeader, type ImageHeader } from '../../core/media/render-thumb
 import { reverseGeocode, type Place } from '../../core/places/reverse-geocode.js';
 import type { Ports } from '../../core/runtime/ports.js';
 import { applyFileTags } from '../../core/tags/tags.js';
-import { runWorkflows } from '../../core/workflows/workflows.js';
+import { runWorkflows, workflowsForMetadataRead } from '../../core/workflows/workflows.js';
 import type { ObjectCreated } from '../../core/s3-event.js';
 
 export const STAGE = 'metadata';
@@ -89,7 +89,8 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
 
   // Before the stage is recorded done: a stage killed in between runs again, and this is idempotent.
   await applyFileTags(db, asset.id, asset.ownerId, reading?.exif.tags ?? []);
-  const firstRead = !(await stageDone(db, asset.id, STAGE));
+  // Which of the owner's workflows run (asked before the stage is recorded done: a new asset's AssetCreate ones too).
+  const workflows = await workflowsForMetadataRead(db, asset);
   await recordMetadata(
     db,
     asset.id,
@@ -108,7 +109,7 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
   );
   if (reading?.exif.livePhotoCid) await pairLivePhoto(db, asset.id);
   // The owner's workflows: on a new asset, and each time its metadata is read (their actions are idempotent).
-  await runWorkflows(db, asset.id, firstRead ? ['AssetCreate', 'AssetMetadataExtraction'] : ['AssetMetadataExtraction']);
+  await runWorkflows(db, asset.id, workflows);
   if (detected.type === 'IMAGE' && scanned.buffer) await extractMotionVideo(ports, asset, scanned.buffer);
   if (headerProblem) {
     await recordStageFailure(db, asset.id, STAGE, scanned.sha1, headerProblem);
@@ -118,11 +119,6 @@ export async function extractMetadata(job: MetadataJob, ports: Ports): Promise<v
     // Videos also get a browser-playable encoding, when they need one.
     if (detected.type === 'VIDEO') await ports.queue.send('transcode', [JSON.stringify(job)]);
   }
-}
-
-async function stageDone(db: Ports['db'], assetId: string, stage: string): Promise<boolean> {
-  const { rows } = await db.query({ name: 'stage-done', text: `SELECT 1 FROM asset_job_status WHERE asset_id = $1 AND stage = $2 AND status = 'done'`, values: [assetId, stage] });
-  return rows.length > 0;
 }
 
 interface ScannedOriginal {
