@@ -19,6 +19,9 @@ export default function Login() {
   const [options, setOptions] = useState<LoginOptions>({ firstRun: false, passwordLogin: true, oauth: false, oauthButtonText: '' });
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  // Rendered at build time, the form works only once the script runs: until then the buttons
+  // stay disabled, or a quick click would send the browser's own GET with the password in the URL.
+  const [ready, setReady] = useState(false);
   // Read when used: the page is also rendered at build time, where there is no location.
   const query = () => new URLSearchParams(location.search);
   const next = () => sameOriginPath(query().get('next') ?? sessionStorage.getItem('shoebox.oauth.next'));
@@ -37,6 +40,7 @@ export default function Login() {
   }
 
   useEffect(() => {
+    setReady(true);
     const params = query();
     // Back from the provider: finish the sign-in with the URL it sent us to.
     if (params.has('code') || params.has('error')) {
@@ -90,7 +94,7 @@ export default function Login() {
 
   const { firstRun } = options;
   return (
-    <form class="card" onSubmit={submit} aria-labelledby="login-title">
+    <form class="card" method="post" onSubmit={submit} aria-labelledby="login-title">
       <h1 id="login-title">{firstRun ? 'Welcome to Shoebox' : 'Log in to Shoebox'}</h1>
       {firstRun && <p>Create the administrator account.</p>}
       {firstRun && (
@@ -114,12 +118,12 @@ export default function Login() {
         </p>
       )}
       {options.passwordLogin && (
-        <button class="button primary" type="submit" disabled={busy}>
+        <button class="button primary" type="submit" disabled={busy || !ready}>
           {firstRun ? 'Create account' : 'Log in'}
         </button>
       )}
       {options.oauth && (
-        <button class={options.passwordLogin ? 'button' : 'button primary'} type="button" disabled={busy} onClick={() => void startOAuth()}>
+        <button class={options.passwordLogin ? 'button' : 'button primary'} type="button" disabled={busy || !ready} onClick={() => void startOAuth()}>
           {options.oauthButtonText}
         </button>
       )}
