@@ -141,6 +141,17 @@ describe('people', () => {
     expect((await api.call('PUT', `/faces/${face.id}`, { key: bob.apiKey, body: { id: bobs.id } })).status).toBe(400);
     expect((await api.call('PUT', `/faces/${face.id}`, { key: alice.apiKey, body: { id: bobs.id } })).status).toBe(400);
     expect((await api.call('POST', `/people/${rosa.id}/merge`, { key: alice.apiKey, body: { ids: [bobs.id] } })).body).toEqual([{ id: bobs.id, success: false, error: 'not_found' }]);
+    // Immich 3.2's ordered merge: the first is kept and takes the name and birth date it lacks.
+    const unnamed = (await api.call<Json>('POST', '/people', { key: bob.apiKey, body: {} })).body;
+    await api.call('PUT', `/people/${bobs.id}`, { key: bob.apiKey, body: { birthDate: '1980-02-29' } });
+    const ordered = await api.call<Json[]>('POST', '/people/merge', { key: bob.apiKey, body: { ids: [unnamed.id, bobs.id, rosa.id] } });
+    expect(ordered).toMatchObject({ status: 200, body: [{ id: bobs.id, success: true }, { id: rosa.id, success: false, error: 'not_found' }] });
+    expect((await get(bob, `/people/${unnamed.id}`)).body).toMatchObject({ name: 'Bob’s', birthDate: '1980-02-29' });
+    expect((await get(bob, `/people/${bobs.id}`)).status).toBe(400);
+    expect((await get(alice, `/people/${rosa.id}`)).body.name).toBe('Rosa');
+    expect((await api.call('POST', '/people/merge', { key: bob.apiKey, body: { ids: [rosa.id, unnamed.id] } })).status).toBe(400);
+    expect((await api.call('POST', '/people/merge', { key: bob.apiKey, body: { ids: [unnamed.id] } })).status).toBe(400);
+    expect((await api.call('POST', '/people/merge', { key: bob.apiKey, body: { ids: [unnamed.id, unnamed.id] } })).status).toBe(400);
     for (const body of [{ birthDate: 'yesterday' }, { name: 'x'.repeat(300) }, { isHidden: 'yes' }, { unknown: 1 }]) {
       expect((await api.call('PUT', `/people/${rosa.id}`, { key: alice.apiKey, body })).status, JSON.stringify(body)).toBe(400);
     }

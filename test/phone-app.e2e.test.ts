@@ -163,6 +163,37 @@ describe('the Immich phone app after login', () => {
     expect((await api.call('PUT', `/assets/${still.body.id}/metadata`, { key: bea.apiKey, body: { items: [{ key: 'x', value: {} }] } })).status).toBeGreaterThanOrEqual(400);
     const updated = await api.call<Json[]>('PUT', `/assets/${still.body.id}/metadata`, { key: admin.apiKey, body: { items: [{ key: 'note', value: { text: 'Grüße' } }] } });
     expect(updated.body.map((m) => m.key)).toEqual(['mobile-app', 'note']);
+    // One key at a time, and many assets' keys at once (Immich 3's bulk metadata API).
+    const byKey = await api.call<Json>('GET', `/assets/${still.body.id}/metadata/note`, { key: admin.apiKey });
+    expect(byKey.body).toEqual({ key: 'note', value: { text: 'Grüße' }, updatedAt: expect.any(String) });
+    expectShape(byKey.body, 'AssetMetadataResponseDto');
+    expect(await api.call('GET', `/assets/${still.body.id}/metadata/absent`, { key: admin.apiKey })).toMatchObject({
+      status: 400,
+      body: { message: `Metadata with key "absent" not found for asset with id "${still.body.id}"` },
+    });
+    expect((await api.call('GET', `/assets/${still.body.id}/metadata/note`, { key: bea.apiKey })).status).toBe(400);
+    expect((await api.call('DELETE', `/assets/${still.body.id}/metadata/note`, { key: bea.apiKey })).status).toBe(400);
+    const bulk = await api.call<Json[]>('PUT', '/assets/metadata', {
+      key: admin.apiKey,
+      body: { items: [{ assetId: still.body.id, key: 'album-hint', value: { name: '家族' } }, { assetId: video.body.id, key: 'album-hint', value: { name: '家族' } }] },
+    });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.map((m) => [m.assetId, m.key]).sort()).toEqual([[still.body.id, 'album-hint'], [video.body.id, 'album-hint']].sort());
+    for (const item of bulk.body) expectShape(item, 'AssetMetadataBulkResponseDto');
+    const repeated = { items: [{ assetId: still.body.id, key: 'k', value: {} }, { assetId: still.body.id, key: 'k', value: { again: true } }] };
+    expect(await api.call('PUT', '/assets/metadata', { key: admin.apiKey, body: repeated })).toMatchObject({ status: 400, body: { message: `Duplicate items are not allowed: "(${still.body.id}, k)"` } });
+    expect((await api.call('PUT', `/assets/${still.body.id}/metadata`, { key: admin.apiKey, body: { items: [{ key: 'k', value: {} }, { key: 'k', value: {} }] } })).status).toBe(400);
+    // Someone else's asset in a bulk request refuses the whole request: nothing is written.
+    const mixed = { items: [{ assetId: still.body.id, key: 'bea-was-here', value: {} }, { assetId: still.body.id, key: 'x', value: {} }] };
+    expect((await api.call('PUT', '/assets/metadata', { key: bea.apiKey, body: mixed })).status).toBe(400);
+    expect((await api.call('DELETE', '/assets/metadata', { key: bea.apiKey, body: { items: [{ assetId: still.body.id, key: 'note' }] } })).status).toBe(400);
+    expect((await api.call('PUT', '/assets/metadata', { key: admin.apiKey, body: { items: [{ assetId: 'not-a-uuid', key: 'k', value: {} }] } })).status).toBe(400);
+    expect((await api.call('DELETE', `/assets/${still.body.id}/metadata/note`, { key: admin.apiKey })).status).toBe(204);
+    expect((await api.call('DELETE', `/assets/${still.body.id}/metadata/note`, { key: admin.apiKey })).status).toBe(204);
+    expect((await api.call('DELETE', '/assets/metadata', { key: admin.apiKey, body: { items: [{ assetId: video.body.id, key: 'album-hint' }] } })).status).toBe(204);
+    const left = await api.call<Json[]>('GET', `/assets/${still.body.id}/metadata`, { key: admin.apiKey });
+    expect(left.body.map((m) => m.key)).toEqual(['album-hint', 'mobile-app']);
+    expect((await api.call<Json[]>('GET', `/assets/${video.body.id}/metadata`, { key: admin.apiKey })).body).toEqual([]);
     // And the phone gets it back through sync (AssetMetadataV1).
     const lines = await api.syncLines(token, ['AssetMetadataV1']);
     const entries = lines.filter((l) => l.type === 'AssetMetadataV1').map((l) => l.data);

@@ -79,6 +79,14 @@ describe('queues paused, emptied and started as Immich’s clients do it', () =>
     await waitFor(async () => ((await asset(held)).exifInfo.make === 'Canon' ? true : undefined), 'the metadata of the held photo');
     await waitFor(async () => ((await counts('thumbnailGeneration')).jobCounts.paused >= 1 ? true : undefined), 'the thumbnail job to wait');
     expect((await asset(held)).thumbhash).toBeNull();
+    // The held job, as Immich lists a queue's jobs: by status, with the asset it is for.
+    const jobs = await admin('GET', '/queues/thumbnailGeneration/jobs?status=paused&status=failed');
+    expect(jobs.status).toBe(200);
+    const listed = jobs.body as unknown as Json[];
+    expect(listed.find((job) => (job.data as Json).id === held)).toMatchObject({ id: expect.any(String), name: 'AssetGenerateThumbnails', timestamp: expect.any(Number) });
+    expect(await admin('GET', '/queues/thumbnailGeneration/jobs?status=waiting')).toMatchObject({ status: 200, body: [] });
+    expect((await admin('GET', '/queues/thumbnailGeneration/jobs?status=sleeping')).status).toBe(400);
+    expect((await api.call('GET', '/queues/thumbnailGeneration/jobs', { key: home.bea.apiKey })).status).toBe(403);
     await command('thumbnailGeneration', 'empty');
     await command('thumbnailGeneration', 'resume');
     const started = await command('thumbnailGeneration', 'start');

@@ -93,6 +93,11 @@ export class SqsQueue implements Queue {
     return null;
   }
 
+  /** Receiving is the only way to see an SQS message, and each receive counts towards the dead letters. */
+  async peek(): Promise<null> {
+    return null;
+  }
+
   async deadLetters(queue: QueueName, limit: number): Promise<DeadLetter[]> {
     // SQS cannot peek: receive with a zero visibility timeout leaves the messages where they are.
     const result = await this.sqs.send(

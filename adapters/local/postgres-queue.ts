@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from '../../core/ports/database.js';
-import type { DeadLetter, Queue, QueueMessage, QueueName, QueueStats } from '../../core/ports/queue.js';
+import type { DeadLetter, Queue, QueueMessage, PeekedMessage, QueueName, QueueStats } from '../../core/ports/queue.js';
 
 /**
  * A durable queue in Postgres with SQS semantics: `FOR UPDATE SKIP LOCKED` hands each
@@ -101,6 +101,16 @@ export class PostgresQueue implements Queue {
       [queue, limit],
     );
     return rows as DeadLetter[];
+  }
+
+  async peek(queue: QueueName, which: 'waiting' | 'inFlight', limit: number): Promise<PeekedMessage[]> {
+    const { rows } = await this.db.query<PeekedMessage>(
+      `SELECT id::text, body, receive_count AS "receiveCount", sent_at AS "sentAt" FROM queue_messages
+       WHERE queue = $1 AND dead_at IS NULL AND ${which === 'waiting' ? 'visible_at <= now()' : 'visible_at > now()'}
+       ORDER BY sent_at, id LIMIT $2`,
+      [queue, limit],
+    );
+    return rows;
   }
 
   async redrive(queue: QueueName): Promise<number> {

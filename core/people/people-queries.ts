@@ -129,6 +129,12 @@ export async function mergePeople(db: Database, ownerId: string, into: string, f
       const { rowCount } = await tx.query('SELECT 1 FROM people WHERE id = $1 AND owner_id = $2 FOR UPDATE', [id, ownerId]);
       if (!rowCount) return false;
       await tx.query('UPDATE asset_faces SET person_id = $1 WHERE person_id = $2', [into, id]);
+      // What the kept person lacks it takes from the merged one (Immich's "smart merge").
+      await tx.query(
+        `UPDATE people p SET name = CASE WHEN p.name = '' THEN m.name ELSE p.name END, birth_date = coalesce(p.birth_date, m.birth_date)
+         FROM people m WHERE p.id = $1 AND m.id = $2`,
+        [into, id],
+      );
       await tx.query('DELETE FROM people WHERE id = $1', [id]);
       await tx.query(`UPDATE people SET face_id = coalesce(face_id, (SELECT id FROM asset_faces WHERE person_id = $1 LIMIT 1)), updated_at = now() WHERE id = $1`, [into]);
       return true;

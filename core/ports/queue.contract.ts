@@ -96,6 +96,20 @@ export function queueContract(name: string, createFixture: () => Promise<QueueFi
       expect(back).toMatchObject({ body: 'poison', receiveCount: 1 });
     });
 
+    it('shows its waiting and in-flight messages without taking them, where it can', async () => {
+      const q = await fixture.freshQueue();
+      await fixture.queue.send(q, ['one', 'two']);
+      const [taken] = await fixture.queue.receive(q, { maxMessages: 1, visibilityTimeoutSeconds: 30 });
+      const waiting = await fixture.queue.peek(q, 'waiting', 10);
+      const inFlight = await fixture.queue.peek(q, 'inFlight', 10);
+      if (waiting === null || inFlight === null) return;
+      expect(waiting.map((m) => m.body)).toEqual([taken!.body === 'one' ? 'two' : 'one']);
+      expect(inFlight).toMatchObject([{ body: taken!.body, receiveCount: 1 }]);
+      // Looking took nothing: the waiting one is still there to receive, once.
+      const next = await fixture.queue.receive(q, { maxMessages: 10, visibilityTimeoutSeconds: 30 });
+      expect(next).toMatchObject([{ body: waiting[0]!.body, receiveCount: 1 }]);
+    });
+
     it('empties the waiting messages, and clears the dead letters, on request', async () => {
       const q = await fixture.freshQueue();
       await fixture.queue.send(q, ['a', 'b', 'c']);

@@ -21,6 +21,14 @@ export interface DeadLetter {
   diedAt: Date;
 }
 
+/** A message looked at where it is, without receiving it. */
+export interface PeekedMessage {
+  id: string;
+  body: string;
+  receiveCount: number;
+  sentAt: Date;
+}
+
 export interface QueueStats {
   waiting: number;
   inFlight: number;
@@ -44,6 +52,11 @@ export interface Queue {
   noteFailure(queue: QueueName, messageId: string, reason: string): Promise<void>;
   stats(queue: QueueName): Promise<QueueStats>;
   deadLetters(queue: QueueName, limit: number): Promise<DeadLetter[]>;
+  /**
+   * The oldest messages waiting, or being worked on, left where they are; null where they
+   * cannot be seen without receiving them (SQS counts every receive towards the dead letters).
+   */
+  peek(queue: QueueName, which: 'waiting' | 'inFlight', limit: number): Promise<PeekedMessage[] | null>;
   /** Moves every dead letter back to the queue with a fresh receive count. */
   redrive(queue: QueueName): Promise<number>;
   /**

@@ -1,5 +1,14 @@
 import { Hono, type Context } from 'hono';
-import { AssetMetadataItems, readAssetMetadata, upsertAssetMetadata } from '../../core/assets/asset-metadata.js';
+import {
+  AssetMetadataBulkItems,
+  AssetMetadataBulkKeys,
+  AssetMetadataItems,
+  deleteAssetMetadata,
+  readAssetMetadata,
+  readAssetMetadataKey,
+  upsertAssetMetadata,
+  upsertBulkAssetMetadata,
+} from '../../core/assets/asset-metadata.js';
 import { z } from 'zod';
 import { ownLibrary, requireAssetOwner, requireAssetRead } from '../../core/access/access.js';
 import { copyAssetPlace } from '../../core/assets/asset-copy.js';
@@ -54,8 +63,10 @@ export const AssetCopy = z.strictObject({
   favorite: z.boolean().default(true),
   sidecar: z.boolean().default(true),
 });
-/** Immich's `AssetMetadataUpsertDto`. */
+/** Immich's `AssetMetadataUpsertDto`, `AssetMetadataBulkUpsertDto` and `AssetMetadataBulkDeleteDto`. */
 export const AssetMetadataUpsert = z.object({ items: AssetMetadataItems });
+export const AssetMetadataBulkUpsert = z.object({ items: AssetMetadataBulkItems });
+export const AssetMetadataBulkDelete = z.object({ items: AssetMetadataBulkKeys });
 export const AssetBulkUpdate = AssetUpdate.omit({ livePhotoVideoId: true }).extend({
   ids: Ids,
   duplicateId: z.uuid().nullable().optional(),
@@ -168,6 +179,18 @@ export const assetRoutes = new Hono<ApiEnv>()
     await copyAssetPlace(db, store, c.var.auth, sourceId, targetId, parts);
     return c.body(null, 204);
   })
+  // Before /assets/:id too. Metadata is its owner's: the iOS app's entry holds its iCloud id and the photo's place.
+  .put('/assets/metadata', authenticate, async (c) => {
+    const { items } = await jsonBody(c, AssetMetadataBulkUpsert);
+    await requireAssetOwner(c.var.ports.db, c.var.auth, [...new Set(items.map((item) => item.assetId))]);
+    return c.json(await upsertBulkAssetMetadata(c.var.ports.db, items));
+  })
+  .delete('/assets/metadata', authenticate, async (c) => {
+    const { items } = await jsonBody(c, AssetMetadataBulkDelete);
+    await requireAssetOwner(c.var.ports.db, c.var.auth, [...new Set(items.map((item) => item.assetId))]);
+    await deleteAssetMetadata(c.var.ports.db, items);
+    return c.body(null, 204);
+  })
   .get('/assets/:id', authenticateOrSharedLink, async (c) => {
     const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
     return c.json(await assetResponse(c.var.ports, c.var.auth, asset));
@@ -186,6 +209,17 @@ export const assetRoutes = new Hono<ApiEnv>()
     await requireAssetOwner(c.var.ports.db, c.var.auth, [id]);
     await upsertAssetMetadata(c.var.ports.db, id, items);
     return c.json(await readAssetMetadata(c.var.ports.db, id));
+  })
+  .get('/assets/:id/metadata/:key', authenticate, async (c) => {
+    const id = uuidParam(c);
+    await requireAssetOwner(c.var.ports.db, c.var.auth, [id], 'asset.read');
+    return c.json(await readAssetMetadataKey(c.var.ports.db, id, c.req.param('key')));
+  })
+  .delete('/assets/:id/metadata/:key', authenticate, async (c) => {
+    const id = uuidParam(c);
+    await requireAssetOwner(c.var.ports.db, c.var.auth, [id]);
+    await deleteAssetMetadata(c.var.ports.db, [{ assetId: id, key: c.req.param('key') }]);
+    return c.body(null, 204);
   })
   .get('/assets/:id/edits', authenticate, async (c) => {
     const asset = await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));

@@ -35,6 +35,59 @@ const IMMICH_QUEUES = {
 } as const satisfies Record<string, QueueName | null>;
 const ImmichQueue = z.enum(Object.keys(IMMICH_QUEUES) as [keyof typeof IMMICH_QUEUES, ...Array<keyof typeof IMMICH_QUEUES>]);
 type ImmichQueue = z.infer<typeof ImmichQueue>;
+/** The Immich job name of the work of each queue that Shoebox has a stage for. */
+const IMMICH_JOB_NAMES: Partial<Record<ImmichQueue, string>> = {
+  thumbnailGeneration: 'AssetGenerateThumbnails',
+  metadataExtraction: 'AssetExtractMetadata',
+  videoConversion: 'AssetEncodeVideo',
+  faceDetection: 'AssetDetectFaces',
+  facialRecognition: 'FacialRecognition',
+  smartSearch: 'SmartSearch',
+  duplicateDetection: 'AssetDetectDuplicates',
+  library: 'LibraryScanQueueAll',
+};
+const JobStatus = z.enum(['active', 'failed', 'completed', 'delayed', 'waiting', 'paused']);
+/** Immich's QueueJobSearchDto: `status` once or repeated; every status when absent. */
+export const QueueJobSearch = z.object({ status: z.array(JobStatus).optional() });
+/** Immich reads at most this many jobs of a queue. */
+const JOB_LIST_LIMIT = 1000;
+
+/**
+ * Immich's QueueJobResponseDto for each job of a stage in the statuses asked. A stage's message
+ * names its asset (or library); an upload's metadata job is S3's event, shown as sent. Finished
+ * jobs are not kept, and where the queue cannot be looked into (SQS) only the failed ones show.
+ */
+async function queueJobs(queue: Queue, name: ImmichQueue, statuses: z.infer<typeof JobStatus>[]) {
+  const stage = IMMICH_QUEUES[name];
+  const jobName = IMMICH_JOB_NAMES[name];
+  if (!stage || !jobName) return [];
+  const paused = (await queue.stats(stage)).paused;
+  const wanted = new Set(statuses);
+  const lists = await Promise.all([
+    wanted.has(paused ? 'paused' : 'waiting') ? queue.peek(stage, 'waiting', JOB_LIST_LIMIT) : [],
+    wanted.has('active') ? queue.peek(stage, 'inFlight', JOB_LIST_LIMIT) : [],
+    wanted.has('failed') ? queue.deadLetters(stage, JOB_LIST_LIMIT) : [],
+  ]);
+  return lists
+    .flatMap((list) => list ?? [])
+    .slice(0, JOB_LIST_LIMIT)
+    .map((message) => ({ id: message.id, name: jobName, timestamp: message.sentAt.getTime(), data: jobData(message.body) }));
+}
+
+/** A message body as Immich's job data: `id` is the asset (or library) it is about. */
+function jobData(body: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { body };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { body };
+  const fields = parsed as Record<string, unknown>;
+  const id = fields.assetId ?? fields.libraryId;
+  return id === undefined ? fields : { id, ...fields };
+}
+
 /** Immich's QueueCommandDto. */
 export const JobCommand = z.object({ command: z.enum(['start', 'pause', 'resume', 'empty', 'clear-failed']), force: z.boolean().default(false) });
 /** Immich's QueueUpdateDto and QueueDeleteDto (the /queues API of Immich 3). */
@@ -151,6 +204,11 @@ export const queueRoutes = new Hono<ApiEnv>()
     const body = await jsonBody(c, QueueUpdate);
     if (body.isPaused !== undefined) await setPaused(c.var.ports, IMMICH_QUEUES[name], body.isPaused);
     return c.json({ name, ...(await queueStatistics(c.var.ports.queue, IMMICH_QUEUES[name])) });
+  })
+  .get('/queues/:name/jobs', async (c) => {
+    const name = ImmichQueue.parse(c.req.param('name'));
+    const { status } = QueueJobSearch.parse({ status: c.req.queries('status') });
+    return c.json(await queueJobs(c.var.ports.queue, name, status ?? JobStatus.options));
   })
   .delete('/queues/:name/jobs', async (c) => {
     const name = ImmichQueue.parse(c.req.param('name'));

@@ -4,7 +4,7 @@ import { SHOEBOX_VERSION } from '../../core/version.js';
 import { PictureEdits } from '../../core/assets/picture-edits.js';
 import { ActivityCreate } from './activity-routes.js';
 import { AlbumAssets, AlbumCreate, AlbumsAssets, AlbumUpdate, AlbumUserRole, AlbumUsersAdd } from './album-routes.js';
-import { AssetBulkUpdate, AssetCopy, AssetDelete, AssetIds, AssetJobs, AssetMetadataUpsert, AssetUpdate } from './asset-routes.js';
+import { AssetBulkUpdate, AssetCopy, AssetDelete, AssetIds, AssetJobs, AssetMetadataBulkDelete, AssetMetadataBulkUpsert, AssetMetadataUpsert, AssetUpdate } from './asset-routes.js';
 import { LibraryCreate, LibraryUpdate, LibraryValidate } from './library-routes.js';
 import { PartnerCreate, PartnerUpdate } from './partner-routes.js';
 import { SessionCreate, SessionUpdate } from './session-routes.js';
@@ -15,7 +15,7 @@ import { TagAssetIds, TagBulkAssets, TagCreate, TagUpdate, TagUpsert } from './t
 import { SharedLinkAssets, SharedLinkCreate, SharedLinkEdit, SharedLinkLogin } from './shared-link-routes.js';
 import { MemoryAssetIds, MemoryCreate, MemoryUpdate } from './timeline-routes.js';
 import { MetadataSearch, RandomSearch, SmartSearchBody, StatisticsSearch } from './search-routes.js';
-import { FaceCreate, FaceDelete, FaceReassign, FacesReassign, PeopleDelete, PeopleUpdate, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
+import { FaceCreate, FaceDelete, FaceReassign, FacesReassign, PeopleDelete, PeopleUpdate, PeopleMerge, PersonCreate, PersonMerge, PersonUpdate } from './people-routes.js';
 import { SystemConfigUpdate } from './system-config-routes.js';
 import { LicenseKey } from '../../core/licenses/licenses.js';
 import { JobCommand, QueueDelete, QueueUpdate } from './job-routes.js';
@@ -60,6 +60,10 @@ const DOCS: Record<string, RouteDoc> = {
   'DELETE /api/sync/ack': { summary: 'Forget this session’s checkpoints (all, or these types): the next stream sends them again', body: SyncAckDelete },
   'GET /api/assets/{id}/metadata': { summary: 'Key/value facts clients keep about your asset (the iOS app’s "mobile-app" entry)' },
   'PUT /api/assets/{id}/metadata': { summary: 'Set metadata items of your asset (replaces the value of each key given)', body: AssetMetadataUpsert },
+  'GET /api/assets/{id}/metadata/{key}': { summary: 'One metadata item of your asset (400 when the key is not there, as in Immich)' },
+  'DELETE /api/assets/{id}/metadata/{key}': { summary: 'Remove one metadata item of your asset (none there is no error)' },
+  'PUT /api/assets/metadata': { summary: 'Set metadata items of many of your assets at once; each item written, with its asset id', body: AssetMetadataBulkUpsert },
+  'DELETE /api/assets/metadata': { summary: 'Remove metadata items of many of your assets at once', body: AssetMetadataBulkDelete },
   'GET /api/search/places': { summary: 'Towns whose name starts with ?name= (offline GeoNames data), the most populous first' },
   'GET /api/search/explore': { summary: 'The explore page: one recent photo of yours per place' },
   'GET /api/admin/database-backups': { summary: 'The database backups in <data>/backups, newest first (admin, or the maintenance token)' },
@@ -184,6 +188,7 @@ const DOCS: Record<string, RouteDoc> = {
   'POST /api/people/recluster': { summary: 'Group all your faces again from scratch (faces moved by hand and named people stay)' },
   'GET /api/people/{id}': { summary: 'One person' },
   'PUT /api/people/{id}': { summary: 'Rename, set the birth date, hide, favourite or pick the cover face (featureFaceAssetId)', body: PersonUpdate },
+  'POST /api/people/merge': { summary: 'Merge an ordered list of your people: the first is kept and takes the others’ faces (and a name or birth date it lacks); per-id results', body: PeopleMerge },
   'POST /api/people/{id}/merge': { summary: 'Move the faces of other people into this one and remove them; per-id results', body: PersonMerge },
   'GET /api/people/{id}/statistics': { summary: 'How many of your assets show this person' },
   'GET /api/people/{id}/thumbnail': { summary: 'The person’s face, cropped from the cover asset’s preview (JPEG)' },
@@ -217,6 +222,7 @@ const DOCS: Record<string, RouteDoc> = {
   'GET /api/queues': { summary: 'Every Immich queue with its counts and whether it is paused (admin)' },
   'GET /api/queues/{name}': { summary: 'One Immich queue with its counts (admin)' },
   'PUT /api/queues/{name}': { summary: 'Pause (6 hours at most) or resume a queue (admin)', body: QueueUpdate },
+  'GET /api/queues/{name}/jobs': { summary: 'A queue’s jobs in the statuses asked (status=waiting|active|paused|failed…, repeated; all when absent), oldest first, 1,000 at most; on AWS only the failed ones (SQS cannot be looked into) (admin)' },
   'DELETE /api/queues/{name}/jobs': { summary: 'Drop a queue’s waiting jobs, and with failed its dead letters too (admin)', body: QueueDelete },
   'GET /api/memories': { summary: '“On this day” memories; for=YYYY-MM-DD builds and returns that day’s' },
   'POST /api/memories': { summary: 'Make an “on this day” memory (memoryAt, data.year) with your or your partners’ assets', body: MemoryCreate },

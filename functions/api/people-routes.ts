@@ -49,6 +49,8 @@ const PeopleQuery = z.object({
 export const PersonCreate = PersonUpdate.omit({ featureFaceAssetId: true });
 export const PeopleUpdate = z.strictObject({ people: z.array(PersonUpdate.extend({ id: Id })).min(1).max(1000) });
 export const PersonMerge = z.strictObject({ ids: z.array(Id).min(1).max(1000) });
+/** Immich's MergePersonDto of POST /people/merge: the person kept first, then those merged into it. */
+export const PeopleMerge = z.strictObject({ ids: z.array(Id).min(2).max(1000) });
 export const FaceReassign = z.strictObject({ id: Id });
 /** Immich's BulkIdsDto (DELETE /people), AssetFaceUpdateDto (PUT /people/{id}/reassign) and AssetFaceDeleteDto. */
 export const PeopleDelete = z.object({ ids: z.array(Id).min(1).max(1000) });
@@ -123,6 +125,12 @@ export const peopleRoutes = new Hono<ApiEnv>()
     const person = personDto(await requirePerson(db, c.var.auth.user.id, id));
     // Immich answers the person once per pair asked.
     return c.json(data.map(() => person));
+  })
+  // Immich 3.2: an ordered list, the first person kept and the others merged into it.
+  .post('/people/merge', async (c) => {
+    const { ids } = await jsonBody(c, PeopleMerge);
+    const [into, ...from] = ids;
+    return c.json(await mergePeople(c.var.ports.db, c.var.auth.user.id, into!, from));
   })
   .post('/people/:id/merge', async (c) => {
     const { ids } = await jsonBody(c, PersonMerge);

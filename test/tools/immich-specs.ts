@@ -41,6 +41,10 @@ rmSync(path.join(work, 'src'), { recursive: true, force: true });
 cpSync(path.join(source, 'e2e/src'), path.join(work, 'src'), { recursive: true });
 cpSync(path.join(source, 'e2e/tsconfig.json'), path.join(work, 'tsconfig.json'));
 const assets = process.env.IMMICH_TEST_ASSETS;
+if (assets && path.resolve(assets) === path.join(work, 'test-assets')) {
+  console.error(`IMMICH_TEST_ASSETS is the runner's own copy (${assets}), which it replaces on each run; name the checkout it was copied from`);
+  process.exit(2);
+}
 rmSync(path.join(work, 'test-assets'), { recursive: true, force: true });
 if (assets) cpSync(assets, path.join(work, 'test-assets'), { recursive: true });
 else mkdirSync(path.join(work, 'test-assets/albums'), { recursive: true });
