@@ -11,6 +11,7 @@ import { uploadRoutes } from '../upload/routes.js';
 import { activityRoutes } from './activity-routes.js';
 import { albumRoutes } from './album-routes.js';
 import { assetRoutes } from './asset-routes.js';
+import { assetFileRoutes } from './asset-file-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { notificationRoutes } from './notification-routes.js';
@@ -100,6 +101,7 @@ export function createApi(ports: Ports): Hono<ApiEnv> {
   api.route('/', userRoutes);
   api.route('/', uploadRoutes);
   api.route('/', assetRoutes);
+  api.route('/', assetFileRoutes);
   api.route('/', timelineRoutes);
   api.route('/', albumRoutes);
   api.route('/', activityRoutes);

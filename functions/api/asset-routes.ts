@@ -130,7 +130,7 @@ async function answerMedia(c: Context<ApiEnv>, source: AssetMediaSource, opts: M
 }
 
 /** A file in the object store: an original, a thumbnail, an encoding. */
-function storedMedia(c: Context<ApiEnv>, key: string, opts: MediaOptions): Promise<Response> {
+export function storedMedia(c: Context<ApiEnv>, key: string, opts: MediaOptions): Promise<Response> {
   const { store, config } = c.var.ports;
   const source: AssetMediaSource = {
     head: () => store.head(key),
@@ -286,6 +286,35 @@ export const assetRoutes = new Hono<ApiEnv>()
     if (encoded) return storedMedia(c, encoded.path, { contentType: 'video/mp4', disposition: 'inline', cache: 'derived' });
     const opts = { contentType: asset.originalMimeType ?? 'video/mp4', disposition: 'inline', cache: 'original' } as const;
     return isLibraryFile(asset) ? libraryMedia(c, asset, opts) : storedMedia(c, asset.originalPath, opts);
+  })
+  /*
+   * Immich's real-time HLS, answered as Immich answers it with ffmpeg.realtime off (its default,
+   * and `realtimeTranscoding: false` in the server's features, so clients play /video/playback).
+   * Shoebox does not transcode while someone watches: Immich's HLS keeps an ffmpeg process and
+   * the session in one worker's memory for as long as the video plays, which a Lambda function
+   * answering each segment request afresh cannot do. The transcode stage makes a web-playable
+   * encoding once, at upload, which plays at once with ranges.
+   */
+  .get('/assets/:id/video/stream/main.m3u8', authenticateOrSharedLink, async (c) => {
+    await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
+    throw new BadRequest('Real-time transcoding is not enabled');
+  })
+  .get('/assets/:id/video/stream/:sessionId/:variantIndex/playlist.m3u8', authenticateOrSharedLink, async (c) => {
+    await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
+    throw new NotFound('Asset not found or metadata not yet ready for streaming');
+  })
+  .get('/assets/:id/video/stream/:sessionId/:variantIndex/:filename', authenticateOrSharedLink, async (c) => {
+    await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
+    throw new NotFound('Session not found');
+  })
+  .delete('/assets/:id/video/stream/:sessionId', authenticateOrSharedLink, async (c) => {
+    await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
+    return c.body(null, 204);
+  })
+  // No text recognition runs here (`ocr: false` in the server's features): no asset has any, as in Immich with OCR off.
+  .get('/assets/:id/ocr', authenticateOrSharedLink, async (c) => {
+    await readableAsset(c.var.ports, c.var.auth, c.req.param('id'));
+    return c.json([]);
   })
   .delete('/assets', authenticate, async (c) => {
     const body = await jsonBody(c, AssetDelete);

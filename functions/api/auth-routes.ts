@@ -17,7 +17,7 @@ import { AUTH_TYPE_COOKIE, clearSignInCookies, signIn } from './sign-in.js';
 import { transaction } from '../../core/ports/database.js';
 import { countUsers, deleteApiKey, findUserForLogin, getApiKey, insertApiKey, insertUser, listApiKeys, rotateApiKey, updateApiKey } from '../../core/users/user-queries.js';
 import { deleteOtherSessions, deleteSession, sessionExpiry } from '../../core/auth/sessions.js';
-import { apiKeyDto, userAdminDto } from './dto.js';
+import { apiKeyCreated, apiKeyDto, userAdminDto } from './dto.js';
 
 /** Where a browser goes after signing out (Immich's; autoLaunch=0 keeps an OAuth login page from starting again). */
 const LOGIN_URL = '/auth/login?autoLaunch=0';
@@ -156,7 +156,7 @@ export const authRoutes = new Hono<ApiEnv>()
     requireGrantable(c.var.auth.apiKey?.permissions, body.permissions);
     const secret = newSecret();
     const key = await insertApiKey(c.var.ports.db, c.var.auth.user.id, body.name || 'API Key', hashSecret(secret), body.permissions);
-    return c.json({ apiKey: apiKeyDto(key), secret }, 201);
+    return c.json(apiKeyCreated(key, secret), 201);
   })
   .get('/api-keys', authenticate, async (c) => {
     const keys = await listApiKeys(c.var.ports.db, c.var.auth.user.id);
@@ -180,7 +180,7 @@ export const authRoutes = new Hono<ApiEnv>()
     const key = await rotateApiKey(c.var.ports.db, c.var.auth.user.id, uuidParam(c), hashSecret(secret));
     if (!key) throw new BadRequest('API Key not found');
     forgetUserCredentials(c.var.auth.user.id);
-    return c.json({ apiKey: apiKeyDto(key), secret });
+    return c.json(apiKeyCreated(key, secret));
   })
   .delete('/api-keys/:id', authenticate, async (c) => {
     const deleted = await deleteApiKey(c.var.ports.db, c.var.auth.user.id, uuidParam(c));

@@ -52,6 +52,12 @@ export function apiKeyDto(key: ApiKey) {
   };
 }
 
+/** Immich's ApiKeyCreateResponseDto: 3.2 gives the key's fields at the top too, and keeps `apiKey` for older clients. */
+export function apiKeyCreated(key: ApiKey, secret: string) {
+  const dto = apiKeyDto(key);
+  return { ...dto, apiKey: dto, secret };
+}
+
 /**
  * An EXIF instant as Immich writes it (PostgreSQL's own form): `2023-11-20T01:11:00+00:00`,
  * fractions of a second only when there are any. immich-go reads dates in this form only.
