@@ -163,6 +163,8 @@ describe('accounts, devices and server settings', () => {
       const config = (await api.call<Json>('GET', '/admin/config', { key: ada.apiKey })).body;
       expect(config).toMatchObject({ trash: { enabled: true, days: 30 }, newVersionCheck: { enabled: false }, oauth: { buttonText: 'Login with OAuth' } });
       expect(config.machineLearning).toHaveProperty('clip');
+      // Immich's clients refuse a settings document without an ML server URL (immichpy: at least one).
+      expect(config.machineLearning.urls).toEqual(['http://immich-machine-learning:3003']);
 
       const changed = await api.call<Json>('PUT', '/system-config', {
         key: ada.apiKey,

@@ -31,14 +31,17 @@ export const MachineLearningSettings = z.object({
 }).loose();
 export type MachineLearningSettings = z.infer<typeof MachineLearningSettings>;
 
+const IMMICH_ML_URLS = ['http://immich-machine-learning:3003'];
+
 export function defaultMlSettings(config: Config): MachineLearningSettings {
   return {
     enabled: true,
     clip: { enabled: true, modelName: config.ml.clipModel },
     facialRecognition: { enabled: true, modelName: config.ml.faceModel, minScore: 0.7, maxDistance: 0.5, minFaces: 3 },
     duplicateDetection: { enabled: true, maxDistance: 0.01 },
-    // Immich's, for its settings page: models run inside Shoebox, so there is no server to list or check.
-    urls: [],
+    // Immich's default, for its settings page and its clients (which require one URL at least):
+    // models run inside Shoebox, so this server is never contacted and nothing is checked.
+    urls: IMMICH_ML_URLS,
     availabilityChecks: { enabled: false, timeout: 2000, interval: 30_000 },
     ocr: { enabled: false, modelName: 'PP-OCRv5_mobile', minDetectionScore: 0.5, minRecognitionScore: 0.8, maxResolution: 736 },
   };
@@ -56,6 +59,8 @@ export async function readMlSettings(db: Queryable, config: Config): Promise<Mac
     clip: { ...defaults.clip, ...stored.clip },
     facialRecognition: { ...defaults.facialRecognition, ...stored.facialRecognition },
     duplicateDetection: { ...defaults.duplicateDetection, ...stored.duplicateDetection },
+    // Saved empty before clients were known to refuse an empty list.
+    urls: Array.isArray(stored.urls) && stored.urls.length > 0 ? stored.urls : defaults.urls,
   };
   const parsed = MachineLearningSettings.safeParse(merged);
   return parsed.success ? parsed.data : defaults;
