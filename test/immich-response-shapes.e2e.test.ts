@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPhoto } from './media-samples.js';
 import { immichShapeProblems, knownImmichShape } from './immich-shapes.js';
-import { startHousehold, type Household } from './test-runtime.js';
+import { immichLicence, startHousehold, type Household } from './test-runtime.js';
 
 type Json = Record<string, any>;
 const HOST = '127.0.0.40';
@@ -59,12 +59,8 @@ describe('every answer Immich’s API reads, in the shape @immich/sdk 3.2.2 decl
     const link = await send('POST', '/shared-links', { type: 'ALBUM', albumId: ids.album });
     ids.sharedLink = link.id;
     ids.sharedLinkKey = link.key;
-    const licence = (prefix: string) => ({
-      licenseKey: `${prefix}-${Array.from({ length: 8 }, (_, i) => `A${i}B${i}`).join('-')}`,
-      activationKey: Buffer.alloc(256, 7).toString('base64url'),
-    });
-    await send('PUT', '/server/license', licence('IMSV'));
-    await send('PUT', '/users/me/license', licence('IMCL'));
+    await send('PUT', '/server/license', immichLicence('IMSV'));
+    await send('PUT', '/users/me/license', immichLicence('IMCL'));
     const picture = new FormData();
     picture.set('file', new Blob([new Uint8Array(await colourPhoto(1, 2, 3, 4))]), 'ich.jpg');
     await fetch(`http://${HOST}:${home.runtime.port}/api/users/profile-image`, { method: 'POST', body: picture, headers: { 'x-api-key': ada.apiKey } });

@@ -197,3 +197,9 @@ export async function startHousehold(host: string, partners: Array<['ada' | 'bea
 
 /** Request options for @immich/sdk calls as this user. */
 export const as = (user: TestUser) => ({ headers: { 'x-api-key': user.apiKey } });
+
+/** A licence in the form Immich's clients send (`IMSV` for the server, `IMCL` for a user); only the form is checked. */
+export const immichLicence = (prefix: 'IMSV' | 'IMCL') => ({
+  licenseKey: `${prefix}-${Array.from({ length: 8 }, (_, i) => `A${i}B${i}`).join('-')}`,
+  activationKey: Buffer.alloc(256, 7).toString('base64url'),
+});

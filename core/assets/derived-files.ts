@@ -3,7 +3,6 @@ import { BadRequest } from '../errors.js';
 import type { Queryable } from '../ports/database.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { Requester } from '../access/access.js';
-import type { AssetFileType } from './asset.js';
 
 /** The derived files Immich's asset-file API knows; a video's poster is Shoebox's own and not listed. */
 export const ImmichAssetFileType = z.enum(['fullsize', 'preview', 'thumbnail', 'sidecar', 'encoded_video']);
@@ -34,8 +33,6 @@ export interface AssetFileFilter {
 
 type AssetFileRow = { id: string; assetId: string; type: ImmichAssetFileType; path: string; isEdited: boolean; createdAt: Date; updatedAt: Date };
 
-const RENDERED_FROM_PICTURE = new Set<AssetFileType>(['thumbnail', 'preview', 'fullsize']);
-
 /** Which stage makes a file again once it is gone (its "missing" run); none for the sidecar, written on edit. */
 const MADE_BY: Partial<Record<ImmichAssetFileType, string>> = { thumbnail: 'thumbnail', preview: 'thumbnail', fullsize: 'thumbnail', encoded_video: 'transcode' };
 
@@ -49,7 +46,7 @@ function toDto(row: AssetFileRow): AssetFileDto {
     id: row.id,
     type: row.type,
     path: row.path,
-    isEdited: row.isEdited && RENDERED_FROM_PICTURE.has(row.type),
+    isEdited: row.isEdited,
     isProgressive: false,
     isTransparent: false,
     createdAt: row.createdAt.toISOString(),

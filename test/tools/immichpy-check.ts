@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { colourPhoto } from '../media-samples.js';
-import { startHousehold } from '../test-runtime.js';
+import { immichLicence, startHousehold } from '../test-runtime.js';
 
 const run = promisify(execFile);
 const cli = process.env.IMMICHPY;
@@ -55,12 +55,8 @@ try {
   const session = ((await send('GET', '/sessions')) as unknown as Json[])[0]!.id;
   const assetFile = ((await send('GET', `/asset-files?assetId=${asset}`)) as unknown as Json[])[0]!.id;
   await send('PUT', `/assets/${asset}/metadata`, { items: [{ key: 'note', value: { text: 'Grüße' } }] });
-  const licence = (prefix: string) => ({
-    licenseKey: `${prefix}-${Array.from({ length: 8 }, (_, i) => `A${i}B${i}`).join('-')}`,
-    activationKey: Buffer.alloc(256, 7).toString('base64url'),
-  });
-  await send('PUT', '/server/license', licence('IMSV'));
-  await send('PUT', '/users/me/license', licence('IMCL'));
+  await send('PUT', '/server/license', immichLicence('IMSV'));
+  await send('PUT', '/users/me/license', immichLicence('IMCL'));
   const picture = new FormData();
   picture.set('file', new Blob([new Uint8Array(await colourPhoto(1, 2, 3, 4))]), 'ich.jpg');
   await fetch(`${base}/users/profile-image`, { method: 'POST', body: picture, headers: { 'x-api-key': home.ada.apiKey } });
